@@ -1,0 +1,41 @@
+/**
+ * The shape every stored object shares, and small helpers over it.
+ */
+import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
+
+/** Any Kubernetes object as JSON: typed metadata, everything else open. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+  [field: string]: unknown;
+}
+
+/** A KubeObject whose metadata is present (the registry guarantees this after decoding). */
+export type WithMeta<T extends KubeObject = KubeObject> = T & { metadata: ObjectMeta };
+
+/** Deep copy of a JSON value. Never mutate objects read from a cache: clone them first. */
+export function deepClone<T>(v: T): T {
+  return structuredClone(v);
+}
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** JSON equality (key order ignored). */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => deepEqual(x, b[i]));
+  }
+  if (isPlainObject(a)) {
+    if (!isPlainObject(b)) return false;
+    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
+    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
+    if (ka.length !== kb.length) return false;
+    return ka.every((k) => deepEqual(a[k], b[k]));
+  }
+  return false;
+}

@@ -1,7 +1,13 @@
 /**
  * The shape every stored object shares, and small helpers over it.
  */
-import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
+import type { ObjectMeta as ReadonlyObjectMeta } from 'kubernetes-types/meta/v1.js';
+
+/** Strips `readonly`: the server is the one party that writes system fields. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** ObjectMeta as the API server handles it (system fields writable). */
+export type ObjectMeta = Mutable<ReadonlyObjectMeta>;
 
 /** Any Kubernetes object as JSON: typed metadata, everything else open. */
 export interface KubeObject {

@@ -1,0 +1,484 @@
+/**
+ * The generic store: the behaviour every resource shares (upstream's
+ * k8s.io/apiserver/pkg/registry/generic/registry/store.go). It owns names,
+ * uid, creationTimestamp, generation, resourceVersion conflicts, finalizers
+ * and deletionTimestamp, dry runs, and reads through the watch cache; the
+ * resource's Strategy supplies defaults and validation, in the order fixed in
+ * strategy.ts.
+ *
+ * Objects here are always in the resource's storage version; handlers convert.
+ */
+import { randomUUID } from 'node:crypto';
+import type { DeleteOptions } from 'kubernetes-types/meta/v1.js';
+import type { ResourceDef } from '../../api/resources.js';
+import type { WithMeta } from '../../api/object.js';
+import { deepClone, deepEqual } from '../../api/object.js';
+import {
+  alreadyExists, badRequest, conflict, expired, internalError, invalid, notFound, StatusError,
+  type ErrorSubject,
+} from '../../api/errors.js';
+import type { FieldError } from '../../api/field-errors.js';
+import { FieldPath } from '../../api/field-errors.js';
+import { validateObjectMeta, validateObjectMetaUpdate } from '../../api/validation/object-meta.js';
+import {
+  CompactedError, ConflictError, KeyExistsError, KeyNotFoundError, type Store,
+} from '../../storage/store.js';
+import type { WatchCache, ObjectFilter, WatchSink, CacheWatcher } from '../watch/watch-cache.js';
+import { decodeStored, encodeStored } from '../watch/stored-object.js';
+import type { Strategy } from './strategy.js';
+import { decodeContinue, encodeContinue } from './continue-token.js';
+
+/** Side effects a resource needs around writes (allocations, admission). */
+export interface RegistryHooks {
+  /** After validation, before the write (skipped on dry run). Returns an undo run if the write fails. */
+  beforeCreate?(obj: WithMeta): Promise<(() => Promise<void>) | void>;
+  /** Before an update is written (skipped on dry run). Returns an undo run if the write fails. */
+  beforeUpdate?(obj: WithMeta, old: WithMeta): Promise<(() => Promise<void>) | void>;
+  /** After the object is gone from the store. */
+  afterDelete?(obj: WithMeta): Promise<void>;
+  /** On update, before defaults and validation: fills in what the client may omit (e.g. allocated values). */
+  mutateUpdate?(obj: WithMeta, old: WithMeta): void;
+  /** On create only, after defaults: upstream's mutating admission for this kind. */
+  admitCreate?(obj: WithMeta): void;
+  /** Extra create-time checks that need other objects (e.g. namespace lifecycle). */
+  checkCreate?(obj: WithMeta): Promise<void>;
+}
+
+export interface ListQuery {
+  namespace: string;
+  filter?: ObjectFilter;
+  /** True when filter is not the match-everything filter (remainingItemCount is then unknown). */
+  filtered: boolean;
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
+  limit?: number;
+  continueToken?: string;
+}
+
+export interface ListResult {
+  items: WithMeta[];
+  resourceVersion: string;
+  continueToken?: string;
+  remainingItemCount?: number;
+}
+
+export interface WriteOptions {
+  dryRun?: boolean;
+}
+
+export interface UpdateOptions extends WriteOptions {
+  /** '' for the main resource, 'status' for the status subresource. */
+  subresource?: string;
+  /** Create the object when absent (upstream's AllowCreateOnUpdate; used by apply-style PUTs). */
+  allowCreate?: boolean;
+}
+
+/** Transforms the current object into the desired one; may throw a StatusError. Gets a private copy. */
+export type TryUpdate = (current: WithMeta) => WithMeta | Promise<WithMeta>;
+
+export interface DeleteResult {
+  /** The object as it is now: gone (returned as last seen) or marked for deletion. */
+  object: WithMeta;
+  /** True when the object is gone from the store; false when it waits on finalizers or grace. */
+  deleted: boolean;
+}
+
+const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+
+function randomSuffix(n = 5): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += NAME_CHARS[Math.floor(Math.random() * NAME_CHARS.length)];
+  return s;
+}
+
+/** RFC 3339 at second precision, as metav1.Time serializes. */
+export function nowTimestamp(d = new Date()): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export class GenericStore {
+  readonly subject: (name?: string) => ErrorSubject;
+
+  constructor(
+    /** The storage form of the resource (its key prefix, group, version). */
+    readonly def: ResourceDef,
+    readonly strategy: Strategy,
+    private readonly store: Store,
+    private readonly cache: WatchCache,
+    private readonly hooks: RegistryHooks = {},
+  ) {
+    this.subject = (name?: string) => ({ group: def.group, resource: def.plural, kind: def.kind, name });
+  }
+
+  get prefix(): string { return this.def.storage.prefix; }
+
+  /** The newest revision the watch cache has applied (what bookmarks report). */
+  cacheRevision(): number { return this.cache.processedRevision; }
+
+  keyFor(namespace: string, name: string): string {
+    return this.def.namespaced ? `${this.prefix}${namespace}/${name}` : `${this.prefix}${name}`;
+  }
+
+  /** Key prefix for one namespace, or the whole resource when namespace is ''. */
+  keyPrefix(namespace: string): string {
+    return this.def.namespaced && namespace ? `${this.prefix}${namespace}/` : this.prefix;
+  }
+
+  async get(namespace: string, name: string): Promise<WithMeta> {
+    const kv = await this.store.get(this.keyFor(namespace, name));
+    if (!kv) throw notFound(this.subject(name));
+    return decodeStored(kv.value, kv.modRevision);
+  }
+
+  async list(q: ListQuery): Promise<ListResult> {
+    const rv = q.resourceVersion;
+    const paged = (q.limit !== undefined && q.limit > 0 && rv !== '0') || !!q.continueToken;
+    if (paged || (rv && rv !== '0' && q.resourceVersionMatch === 'Exact')) return this.listFromStore(q);
+    const cache = this.cache.resource(this.prefix);
+    if (!cache) throw internalError(new Error(`no watch cache for ${this.prefix}`));
+    if (rv === undefined || rv === '') {
+      await this.cache.waitUntilFresh(await this.store.currentRevision());
+    } else if (rv !== '0') {
+      await this.cache.waitUntilFresh(parseResourceVersion(rv));
+    }
+    const items = cache.snapshot(this.keyPrefix(q.namespace), q.filter);
+    return { items, resourceVersion: String(this.cache.processedRevision) };
+  }
+
+  private async listFromStore(q: ListQuery): Promise<ListResult> {
+    let revision: number | undefined;
+    let startKey: string | undefined;
+    const base = this.keyPrefix(q.namespace);
+    if (q.continueToken) {
+      const tok = decodeContinue(q.continueToken);
+      revision = tok.rv;
+      startKey = base + tok.start;
+      if (!startKey.startsWith(base)) throw badRequest('continue key is not valid: key does not match prefix');
+    } else if (q.resourceVersion && q.resourceVersion !== '0') {
+      revision = parseResourceVersion(q.resourceVersion);
+    }
+    const limit = q.limit && q.limit > 0 ? q.limit : 0;
+    const items: WithMeta[] = [];
+    let more = false;
+    let lastKey: string | undefined;
+    let remaining: number | undefined;
+    try {
+      for (;;) {
+        const want = limit ? Math.max(limit - items.length, 1) : 0;
+        const page = await this.store.list(base, { revision, limit: limit ? (q.filtered ? Math.max(want, 100) : want) : 0, startKey });
+        revision = page.revision;
+        let i = 0;
+        for (; i < page.items.length; i++) {
+          const kv = page.items[i];
+          lastKey = kv.key;
+          const obj = decodeStored(kv.value, kv.modRevision);
+          if (q.filter && !q.filter(obj)) continue;
+          items.push(obj);
+          if (limit && items.length >= limit) { i++; break; }
+        }
+        const leftInPage = page.items.length - i;
+        if (limit && items.length >= limit) {
+          more = leftInPage > 0 || page.more;
+          if (!q.filtered && page.remaining !== undefined) remaining = leftInPage + page.remaining;
+          break;
+        }
+        if (!page.more || page.items.length === 0) break;
+        startKey = page.items[page.items.length - 1].key + '\0';
+      }
+    } catch (e) {
+      if (e instanceof CompactedError) {
+        throw q.continueToken
+          ? expired('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.')
+          : expired(`too old resource version: ${q.resourceVersion} (${e.compacted})`);
+      }
+      throw e;
+    }
+    const res: ListResult = { items, resourceVersion: String(revision ?? 0) };
+    if (more && lastKey !== undefined) {
+      res.continueToken = encodeContinue({ rv: revision ?? 0, start: lastKey.slice(base.length) + '\0' });
+      if (remaining !== undefined && remaining > 0) res.remainingItemCount = remaining;
+    }
+    return res;
+  }
+
+  /**
+   * Watches from the cache. `resourceVersion` unset: current state first
+   * (consistent), "0": current state from the cache, N: events after N.
+   */
+  async watch(namespace: string, filter: ObjectFilter, sink: WatchSink,
+    opts: { resourceVersion?: string; sendInitialEvents?: boolean; onInitialDone?: (rev: number) => void }): Promise<CacheWatcher> {
+    const cache = this.cache.resource(this.prefix);
+    if (!cache) throw internalError(new Error(`no watch cache for ${this.prefix}`));
+    const rv = opts.resourceVersion;
+    let from: number | undefined;
+    if (rv === undefined || rv === '') {
+      await this.cache.waitUntilFresh(await this.store.currentRevision());
+    } else if (rv !== '0') {
+      from = parseResourceVersion(rv);
+      await this.cache.waitUntilFresh(from);
+      if (opts.sendInitialEvents) from = undefined;
+    }
+    return cache.watch(this.keyPrefix(namespace), filter, sink, from, opts.onInitialDone);
+  }
+
+  private prepareNewMeta(obj: WithMeta, namespace: string): void {
+    const m = obj.metadata;
+    if (this.def.namespaced) {
+      if (m.namespace && namespace && m.namespace !== namespace) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      m.namespace = namespace || m.namespace;
+    } else {
+      delete m.namespace;
+    }
+    if (m.resourceVersion) {
+      throw internalError(new Error('resourceVersion should not be set on objects to be created'));
+    }
+    if (!m.name && m.generateName) m.name = m.generateName + randomSuffix();
+    m.uid = randomUUID();
+    m.creationTimestamp = nowTimestamp();
+    delete m.deletionTimestamp;
+    delete m.deletionGracePeriodSeconds;
+    delete (m as { selfLink?: string }).selfLink;
+    if (this.strategy.tracksGeneration) m.generation = 1; else delete m.generation;
+    obj.apiVersion = this.def.group ? `${this.def.group}/${this.def.version}` : this.def.version;
+    obj.kind = this.def.kind;
+  }
+
+  private validateOrThrow(obj: WithMeta, errs: FieldError[]): void {
+    if (errs.length) throw invalid(this.subject(obj.metadata.name), errs);
+  }
+
+  async create(namespace: string, input: WithMeta, opts: WriteOptions = {}): Promise<WithMeta> {
+    const obj = input;
+    obj.metadata ??= {};
+    this.prepareNewMeta(obj, namespace);
+    this.strategy.defaults?.(obj);
+    this.hooks.admitCreate?.(obj);
+    this.strategy.prepareForCreate?.(obj);
+    const errs = validateObjectMeta(obj.metadata, { namespaced: this.def.namespaced, nameRule: this.strategy.nameRule ?? 'dns1123Subdomain' }, FieldPath.root('metadata'));
+    if (!errs.some((e) => e.field === 'metadata.name' || e.field === 'metadata.namespace')) errs.push(...this.strategy.validate(obj));
+    this.validateOrThrow(obj, errs);
+    await this.hooks.checkCreate?.(obj);
+    if (opts.dryRun) {
+      if (await this.store.get(this.keyFor(obj.metadata.namespace ?? '', obj.metadata.name!))) {
+        throw alreadyExists(this.subject(obj.metadata.name));
+      }
+      return obj;
+    }
+    const undo = await this.hooks.beforeCreate?.(obj);
+    try {
+      const kv = await this.store.create(this.keyFor(obj.metadata.namespace ?? '', obj.metadata.name!), encodeStored(obj));
+      obj.metadata.resourceVersion = String(kv.modRevision);
+      return obj;
+    } catch (e) {
+      if (undo) await undo().catch(() => undefined);
+      if (e instanceof KeyExistsError) throw alreadyExists(this.subject(obj.metadata.name));
+      throw e;
+    }
+  }
+
+  /**
+   * Reads the current object, lets tryUpdate produce the new one, and writes it
+   * with compare-and-swap, retrying on a conflict unless tryUpdate pinned a
+   * resourceVersion (then the conflict is the client's: 409).
+   */
+  async guaranteedUpdate(namespace: string, name: string, tryUpdate: TryUpdate, opts: UpdateOptions = {}): Promise<{ object: WithMeta; created: boolean }> {
+    const key = this.keyFor(namespace, name);
+    for (let attempt = 0; ; attempt++) {
+      const kv = await this.store.get(key);
+      if (!kv) {
+        if (opts.allowCreate) {
+          const created = await tryUpdate(undefined as unknown as WithMeta);
+          return { object: await this.create(namespace, created, opts), created: true };
+        }
+        throw notFound(this.subject(name));
+      }
+      const old = decodeStored(kv.value, kv.modRevision);
+      const next = await tryUpdate(deepClone(old));
+      next.metadata ??= {};
+      const pinned = next.metadata.resourceVersion;
+      if (pinned && pinned !== old.metadata.resourceVersion) throw conflict(this.subject(name));
+      if (next.metadata.name !== undefined && next.metadata.name !== name) {
+        throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
+      }
+      if (this.def.namespaced && next.metadata.namespace && next.metadata.namespace !== namespace) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      const obj = this.prepareUpdate(next, old, opts.subresource ?? '');
+      const sameBytes = deepEqual(obj, old);
+      if (sameBytes) return { object: old, created: false };
+      if (opts.dryRun) return { object: obj, created: false };
+
+      // The last finalizer removed from an object being deleted: it goes now.
+      if (old.metadata.deletionTimestamp && !(obj.metadata.finalizers?.length) && this.finalizersDone(obj)) {
+        try {
+          await this.store.delete(key, kv.modRevision);
+          await this.hooks.afterDelete?.(obj);
+          return { object: obj, created: false };
+        } catch (e) {
+          if (e instanceof ConflictError && !pinned && attempt < 100) continue;
+          throw e;
+        }
+      }
+      const undo = await this.hooks.beforeUpdate?.(obj, old);
+      try {
+        const written = await this.store.update(key, encodeStored(obj), kv.modRevision);
+        obj.metadata.resourceVersion = String(written.modRevision);
+        return { object: obj, created: false };
+      } catch (e) {
+        if (undo) await undo().catch(() => undefined);
+        if (e instanceof ConflictError) {
+          if (pinned) throw conflict(this.subject(name));
+          if (attempt < 100) continue;
+        }
+        if (e instanceof KeyNotFoundError) throw notFound(this.subject(name));
+        throw e;
+      }
+    }
+  }
+
+  /** Namespaces also wait for spec.finalizers; everything else only for metadata.finalizers. */
+  private finalizersDone(obj: WithMeta): boolean {
+    const spec = obj.spec as { finalizers?: string[] } | undefined;
+    return this.def.kind !== 'Namespace' || !(spec?.finalizers?.length);
+  }
+
+  private prepareUpdate(obj: WithMeta, old: WithMeta, subresource: string): WithMeta {
+    const m = obj.metadata;
+    const om = old.metadata;
+    m.name = om.name;
+    if (this.def.namespaced) m.namespace = om.namespace; else delete m.namespace;
+    m.uid = om.uid;
+    m.creationTimestamp = om.creationTimestamp;
+    if (om.deletionTimestamp) m.deletionTimestamp = om.deletionTimestamp; else delete m.deletionTimestamp;
+    if (om.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = om.deletionGracePeriodSeconds;
+    else delete m.deletionGracePeriodSeconds;
+    if (om.generation !== undefined) m.generation = om.generation; else delete m.generation;
+    m.resourceVersion = om.resourceVersion;
+    delete (m as { selfLink?: string }).selfLink;
+    obj.apiVersion = old.apiVersion;
+    obj.kind = old.kind;
+
+    const errs: FieldError[] = [];
+    if (subresource === 'status' && this.strategy.status) {
+      this.strategy.status.prepareForUpdate(obj, old);
+      this.strategy.defaults?.(obj);
+      errs.push(...(this.strategy.status.validateUpdate?.(obj, old) ?? []));
+    } else {
+      this.hooks.mutateUpdate?.(obj, old);
+      this.strategy.prepareForUpdate?.(obj, old);
+      this.strategy.defaults?.(obj);
+      errs.push(...validateObjectMetaUpdate(obj.metadata, old.metadata, FieldPath.root('metadata')));
+      errs.push(...validateObjectMeta(obj.metadata, { namespaced: this.def.namespaced, nameRule: this.strategy.nameRule ?? 'dns1123Subdomain' }, FieldPath.root('metadata')));
+      errs.push(...this.strategy.validate(obj));
+      errs.push(...(this.strategy.validateUpdate?.(obj, old) ?? []));
+      if (this.strategy.tracksGeneration && specChanged(obj, old)) {
+        m.generation = (om.generation ?? 0) + 1;
+      }
+    }
+    this.validateOrThrow(obj, errs);
+    return obj;
+  }
+
+  async update(namespace: string, name: string, obj: WithMeta, opts: UpdateOptions = {}): Promise<{ object: WithMeta; created: boolean }> {
+    return this.guaranteedUpdate(namespace, name, (cur) => {
+      const next = deepClone(obj);
+      next.metadata ??= {};
+      if (cur === undefined) return next;
+      return next;
+    }, opts);
+  }
+
+  async delete(namespace: string, name: string, opts: Omit<DeleteOptions, 'dryRun'> & WriteOptions = {}): Promise<DeleteResult> {
+    const key = this.keyFor(namespace, name);
+    for (let attempt = 0; ; attempt++) {
+      const kv = await this.store.get(key);
+      if (!kv) throw notFound(this.subject(name));
+      const obj = decodeStored(kv.value, kv.modRevision);
+      const pre = opts.preconditions;
+      if (pre?.uid && pre.uid !== obj.metadata.uid) {
+        throw conflict(this.subject(name), `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid ?? ''}`);
+      }
+      if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
+        throw conflict(this.subject(name), `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion ?? ''}`);
+      }
+      const plan = this.pendingDeletion(obj, opts);
+      if (plan.kind === 'unchanged') return { object: obj, deleted: false };
+      if (plan.kind === 'mark') {
+        const pending = plan.object;
+        if (opts.dryRun) return { object: pending, deleted: false };
+        try {
+          const w = await this.store.update(key, encodeStored(pending), kv.modRevision);
+          pending.metadata.resourceVersion = String(w.modRevision);
+          return { object: pending, deleted: false };
+        } catch (e) {
+          if (e instanceof ConflictError && attempt < 100) continue;
+          throw e;
+        }
+      }
+      if (opts.dryRun) return { object: obj, deleted: true };
+      try {
+        const gone = await this.store.delete(key, kv.modRevision);
+        obj.metadata.resourceVersion = String(gone.modRevision);
+      } catch (e) {
+        if (e instanceof ConflictError && attempt < 100) continue;
+        if (e instanceof KeyNotFoundError) throw notFound(this.subject(name));
+        throw e;
+      }
+      await this.hooks.afterDelete?.(obj);
+      return { object: obj, deleted: true };
+    }
+  }
+
+  /**
+   * Whether the object goes now, or is marked for deletion because it waits on
+   * finalizers (a namespace also on spec.finalizers) or on a pod's grace period.
+   */
+  private pendingDeletion(obj: WithMeta, opts: Omit<DeleteOptions, 'dryRun'>):
+    { kind: 'now' } | { kind: 'unchanged' } | { kind: 'mark'; object: WithMeta } {
+    const m = obj.metadata;
+    const specFinalizers = this.def.kind === 'Namespace' ? ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []) : [];
+    const waiting = (m.finalizers?.length ?? 0) > 0 || specFinalizers.length > 0;
+    const grace = this.gracePeriod(obj, opts);
+    if (!waiting && grace === 0) return { kind: 'now' };
+    if (m.deletionTimestamp) {
+      const shorter = !waiting && grace < (m.deletionGracePeriodSeconds ?? Infinity);
+      if (!shorter) return { kind: 'unchanged' };
+    }
+    const next = deepClone(obj);
+    next.metadata.deletionTimestamp = nowTimestamp(new Date(Date.now() + grace * 1000));
+    next.metadata.deletionGracePeriodSeconds = grace;
+    if (this.def.kind === 'Namespace') {
+      const status = (next.status ??= {}) as { phase?: string };
+      status.phase = 'Terminating';
+    }
+    return { kind: 'mark', object: next };
+  }
+
+  /** Pods on a node get their grace period (the kubelet confirms); everything else is immediate. */
+  private gracePeriod(obj: WithMeta, opts: Omit<DeleteOptions, 'dryRun'>): number {
+    if (this.def.kind !== 'Pod' || this.def.group !== '') return 0;
+    const spec = obj.spec as { nodeName?: string; terminationGracePeriodSeconds?: number } | undefined;
+    const phase = (obj.status as { phase?: string } | undefined)?.phase;
+    if (!spec?.nodeName || phase === 'Succeeded' || phase === 'Failed') return 0;
+    const g = opts.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
+    return Math.max(0, g);
+  }
+}
+
+function specChanged(obj: WithMeta, old: WithMeta): boolean {
+  const strip = (o: WithMeta): Record<string, unknown> => {
+    const { metadata: _m, status: _s, ...rest } = o;
+    return rest;
+  };
+  return !deepEqual(strip(obj), strip(old));
+}
+
+export function parseResourceVersion(rv: string): number {
+  const n = Number(rv);
+  if (!/^\d+$/.test(rv) || !Number.isSafeInteger(n)) {
+    throw new StatusError(400, 'BadRequest', `invalid resource version: ${rv}`);
+  }
+  return n;
+}

@@ -1,0 +1,93 @@
+/**
+ * Parses a request path into what it addresses (upstream's RequestInfoFactory):
+ * the API prefix, group, version, namespace, resource, name, subresource, and
+ * the verb derived from the method and query.
+ */
+import type { IncomingMessage } from 'node:http';
+
+export type RequestVerb =
+  | 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
+
+export interface ResourceRequestInfo {
+  /** `api` for the core group, `apis` for the others. */
+  prefix: 'api' | 'apis';
+  group: string;
+  version: string;
+  /** Namespace from the path ('' for cluster-scoped or all-namespaces requests). */
+  namespace: string;
+  resource: string;
+  name: string;
+  subresource: string;
+  verb: RequestVerb;
+}
+
+/** Everything below /api or /apis that is not a resource (discovery documents). */
+export interface DiscoveryRequestInfo {
+  prefix: 'api' | 'apis';
+  group?: string;
+  version?: string;
+}
+
+export type RequestInfo =
+  | { kind: 'resource'; info: ResourceRequestInfo }
+  | { kind: 'discovery'; info: DiscoveryRequestInfo }
+  | { kind: 'other' };
+
+function isWatch(query: URLSearchParams): boolean {
+  const w = query.get('watch');
+  return w === 'true' || w === '1';
+}
+
+/**
+ * Recognises `/api/v1/...` and `/apis/<group>/<version>/...`; the deprecated
+ * `/api/v1/watch/...` form is accepted too.
+ */
+export function parseRequestInfo(method: string, pathname: string, query: URLSearchParams): RequestInfo {
+  const parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  if (parts.length === 0 || (parts[0] !== 'api' && parts[0] !== 'apis')) return { kind: 'other' };
+  const prefix = parts[0] as 'api' | 'apis';
+  let rest = parts.slice(1);
+  let group = '';
+  if (prefix === 'apis') {
+    if (rest.length === 0) return { kind: 'discovery', info: { prefix } };
+    group = rest[0];
+    rest = rest.slice(1);
+    if (rest.length === 0) return { kind: 'discovery', info: { prefix, group } };
+  }
+  if (rest.length === 0) return { kind: 'discovery', info: { prefix } };
+  const version = rest[0];
+  rest = rest.slice(1);
+  if (rest.length === 0) return { kind: 'discovery', info: { prefix, group, version } };
+
+  let watchPath = false;
+  if (rest[0] === 'watch') { watchPath = true; rest = rest.slice(1); }
+  let namespace = '';
+  // `namespaces/<ns>/<resource>...` addresses a namespaced resource; `namespaces/<ns>`
+  // alone (or with a subresource such as status/finalize) is the Namespace itself.
+  if (rest[0] === 'namespaces' && rest.length >= 3 && !['status', 'finalize'].includes(rest[2])) {
+    namespace = rest[1];
+    rest = rest.slice(2);
+  }
+  const [resource = '', name = '', subresource = ''] = rest;
+  if (rest.length > 3 || resource === '') return { kind: 'other' };
+
+  let verb: RequestVerb;
+  switch (method) {
+    case 'POST': verb = 'create'; break;
+    case 'PUT': verb = 'update'; break;
+    case 'PATCH': verb = 'patch'; break;
+    case 'DELETE': verb = name ? 'delete' : 'deletecollection'; break;
+    default:
+      if (watchPath || isWatch(query)) verb = 'watch';
+      else verb = name ? 'get' : 'list';
+  }
+  // Cluster-scoped GET /api/v1/namespaces/<name> is a get on namespaces: already
+  // parsed as resource=namespaces, name=<name>.
+  return { kind: 'resource', info: { prefix, group, version, namespace, resource, name, subresource, verb } };
+}
+
+/** The request's URL split into pathname and query. */
+export function splitUrl(req: IncomingMessage): { pathname: string; query: URLSearchParams } {
+  const url = new URL(req.url ?? '/', 'http://x');
+  return { pathname: url.pathname, query: url.searchParams };
+}

@@ -1,0 +1,245 @@
+/**
+ * The API server: HTTPS, then for every request in order: the in-flight limit,
+ * authentication (client certificates), routing to health, version, metrics,
+ * OpenAPI, discovery or a resource verb, and a Status on any error.
+ */
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../api/log.js';
+import { BUILTIN_RESOURCES, type ResourceDef } from '../api/resources.js';
+import { StatusError, tooManyRequests, unauthorized } from '../api/errors.js';
+import type { Store } from '../storage/store.js';
+import { WatchCache } from './watch/watch-cache.js';
+import { ApiResources, type Conversion } from './api-resources.js';
+import type { RegistryHooks } from './registry/generic-store.js';
+import type { Strategy } from './registry/strategy.js';
+import { parseRequestInfo, splitUrl } from './request-info.js';
+import { negotiateDiscovery } from './negotiation.js';
+import {
+  aggregatedContentType, aggregatedDiscovery, apiGroupDoc, apiGroupList, apiResourceList, apiVersions,
+} from './discovery.js';
+import { ResourceHandler } from './handlers/resource-handler.js';
+import { WatchHandler } from './handlers/watch-handler.js';
+import { writeError, writeJson } from './handlers/respond.js';
+import { DEFAULT_MAX_BODY_BYTES } from './handlers/body.js';
+import { ApiServerMetrics } from './metrics.js';
+import { ServiceAllocation } from './allocators/service-allocation.js';
+import { namespaceLifecycle } from './namespace-lifecycle.js';
+import { bootstrap } from './bootstrap.js';
+import { authenticateRequest } from './authn/index.js';
+import { OpenApiService } from './openapi/index.js';
+import { FieldValidator } from './field-validation.js';
+import { versionInfo } from './version.js';
+
+export interface ApiServerOptions {
+  store: Store;
+  tls: { certPem: string; keyPem: string; caPem: string };
+  /** @default 6443 */
+  securePort?: number;
+  /** @default '0.0.0.0' */
+  bindAddress?: string;
+  /** Address written into the kubernetes Endpoints and discovery. @default '127.0.0.1' */
+  advertiseAddress?: string;
+  /** @default '10.43.0.0/16' */
+  serviceCidr?: string;
+  strategies: Record<string, Strategy>;
+  conversions: Record<string, Conversion>;
+  /** Extra per-resource hooks, keyed as strategies are. */
+  hooks?: Record<string, RegistryHooks>;
+  /** Create-time mutation of pods (upstream's admission defaults). */
+  admitPod?: (pod: Record<string, unknown>) => void;
+  logger: Logger;
+  /** @default 3 MiB */
+  maxBodyBytes?: number;
+  /** Non-watch requests served at once; past it 429 with Retry-After. @default 800 */
+  maxInFlight?: number;
+  /** @default 10000 */
+  maxWatches?: number;
+  /** @default 60000 */
+  bookmarkIntervalMs?: number;
+  resources?: readonly ResourceDef[];
+}
+
+export class ApiServer {
+  readonly metrics = new ApiServerMetrics();
+  readonly api: ApiResources;
+  readonly cache: WatchCache;
+  private readonly server: Server;
+  private readonly resources: ResourceHandler;
+  private readonly watches: WatchHandler;
+  private readonly openapi: OpenApiService;
+  private readonly store: Store;
+  private readonly services: ServiceAllocation;
+  private readonly defs: readonly ResourceDef[];
+  private inflight = 0;
+  private ready = false;
+  private port = 0;
+
+  constructor(private readonly opts: ApiServerOptions) {
+    this.store = this.metrics.instrument(opts.store);
+    this.defs = opts.resources ?? BUILTIN_RESOURCES;
+    this.cache = new WatchCache(this.store, '/registry/');
+    this.services = new ServiceAllocation(this.store, { serviceCidr: opts.serviceCidr ?? '10.43.0.0/16' });
+    const hooks: Record<string, RegistryHooks> = { ...(opts.hooks ?? {}) };
+    hooks['services'] = { ...hooks['services'], ...this.services.hooks() };
+    if (opts.admitPod) {
+      const admit = opts.admitPod;
+      hooks['pods'] = { ...hooks['pods'], admitCreate: (obj) => admit(obj as Record<string, unknown>) };
+    }
+    const lifecycle = namespaceLifecycle(() => this.api.registryFor('', 'namespaces'));
+    for (const d of this.defs) {
+      if (!d.namespaced) continue;
+      const key = d.group ? `${d.group}/${d.plural}` : d.plural;
+      hooks[key] = { ...hooks[key], checkCreate: lifecycle };
+    }
+    this.api = new ApiResources(this.defs, this.store, this.cache, {
+      strategies: opts.strategies, conversions: opts.conversions, hooks,
+    });
+    this.openapi = new OpenApiService([...this.defs]);
+    const fieldValidator = new FieldValidator();
+    this.resources = new ResourceHandler(this.api, { maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, fieldValidator });
+    this.watches = new WatchHandler({
+      maxWatches: opts.maxWatches ?? 10000,
+      bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60000,
+      defaultTimeoutSeconds: 1800,
+    }, (n) => this.metrics.watches.set(n));
+    this.server = createServer({
+      cert: opts.tls.certPem, key: opts.tls.keyPem, ca: [opts.tls.caPem],
+      requestCert: true, rejectUnauthorized: false,
+    }, (req, res) => { void this.serve(req, res); });
+    this.server.keepAliveTimeout = 65_000;
+  }
+
+  /** Loads the watch cache, creates the bootstrap objects, and listens. Resolves when ready. */
+  async start(): Promise<{ port: number }> {
+    await this.cache.start(this.api.storagePrefixes());
+    const securePort = this.opts.securePort ?? 6443;
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(securePort, this.opts.bindAddress ?? '0.0.0.0', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    this.port = (this.server.address() as AddressInfo).port;
+    await bootstrap(this.api, {
+      kubernetesServiceIP: this.services.kubernetesServiceIP,
+      advertiseAddress: this.opts.advertiseAddress ?? '127.0.0.1',
+      securePort: this.port,
+    });
+    this.ready = true;
+    return { port: this.port };
+  }
+
+  async stop(): Promise<void> {
+    this.ready = false;
+    this.cache.stop();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { pathname, query } = splitUrl(req);
+    const method = req.method ?? 'GET';
+    const parsed = parseRequestInfo(method, pathname, query);
+    const isWatch = parsed.kind === 'resource' && parsed.info.verb === 'watch';
+    const labels = parsed.kind === 'resource'
+      ? { verb: parsed.info.verb.toUpperCase(), group: parsed.info.group, version: parsed.info.version, resource: parsed.info.resource, subresource: parsed.info.subresource }
+      : { verb: method, group: '', version: '', resource: '', subresource: '' };
+    const endTimer = isWatch ? undefined : this.metrics.latency.startTimer({ verb: labels.verb, group: labels.group, resource: labels.resource, subresource: labels.subresource });
+    let counted = false;
+    res.on('finish', () => {
+      endTimer?.();
+      this.metrics.requests.inc({ ...labels, code: String(res.statusCode) });
+    });
+    try {
+      if (!isWatch) {
+        if (this.inflight >= (this.opts.maxInFlight ?? 800)) {
+          this.metrics.rejected.inc();
+          throw tooManyRequests(1);
+        }
+        this.inflight++;
+        counted = true;
+        this.metrics.inflight.set(this.inflight);
+      }
+      if (await this.servePublic(req, res, pathname)) return;
+      if (!authenticateRequest(req)) throw unauthorized();
+      await this.route(req, res, pathname, query, parsed);
+    } catch (e) {
+      const se = writeError(res, e);
+      if (se.code >= 500) this.opts.logger.error({ err: e, method, path: pathname }, 'request failed');
+    } finally {
+      if (counted) {
+        this.inflight--;
+        this.metrics.inflight.set(this.inflight);
+      }
+    }
+  }
+
+  /** Endpoints anyone may read (upstream grants them to system:public-info-viewer). */
+  private async servePublic(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
+    switch (pathname) {
+      case '/healthz': case '/livez': case '/readyz': {
+        const ok = pathname !== '/readyz' || this.ready;
+        res.writeHead(ok ? 200 : 500, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache, private' });
+        res.end(ok ? 'ok' : '[-]bootstrap failed: not finished\nreadyz check failed');
+        return true;
+      }
+      case '/version':
+        writeJson(res, 200, versionInfo());
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse, pathname: string, query: URLSearchParams,
+    parsed: ReturnType<typeof parseRequestInfo>): Promise<void> {
+    if (pathname === '/metrics') {
+      const text = await this.metrics.registry.metrics();
+      res.writeHead(200, { 'Content-Type': this.metrics.registry.contentType });
+      res.end(text);
+      return;
+    }
+    if (pathname.startsWith('/openapi/')) {
+      if (this.openapi.handle(req, res, pathname)) return;
+    }
+    if (parsed.kind === 'discovery') return this.discovery(req, res, parsed.info);
+    if (parsed.kind === 'resource') {
+      if (parsed.info.verb === 'watch') {
+        const served = this.resources.resolve(parsed.info);
+        return this.watches.handle(req, res, served, parsed.info, query);
+      }
+      return this.resources.handle(req, res, parsed.info, query);
+    }
+    throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+  }
+
+  private discovery(req: IncomingMessage, res: ServerResponse, info: { prefix: 'api' | 'apis'; group?: string; version?: string }): void {
+    const notFoundErr = new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+    if (info.version !== undefined) {
+      const doc = apiResourceList(this.defs, info.group ?? '', info.version);
+      if (!doc || (info.prefix === 'api' && info.group)) throw notFoundErr;
+      writeJson(res, 200, doc);
+      return;
+    }
+    if (info.group !== undefined) {
+      const doc = apiGroupDoc(this.defs, info.group);
+      if (!doc) throw notFoundErr;
+      writeJson(res, 200, doc);
+      return;
+    }
+    const shape = negotiateDiscovery(req.headers.accept);
+    if (shape !== 'legacy') {
+      const body = JSON.stringify(aggregatedDiscovery(this.defs, info.prefix, shape));
+      res.writeHead(200, { 'Content-Type': aggregatedContentType(shape), 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-cache, private' });
+      res.end(body);
+      return;
+    }
+    const host = req.headers.host ?? `127.0.0.1:${this.port}`;
+    writeJson(res, 200, info.prefix === 'api' ? apiVersions(host) : apiGroupList(this.defs));
+  }
+}

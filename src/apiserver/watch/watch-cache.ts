@@ -1,0 +1,322 @@
+/**
+ * The watch cache: one store watch over the whole registry feeds, per
+ * resource, an in-memory copy of the current objects and a bounded window of
+ * recent events. Lists at "any" revision and every watch are served from here;
+ * each event is decoded once and serialized once per output form, then fanned
+ * out to every watcher that matches.
+ *
+ * Contract:
+ * - `processedRevision` is the newest store revision whose events have been
+ *   applied; `waitUntilFresh(rev)` resolves once it reaches rev.
+ * - A watch from revision N gets every matching event with revision > N, in
+ *   order, exactly once, or a 410 Expired when N is older than the window.
+ * - A watcher that cannot keep up (its sink reports too much buffered) is
+ *   closed; it never makes memory grow without bound.
+ */
+import type { Store, WatchEvent, Watcher as StoreWatcher } from '../../storage/store.js';
+import type { WithMeta } from '../../api/object.js';
+import { resourceVersionTooOld, timeout } from '../../api/errors.js';
+import { decodeStored } from './stored-object.js';
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface CachedEvent {
+  type: WatchEventType;
+  revision: number;
+  key: string;
+  object: WithMeta;
+  prevObject?: WithMeta;
+  /** Serialized forms, by the watcher's encoding id. */
+  encoded?: Map<string, Buffer>;
+}
+
+/** Decides whether an object is visible to a watcher (namespace, label and field selectors). */
+export type ObjectFilter = (obj: WithMeta) => boolean;
+
+export interface WatchSink {
+  /** An id shared by watchers that serialize identically, so each event is encoded once per id. */
+  readonly encodingId: string;
+  encode(type: WatchEventType | 'BOOKMARK', obj: WithMeta): Buffer;
+  /** Writes already-serialized events; returns the bytes still buffered by the transport. */
+  write(chunks: Buffer[]): number;
+  /** Ends the stream (when the cache drops the watcher). */
+  close(reason: string): void;
+}
+
+export interface CacheWatcher {
+  stop(): void;
+}
+
+export interface WatchCacheOptions {
+  /** Events kept per resource for watches that resume from a revision. @default 10000 */
+  eventWindow?: number;
+  /** A watcher with more than this many bytes buffered is closed. @default 16 MiB */
+  maxBufferedBytes?: number;
+  /** How long a read waits for the cache to reach a revision before 504. @default 3000 */
+  freshnessTimeoutMs?: number;
+}
+
+interface Registered {
+  filter: ObjectFilter;
+  sink: WatchSink;
+  keyPrefix: string;
+  /** Revision of the last event sent (for bookmarks). */
+  lastRevision: number;
+  stopped: boolean;
+}
+
+/** Cached state and event window of one resource (one storage prefix). */
+export class ResourceCache {
+  readonly objects = new Map<string, WithMeta>();
+  private readonly events: CachedEvent[] = [];
+  private head = 0;
+  /** Watches from any revision >= this are servable. */
+  oldestRevision: number;
+  private readonly watchers = new Set<Registered>();
+
+  constructor(readonly prefix: string, startRevision: number, private readonly owner: WatchCache) {
+    this.oldestRevision = startRevision;
+  }
+
+  get watcherCount(): number { return this.watchers.size; }
+
+  /** Current objects under keyPrefix, sorted by key. */
+  snapshot(keyPrefix: string, filter?: ObjectFilter): WithMeta[] {
+    const out: [string, WithMeta][] = [];
+    for (const [k, o] of this.objects) {
+      if (k.startsWith(keyPrefix) && (!filter || filter(o))) out.push([k, o]);
+    }
+    out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return out.map((e) => e[1]);
+  }
+
+  /** @internal */
+  apply(ev: CachedEvent, window: number): void {
+    if (ev.type === 'DELETED') this.objects.delete(ev.key);
+    else this.objects.set(ev.key, ev.object);
+    this.events.push(ev);
+    if (this.events.length - this.head > window) {
+      this.oldestRevision = this.events[this.head].revision;
+      this.head++;
+      if (this.head > 1024 && this.head * 2 > this.events.length) {
+        this.events.splice(0, this.head);
+        this.head = 0;
+      }
+    }
+  }
+
+  /** @internal Sends a batch of this resource's events to its watchers. */
+  dispatch(batch: CachedEvent[], maxBuffered: number): void {
+    for (const w of this.watchers) {
+      if (w.stopped) continue;
+      const chunks: Buffer[] = [];
+      for (const ev of batch) {
+        const out = eventFor(w, ev);
+        if (out) chunks.push(encodeMemo(ev, w.sink, out.type, out.object));
+      }
+      if (chunks.length === 0) continue;
+      w.lastRevision = batch[batch.length - 1].revision;
+      const buffered = w.sink.write(chunks);
+      if (buffered > maxBuffered) this.drop(w, 'watcher too slow: too much data buffered');
+    }
+  }
+
+  /**
+   * Registers a watcher. With `fromRevision` undefined the watcher first gets
+   * ADDED events for the current matching objects; otherwise every event after
+   * fromRevision from the window.
+   */
+  watch(keyPrefix: string, filter: ObjectFilter, sink: WatchSink, fromRevision: number | undefined,
+    onInitialDone?: (revision: number) => void): CacheWatcher {
+    if (fromRevision !== undefined && fromRevision < this.oldestRevision) {
+      throw resourceVersionTooOld(fromRevision, this.oldestRevision);
+    }
+    const w: Registered = { filter, sink, keyPrefix, lastRevision: this.owner.processedRevision, stopped: false };
+    const chunks: Buffer[] = [];
+    if (fromRevision === undefined) {
+      for (const o of this.snapshot(keyPrefix, filter)) chunks.push(sink.encode('ADDED', o));
+    } else {
+      for (let i = this.head; i < this.events.length; i++) {
+        const ev = this.events[i];
+        if (ev.revision <= fromRevision) continue;
+        const out = eventFor(w, ev);
+        if (out) chunks.push(encodeMemo(ev, sink, out.type, out.object));
+      }
+    }
+    if (chunks.length) sink.write(chunks);
+    onInitialDone?.(this.owner.processedRevision);
+    this.watchers.add(w);
+    return { stop: () => { w.stopped = true; this.watchers.delete(w); } };
+  }
+
+  /** @internal Bookmarks: tells each watcher that asked how far the cache has got. */
+  forEachWatcher(fn: (sink: WatchSink) => void): void {
+    for (const w of this.watchers) if (!w.stopped) fn(w.sink);
+  }
+
+  /** Closes every watcher (they relist), e.g. when the cache restarts. */
+  closeAll(reason: string): void {
+    for (const w of [...this.watchers]) this.drop(w, reason);
+  }
+
+  private drop(w: Registered, reason: string): void {
+    w.stopped = true;
+    this.watchers.delete(w);
+    w.sink.close(reason);
+  }
+}
+
+function eventFor(w: Registered, ev: CachedEvent): { type: WatchEventType; object: WithMeta } | undefined {
+  if (!ev.key.startsWith(w.keyPrefix)) return undefined;
+  if (ev.type === 'DELETED') return w.filter(ev.object) ? { type: 'DELETED', object: ev.object } : undefined;
+  const cur = w.filter(ev.object);
+  const prev = ev.prevObject ? w.filter(ev.prevObject) : false;
+  if (cur && prev) return { type: 'MODIFIED', object: ev.object };
+  if (cur) return { type: 'ADDED', object: ev.object };
+  if (prev && ev.prevObject) {
+    // The object stopped matching: the watcher sees it deleted, at the new revision.
+    const gone = { ...ev.prevObject, metadata: { ...ev.prevObject.metadata, resourceVersion: String(ev.revision) } };
+    return { type: 'DELETED', object: gone };
+  }
+  return undefined;
+}
+
+function encodeMemo(ev: CachedEvent, sink: WatchSink, type: WatchEventType, obj: WithMeta): Buffer {
+  if (obj !== ev.object) return sink.encode(type, obj);
+  const id = `${sink.encodingId}|${type}`;
+  ev.encoded ??= new Map();
+  let b = ev.encoded.get(id);
+  if (!b) { b = sink.encode(type, obj); ev.encoded.set(id, b); }
+  return b;
+}
+
+/** All resource caches, fed by one store watch over the registry. */
+export class WatchCache {
+  private readonly caches = new Map<string, ResourceCache>();
+  processedRevision = 0;
+  private storeWatcher?: StoreWatcher;
+  private waiters: { rev: number; resolve: () => void }[] = [];
+  private readonly opts: Required<WatchCacheOptions>;
+  private stopped = false;
+
+  constructor(private readonly store: Store, private readonly rootPrefix: string, opts: WatchCacheOptions = {}) {
+    this.opts = {
+      eventWindow: opts.eventWindow ?? 10000,
+      maxBufferedBytes: opts.maxBufferedBytes ?? 16 * 1024 * 1024,
+      freshnessTimeoutMs: opts.freshnessTimeoutMs ?? 3000,
+    };
+  }
+
+  /** Loads the given resource prefixes and starts following the store. */
+  async start(prefixes: string[]): Promise<void> {
+    const rev = await this.store.currentRevision();
+    this.processedRevision = rev;
+    for (const p of prefixes) await this.load(p, rev);
+    this.follow(rev);
+  }
+
+  /** Adds a resource after start (e.g. a CRD); its objects are loaded at the processed revision. */
+  async addResource(prefix: string): Promise<ResourceCache> {
+    const existing = this.caches.get(prefix);
+    if (existing) return existing;
+    // Pause-free: events for this prefix that arrive while loading are ignored
+    // until the cache exists, so load at a revision and replay from the store.
+    return this.load(prefix, this.processedRevision);
+  }
+
+  resource(prefix: string): ResourceCache | undefined {
+    return this.caches.get(prefix);
+  }
+
+  get watcherCount(): number {
+    let n = 0;
+    for (const c of this.caches.values()) n += c.watcherCount;
+    return n;
+  }
+
+  /** Resolves when every event up to rev has been applied; 504 after the freshness timeout. */
+  waitUntilFresh(rev: number): Promise<void> {
+    if (this.processedRevision >= rev) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const w = { rev, resolve: () => { clearTimeout(t); resolve(); } };
+      const t = setTimeout(() => {
+        this.waiters = this.waiters.filter((x) => x !== w);
+        reject(timeout(`Too large resource version: ${rev}, current: ${this.processedRevision}`));
+      }, this.opts.freshnessTimeoutMs);
+      this.waiters.push(w);
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.storeWatcher?.stop();
+    for (const c of this.caches.values()) c.closeAll('server shutting down');
+  }
+
+  private async load(prefix: string, rev: number): Promise<ResourceCache> {
+    const cache = new ResourceCache(prefix, rev, this);
+    let startKey: string | undefined;
+    for (;;) {
+      const page = await this.store.list(prefix, { revision: rev, limit: 5000, startKey });
+      for (const kv of page.items) cache.objects.set(kv.key, decodeStored(kv.value, kv.modRevision));
+      if (!page.more || page.items.length === 0) break;
+      startKey = page.items[page.items.length - 1].key + '\0';
+    }
+    this.caches.set(prefix, cache);
+    return cache;
+  }
+
+  private follow(fromRevision: number): void {
+    this.storeWatcher = this.store.watch(this.rootPrefix, fromRevision, {
+      onEvents: (events) => this.onEvents(events),
+      onError: (err) => { void this.restart(err); },
+    });
+  }
+
+  private cacheFor(key: string): ResourceCache | undefined {
+    const parts = key.split('/');
+    // ['', 'registry', a, b, ...]
+    return this.caches.get(`/${parts[1]}/${parts[2]}/`) ?? this.caches.get(`/${parts[1]}/${parts[2]}/${parts[3]}/`);
+  }
+
+  private onEvents(events: WatchEvent[]): void {
+    const byCache = new Map<ResourceCache, CachedEvent[]>();
+    for (const e of events) {
+      if (e.revision <= this.processedRevision) continue;
+      this.processedRevision = e.revision;
+      const cache = this.cacheFor(e.kv.key);
+      if (!cache) continue;
+      const ce = toCachedEvent(e);
+      cache.apply(ce, this.opts.eventWindow);
+      let list = byCache.get(cache);
+      if (!list) { list = []; byCache.set(cache, list); }
+      list.push(ce);
+    }
+    for (const [cache, batch] of byCache) cache.dispatch(batch, this.opts.maxBufferedBytes);
+    if (this.waiters.length) {
+      const ready = this.waiters.filter((w) => w.rev <= this.processedRevision);
+      this.waiters = this.waiters.filter((w) => w.rev > this.processedRevision);
+      for (const w of ready) w.resolve();
+    }
+  }
+
+  /** The store watch failed (e.g. compacted past us): reload everything; watchers relist. */
+  private async restart(err: Error): Promise<void> {
+    if (this.stopped) return;
+    const prefixes = [...this.caches.keys()];
+    for (const c of this.caches.values()) c.closeAll(`watch cache restarting: ${err.message}`);
+    this.caches.clear();
+    await this.start(prefixes);
+  }
+}
+
+function toCachedEvent(e: WatchEvent): CachedEvent {
+  if (e.type === 'delete') {
+    const last = e.prevKv ?? e.kv;
+    const obj = decodeStored(last.value, e.revision);
+    return { type: 'DELETED', revision: e.revision, key: e.kv.key, object: obj };
+  }
+  const obj = decodeStored(e.kv.value, e.revision);
+  const prev = e.prevKv ? decodeStored(e.prevKv.value, e.prevKv.modRevision) : undefined;
+  return { type: e.prevKv ? 'MODIFIED' : 'ADDED', revision: e.revision, key: e.kv.key, object: obj, prevObject: prev };
+}

@@ -1,0 +1,105 @@
+/**
+ * `k8ts server`: flags, then wiring of the store, the PKI, the API server and
+ * the admin kubeconfig. Signals stop it cleanly.
+ */
+import { parseArgs } from 'node:util';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { createLogger } from '../api/log.js';
+import { openStore } from '../storage/index.js';
+import { ensurePki, writeKubeconfig } from '../apiserver/pki/index.js';
+import { ApiServer } from '../apiserver/server.js';
+import { CORE_STRATEGIES } from '../apiserver/registry/core/index.js';
+import { GROUP_STRATEGIES, CONVERSIONS } from '../apiserver/registry/groups.js';
+import { admitPod } from '../api/defaults/pod.js';
+
+const HELP = `Usage: k8ts server [flags]
+
+Flags:
+  --data-dir DIR                     State, certificates and kubeconfig (default /var/lib/k8ts as root, else ~/.k8ts)
+  --secure-port N                    HTTPS port (default 6443; 0 picks a free port)
+  --bind-address A                   Address to listen on (default 0.0.0.0)
+  --datastore sqlite|memory          Store backend (default sqlite)
+  --service-cluster-ip-range CIDR    Service IP range (default 10.43.0.0/16)
+  --tls-san NAME                     Extra serving certificate SAN (repeatable)
+  --write-kubeconfig PATH            Also write the admin kubeconfig here
+  --history-retention DURATION       Store history kept for watches (default 5m)
+`;
+
+export function defaultDataDir(): string {
+  return process.getuid?.() === 0 ? '/var/lib/k8ts' : join(homedir(), '.k8ts');
+}
+
+function parseDuration(s: string): number {
+  const m = /^(\d+)(ms|s|m|h)$/.exec(s);
+  if (!m) throw new Error(`invalid duration ${JSON.stringify(s)} (want e.g. 90s, 5m, 1h)`);
+  const n = Number(m[1]);
+  return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+}
+
+export async function runServer(argv: string[]): Promise<number> {
+  const started = performance.now();
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'data-dir': { type: 'string' },
+      'secure-port': { type: 'string' },
+      'bind-address': { type: 'string' },
+      datastore: { type: 'string' },
+      'service-cluster-ip-range': { type: 'string' },
+      'tls-san': { type: 'string', multiple: true },
+      'write-kubeconfig': { type: 'string' },
+      'history-retention': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const log = createLogger('apiserver');
+  const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
+  const securePort = Number(values['secure-port'] ?? 6443);
+  if (!Number.isInteger(securePort) || securePort < 0 || securePort > 65535) throw new Error(`invalid --secure-port ${values['secure-port']}`);
+  const backend = values.datastore ?? 'sqlite';
+  if (backend !== 'sqlite' && backend !== 'memory') throw new Error(`invalid --datastore ${backend}: want sqlite or memory`);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+
+  const pki = await ensurePki(dataDir, { sans: values['tls-san'] ?? [] });
+  const store = await openStore({
+    backend, dataDir,
+    ...(values['history-retention'] ? { historyRetentionMs: parseDuration(values['history-retention']) } : {}),
+  });
+  const server = new ApiServer({
+    store,
+    tls: { certPem: pki.serving.certPem, keyPem: pki.serving.keyPem, caPem: pki.ca.certPem },
+    securePort,
+    bindAddress: values['bind-address'] ?? '0.0.0.0',
+    serviceCidr: values['service-cluster-ip-range'] ?? '10.43.0.0/16',
+    strategies: { ...CORE_STRATEGIES, ...GROUP_STRATEGIES },
+    conversions: CONVERSIONS,
+    admitPod: (pod) => admitPod(pod as Parameters<typeof admitPod>[0]),
+    logger: log,
+  });
+  const { port } = await server.start();
+  const kubeconfig = join(dataDir, 'kubeconfig.yaml');
+  const kc = { server: `https://127.0.0.1:${port}`, caPem: pki.ca.certPem, certPem: pki.adminClient.certPem, keyPem: pki.adminClient.keyPem };
+  await writeKubeconfig(kubeconfig, kc);
+  if (values['write-kubeconfig']) await writeKubeconfig(resolve(values['write-kubeconfig']), kc);
+  log.info({ port, dataDir, datastore: backend, kubeconfig, startupMs: Math.round(performance.now() - started) }, 'k8ts server ready');
+
+  await new Promise<void>((resolveStop) => {
+    let stopping = false;
+    const stop = (sig: string): void => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal: sig }, 'shutting down');
+      server.stop().then(() => store.close()).finally(() => resolveStop());
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  return 0;
+}

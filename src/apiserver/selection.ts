@@ -5,7 +5,7 @@
  */
 import type { WithMeta } from '../api/object.js';
 import { parseLabelSelector } from '../api/selectors/label-selector.js';
-import { parseFieldSelector, fieldLabelNotSupported } from '../api/selectors/field-selector.js';
+import { assertSupportedFields, parseFieldSelector } from '../api/selectors/field-selector.js';
 import type { ServedResource } from './api-resources.js';
 
 export interface Selection {
@@ -21,10 +21,7 @@ export function buildFilter(served: ServedResource, namespace: string, q: URLSea
   const fields = fs.trim() ? parseFieldSelector(fs) : undefined;
   const strategy = served.registry.strategy;
   if (fields) {
-    const allowed = new Set(['metadata.name', 'metadata.namespace', ...(strategy.fieldSelectorKeys ?? [])]);
-    for (const r of fields.requirements()) {
-      if (!allowed.has(r.field)) throw fieldLabelNotSupported(r.field);
-    }
+    assertSupportedFields(fields, ['metadata.name', 'metadata.namespace', ...(strategy.fieldSelectorKeys ?? [])]);
   }
   if (!labels && !fields) return { filter: () => true, filtered: false };
   const filter = (o: WithMeta): boolean => {

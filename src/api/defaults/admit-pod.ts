@@ -1,0 +1,42 @@
+/**
+ * What upstream's admission plugins add to a pod on create (not defaulting:
+ * they run once, on create only): ServiceAccount (`serviceAccountName:
+ * default`), Priority (`priority`, `preemptionPolicy`) and
+ * DefaultTolerationSeconds (300s NoExecute tolerations for not-ready and
+ * unreachable nodes). Idempotent, so calling it twice is harmless.
+ * Not done here: the projected service-account token volume, which needs the
+ * token controller.
+ */
+import type { Pod, Toleration } from 'kubernetes-types/core/v1.js';
+
+export const NOT_READY_TAINT = 'node.kubernetes.io/not-ready';
+export const UNREACHABLE_TAINT = 'node.kubernetes.io/unreachable';
+export const DEFAULT_TOLERATION_SECONDS = 300;
+
+/** The built-in priority classes upstream creates at start-up. */
+export const SYSTEM_PRIORITY_CLASSES: Readonly<Record<string, number>> = {
+  'system-node-critical': 2000001000,
+  'system-cluster-critical': 2000000000,
+};
+
+function toleratesNoExecute(tolerations: Toleration[], key: string): boolean {
+  return tolerations.some((t) => (t.key === key || !t.key)
+    && (!t.effect || t.effect === 'NoExecute'));
+}
+
+export function admitPod(pod: Pod): void {
+  pod.spec ??= { containers: [] };
+  const spec = pod.spec;
+  if (!spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount || 'default';
+  spec.serviceAccount ??= spec.serviceAccountName;
+  if (spec.priority === undefined) {
+    spec.priority = spec.priorityClassName ? SYSTEM_PRIORITY_CLASSES[spec.priorityClassName] ?? 0 : 0;
+  }
+  spec.preemptionPolicy ??= 'PreemptLowerPriority';
+  const tolerations = spec.tolerations ?? [];
+  for (const key of [NOT_READY_TAINT, UNREACHABLE_TAINT]) {
+    if (toleratesNoExecute(tolerations, key)) continue;
+    tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_TOLERATION_SECONDS });
+  }
+  spec.tolerations = tolerations;
+}

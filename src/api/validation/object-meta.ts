@@ -2,7 +2,7 @@
  * ObjectMeta checks (upstream's apimachinery pkg/api/validation/objectmeta.go).
  */
 import type { ObjectMeta, OwnerReference } from 'kubernetes-types/meta/v1.js';
-import type { NameRule } from '../../apiserver/registry/strategy.js';
+import type { NameRule } from './name-rule.js';
 import type { FieldError } from '../field-errors.js';
 import { FieldPath, forbiddenField, invalidValue, required, tooLong } from '../field-errors.js';
 import { deepEqual } from '../object.js';

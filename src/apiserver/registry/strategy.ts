@@ -14,6 +14,7 @@
  */
 import type { FieldError } from '../../api/field-errors.js';
 import type { KubeObject, WithMeta } from '../../api/object.js';
+import type { NameRule } from '../../api/validation/name-rule.js';
 
 export interface Strategy {
   /**
@@ -65,10 +66,4 @@ export interface StatusStrategy {
   validateUpdate?(obj: WithMeta, old: WithMeta): FieldError[];
 }
 
-/**
- * The name rules upstream applies per kind:
- * - dns1123Subdomain: lower-case alphanumerics, '-' and '.', at most 253 (most kinds);
- * - dns1123Label: lower-case alphanumerics and '-', at most 63 (namespaces, services);
- * - pathSegment: anything but '/', '%', '.' and '..' (RBAC, events, leases? see strategy).
- */
-export type NameRule = 'dns1123Subdomain' | 'dns1123Label' | 'pathSegment';
+export type { NameRule } from '../../api/validation/name-rule.js';

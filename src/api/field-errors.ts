@@ -53,11 +53,22 @@ export const tooLong = (p: FieldPath | string, value: unknown, max: number): Fie
 export const typeInvalid = (p: FieldPath | string, value: unknown, detail: string): FieldError =>
   ({ type: 'FieldValueTypeInvalid', field: f(p), value, detail });
 
-/** Upstream's rendering of a value inside an error message. */
+/**
+ * Upstream's rendering of a value inside an error message: `%v` for numbers
+ * and booleans, `%q` for strings, Go's `%#v` for maps and slices of strings
+ * (`map[string]string{"app":"web"}`, `[]string{"a", "b"}`), JSON otherwise.
+ */
 function formatValue(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) {
+    return `[]string{${v.map((x) => JSON.stringify(x)).join(', ')}}`;
+  }
+  if (typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string')) {
+    const entries = Object.entries(v as Record<string, string>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `map[string]string{${entries.map(([k, x]) => `${JSON.stringify(k)}:${JSON.stringify(x)}`).join(', ')}}`;
+  }
   return JSON.stringify(v);
 }
 

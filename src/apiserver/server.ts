@@ -32,6 +32,11 @@ import { OpenApiService } from './openapi/index.js';
 import { FieldValidator } from './field-validation.js';
 import { versionInfo } from './version.js';
 
+/** The verb label of request metrics, as upstream reports it (HTTP method for writes). */
+const METRIC_VERBS: Record<string, string> = {
+  get: 'GET', list: 'LIST', watch: 'WATCH', create: 'POST', update: 'PUT', patch: 'PATCH', delete: 'DELETE', deletecollection: 'DELETE',
+};
+
 export interface ApiServerOptions {
   store: Store;
   tls: { certPem: string; keyPem: string; caPem: string };
@@ -58,6 +63,10 @@ export interface ApiServerOptions {
   maxWatches?: number;
   /** @default 60000 */
   bookmarkIntervalMs?: number;
+  /** Watches without timeoutSeconds end after a random time in [x, 2x] seconds (upstream's --min-request-timeout). @default 1800 */
+  minRequestTimeoutSeconds?: number;
+  /** Events the watch cache keeps per resource for watches that resume (upstream's --default-watch-cache-size). @default 10000 */
+  watchCacheSize?: number;
   resources?: readonly ResourceDef[];
 }
 
@@ -79,7 +88,7 @@ export class ApiServer {
   constructor(private readonly opts: ApiServerOptions) {
     this.store = this.metrics.instrument(opts.store);
     this.defs = opts.resources ?? BUILTIN_RESOURCES;
-    this.cache = new WatchCache(this.store, '/registry/');
+    this.cache = new WatchCache(this.store, '/registry/', { eventWindow: opts.watchCacheSize ?? 10000 });
     this.services = new ServiceAllocation(this.store, { serviceCidr: opts.serviceCidr ?? '10.43.0.0/16' });
     const hooks: Record<string, RegistryHooks> = { ...(opts.hooks ?? {}) };
     hooks['services'] = { ...hooks['services'], ...this.services.hooks() };
@@ -96,13 +105,13 @@ export class ApiServer {
     this.api = new ApiResources(this.defs, this.store, this.cache, {
       strategies: opts.strategies, conversions: opts.conversions, hooks,
     });
-    this.openapi = new OpenApiService([...this.defs]);
+    this.openapi = new OpenApiService([...this.defs], { version: versionInfo().gitVersion });
     const fieldValidator = new FieldValidator();
     this.resources = new ResourceHandler(this.api, { maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, fieldValidator });
     this.watches = new WatchHandler({
       maxWatches: opts.maxWatches ?? 10000,
       bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60000,
-      defaultTimeoutSeconds: 1800,
+      defaultTimeoutSeconds: opts.minRequestTimeoutSeconds ?? 1800,
     }, (n) => this.metrics.watches.set(n));
     this.server = createServer({
       cert: opts.tls.certPem, key: opts.tls.keyPem, ca: [opts.tls.caPem],
@@ -147,13 +156,17 @@ export class ApiServer {
     const parsed = parseRequestInfo(method, pathname, query);
     const isWatch = parsed.kind === 'resource' && parsed.info.verb === 'watch';
     const labels = parsed.kind === 'resource'
-      ? { verb: parsed.info.verb.toUpperCase(), group: parsed.info.group, version: parsed.info.version, resource: parsed.info.resource, subresource: parsed.info.subresource }
+      ? { verb: METRIC_VERBS[parsed.info.verb], group: parsed.info.group, version: parsed.info.version, resource: parsed.info.resource, subresource: parsed.info.subresource }
       : { verb: method, group: '', version: '', resource: '', subresource: '' };
     const endTimer = isWatch ? undefined : this.metrics.latency.startTimer({ verb: labels.verb, group: labels.group, resource: labels.resource, subresource: labels.subresource });
     let counted = false;
+    const started = performance.now();
     res.on('finish', () => {
       endTimer?.();
       this.metrics.requests.inc({ ...labels, code: String(res.statusCode) });
+      if (this.opts.logger.isLevelEnabled('debug')) {
+        this.opts.logger.debug({ method, url: req.url, code: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
+      }
     });
     try {
       if (!isWatch) {

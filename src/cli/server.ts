@@ -25,6 +25,9 @@ Flags:
   --tls-san NAME                     Extra serving certificate SAN (repeatable)
   --write-kubeconfig PATH            Also write the admin kubeconfig here
   --history-retention DURATION       Store history kept for watches (default 5m)
+  --min-request-timeout SECONDS      Watches end after a random time in [N, 2N] s (default 1800)
+  --default-watch-cache-size N       Events kept per resource for resuming watches (default 10000)
+  --max-requests-inflight N          Non-watch requests served at once before 429 (default 800)
 `;
 
 export function defaultDataDir(): string {
@@ -36,6 +39,12 @@ function parseDuration(s: string): number {
   if (!m) throw new Error(`invalid duration ${JSON.stringify(s)} (want e.g. 90s, 5m, 1h)`);
   const n = Number(m[1]);
   return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+}
+
+function positiveInt(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`invalid --${flag} ${JSON.stringify(v)}: want a positive integer`);
+  return n;
 }
 
 export async function runServer(argv: string[]): Promise<number> {
@@ -51,6 +60,9 @@ export async function runServer(argv: string[]): Promise<number> {
       'tls-san': { type: 'string', multiple: true },
       'write-kubeconfig': { type: 'string' },
       'history-retention': { type: 'string' },
+      'min-request-timeout': { type: 'string' },
+      'default-watch-cache-size': { type: 'string' },
+      'max-requests-inflight': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -82,6 +94,9 @@ export async function runServer(argv: string[]): Promise<number> {
     conversions: CONVERSIONS,
     admitPod: (pod) => admitPod(pod as Parameters<typeof admitPod>[0]),
     logger: log,
+    ...(values['min-request-timeout'] ? { minRequestTimeoutSeconds: positiveInt('min-request-timeout', values['min-request-timeout']) } : {}),
+    ...(values['default-watch-cache-size'] ? { watchCacheSize: positiveInt('default-watch-cache-size', values['default-watch-cache-size']) } : {}),
+    ...(values['max-requests-inflight'] ? { maxInFlight: positiveInt('max-requests-inflight', values['max-requests-inflight']) } : {}),
   });
   const { port } = await server.start();
   const kubeconfig = join(dataDir, 'kubeconfig.yaml');

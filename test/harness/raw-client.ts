@@ -35,7 +35,7 @@ export class RawClient {
   request(method: string, path: string, opts: { body?: string | Buffer; headers?: Record<string, string> } = {}): Promise<RawResponse> {
     return new Promise((resolve, reject) => {
       const req = request(this.server + path, { method, agent: this.agent, headers: {
-        ...(opts.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...opts.headers,
+        ...(opts.body !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(opts.body)) } : {}), ...opts.headers,
       } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -50,6 +50,21 @@ export class RawClient {
   async json<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T; headers: RawResponse['headers'] }> {
     const r = await this.request(method, path, { body: body === undefined ? undefined : JSON.stringify(body), headers });
     return { status: r.status, body: (r.body ? JSON.parse(r.body) : undefined) as T, headers: r.headers };
+  }
+
+  /** Starts a request whose body is sent later by finish(), so the server holds it in flight meanwhile. */
+  hold(method: string, path: string): { finish(body: string): Promise<RawResponse> } {
+    let resolveRes!: (r: RawResponse) => void;
+    let rejectRes!: (e: unknown) => void;
+    const res = new Promise<RawResponse>((resolve, reject) => { resolveRes = resolve; rejectRes = reject; });
+    const req = request(this.server + path, { method, agent: this.agent, headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' } }, (r) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => resolveRes({ status: r.statusCode ?? 0, headers: r.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', rejectRes);
+    req.flushHeaders();
+    return { finish: (body) => { req.end(body); return res; } };
   }
 
   /** Opens a watch and collects its events until stop(). */

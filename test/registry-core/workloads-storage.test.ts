@@ -28,7 +28,7 @@ test('replicationcontrollers: selector must match template labels', () => {
   const { errs } = create(replicationControllerStrategy, {
     metadata: meta, spec: { selector: { app: 'db' }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
   });
-  assert.deepEqual(errs, ['spec.template.metadata.labels: Invalid value: {"app":"web"}: `selector` does not match template `labels`']);
+  assert.deepEqual(errs, ['spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: `selector` does not match template `labels`']);
 });
 
 test('persistentvolumeclaims: defaults, required storage, spec immutability, growth when bound', () => {

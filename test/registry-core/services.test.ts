@@ -75,7 +75,7 @@ test('services: clusterIP is immutable except to/from ExternalName; omitted allo
   const changed = structuredClone(stored) as Record<string, never>;
   Object.assign(changed.spec, { clusterIP: '10.96.0.11', clusterIPs: ['10.96.0.11'] });
   assert.ok(update(serviceStrategy, changed, stored).errs.includes(
-    'spec.clusterIPs[0]: Invalid value: ["10.96.0.11"]: may not change once set'));
+    'spec.clusterIPs[0]: Invalid value: []string{"10.96.0.11"}: may not change once set'));
   const replaced = update(serviceStrategy, svc({ type: 'NodePort', ports: [{ port: 80 }] }), stored);
   assert.deepEqual(replaced.errs, []);
   assert.equal((replaced.obj.spec as Record<string, unknown>).clusterIP, '10.96.0.10');

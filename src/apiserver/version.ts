@@ -1,8 +1,9 @@
 /**
- * What /version reports: a Kubernetes version with a `+k8ts` suffix. 1.34
- * sits within kubectl's supported skew (+/-1) of kubectl 1.33 to 1.35.
+ * What /version reports: a Kubernetes version with a `+k8ts` suffix. kubectl
+ * warns when its minor version is more than one away, so v1.33 serves
+ * kubectl 1.32 to 1.34 without a warning.
  */
-export const KUBERNETES_VERSION = { major: '1', minor: '34', patch: '0' };
+export const KUBERNETES_VERSION = { major: '1', minor: '33', patch: '0' };
 
 export function versionInfo(): Record<string, string> {
   const v = `v${KUBERNETES_VERSION.major}.${KUBERNETES_VERSION.minor}.${KUBERNETES_VERSION.patch}+k8ts`;

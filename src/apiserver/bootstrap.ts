@@ -9,7 +9,14 @@ import type { ApiResources } from './api-resources.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
-async function ensure(create: () => Promise<unknown>): Promise<void> {
+/** Creates an object unless it exists (checked first, so that nothing is allocated for it twice). */
+async function ensure(exists: () => Promise<unknown>, create: () => Promise<unknown>): Promise<void> {
+  try {
+    await exists();
+    return;
+  } catch (e) {
+    if (!(e instanceof StatusError && e.code === 404)) throw e;
+  }
   try {
     await create();
   } catch (e) {
@@ -20,10 +27,10 @@ async function ensure(create: () => Promise<unknown>): Promise<void> {
 export async function bootstrap(api: ApiResources, opts: { kubernetesServiceIP: string; advertiseAddress: string; securePort: number }): Promise<void> {
   const namespaces = api.find('', 'v1', 'namespaces')!.registry;
   for (const name of SYSTEM_NAMESPACES) {
-    await ensure(() => namespaces.create('', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } as WithMeta));
+    await ensure(() => namespaces.get('', name), () => namespaces.create('', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } as WithMeta));
   }
   const services = api.find('', 'v1', 'services')!.registry;
-  await ensure(() => services.create('default', {
+  await ensure(() => services.get('default', 'kubernetes'), () => services.create('default', {
     apiVersion: 'v1', kind: 'Service',
     metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
     spec: {
@@ -32,7 +39,7 @@ export async function bootstrap(api: ApiResources, opts: { kubernetesServiceIP: 
     },
   } as WithMeta));
   const endpoints = api.find('', 'v1', 'endpoints')!.registry;
-  await ensure(() => endpoints.create('default', {
+  await ensure(() => endpoints.get('default', 'kubernetes'), () => endpoints.create('default', {
     apiVersion: 'v1', kind: 'Endpoints',
     metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
     subsets: [{ addresses: [{ ip: opts.advertiseAddress }], ports: [{ name: 'https', port: opts.securePort, protocol: 'TCP' }] }],

@@ -31,8 +31,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then((code) => {
-  if (code !== 0) process.exitCode = code;
+  process.exit(code);
 }, (err: unknown) => {
+  // A failed start leaves listeners and timers behind: exit rather than linger.
   process.stderr.write(`k8ts: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-  process.exitCode = 1;
+  process.exit(1);
 });

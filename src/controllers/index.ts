@@ -1,0 +1,7 @@
+/**
+ * Controllers: one file per control loop, each a sync(key) over informers,
+ * reading through the cache and writing only through the API client.
+ */
+export { startNamespaceController, namespaceSync, type NamespaceControllerOptions, type NamespaceSyncOptions } from './namespace.js';
+export { NamespacedResourcesDeleter, ResourcesRemainingError, KUBERNETES_FINALIZER, type NamespaceDeleterOptions } from './namespace-deleter.js';
+export { NamespaceConditionUpdater, CONDITION_TYPES, type NamespaceConditionType, type ContentTotals } from './namespace-conditions.js';

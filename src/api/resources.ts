@@ -37,11 +37,17 @@ export interface ResourceDef {
   subresources: SubresourceDef[];
   /** Where objects live in the store and in which group/version they are stored. */
   storage: { prefix: string; group: string; version: string };
+  /**
+   * A create-only resource that is computed, never stored (access and token
+   * reviews): the server answers a POST with the object and its status.
+   */
+  ephemeral?: boolean;
 }
 
 export interface GroupVersionKind { group: string; version: string; kind: string }
 
 const status: SubresourceDef = { name: 'status', verbs: ['get', 'patch', 'update'] };
+const scale: SubresourceDef = { name: 'scale', group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] };
 
 interface Spec {
   kind: string;
@@ -53,6 +59,7 @@ interface Spec {
   subresources?: SubresourceDef[];
   /** Override of the storage location. */
   storage?: { prefix: string; group: string; version: string };
+  ephemeral?: boolean;
 }
 
 function group(groupName: string, version: string, specs: Spec[]): ResourceDef[] {
@@ -67,6 +74,7 @@ function group(groupName: string, version: string, specs: Spec[]): ResourceDef[]
     ...(s.categories ? { categories: s.categories } : {}),
     verbs: s.verbs ?? STANDARD_VERBS,
     subresources: s.subresources ?? [],
+    ...(s.ephemeral ? { ephemeral: true } : {}),
     storage: s.storage ?? {
       prefix: groupName ? `/registry/${groupName}/${s.plural}/` : `/registry/${s.plural}/`,
       group: groupName, version,
@@ -92,12 +100,13 @@ export const BUILTIN_RESOURCES: readonly ResourceDef[] = [
     { kind: 'PersistentVolume', plural: 'persistentvolumes', namespaced: false, shortNames: ['pv'], subresources: [status] },
     { kind: 'Pod', plural: 'pods', shortNames: ['po'], categories: all, subresources: [
       { name: 'binding', kind: 'Binding', verbs: ['create'] },
+      { name: 'eviction', group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] },
       { name: 'log', verbs: ['get'] },
       status,
     ] },
     { kind: 'PodTemplate', plural: 'podtemplates' },
     { kind: 'ReplicationController', plural: 'replicationcontrollers', shortNames: ['rc'], categories: all,
-      subresources: [status] },
+      subresources: [scale, status] },
     { kind: 'ResourceQuota', plural: 'resourcequotas', shortNames: ['quota'], subresources: [status] },
     { kind: 'Secret', plural: 'secrets' },
     { kind: 'ServiceAccount', plural: 'serviceaccounts', shortNames: ['sa'] },
@@ -108,9 +117,9 @@ export const BUILTIN_RESOURCES: readonly ResourceDef[] = [
   ...group('apps', 'v1', [
     { kind: 'ControllerRevision', plural: 'controllerrevisions' },
     { kind: 'DaemonSet', plural: 'daemonsets', shortNames: ['ds'], categories: all, subresources: [status] },
-    { kind: 'Deployment', plural: 'deployments', shortNames: ['deploy'], categories: all, subresources: [status] },
-    { kind: 'ReplicaSet', plural: 'replicasets', shortNames: ['rs'], categories: all, subresources: [status] },
-    { kind: 'StatefulSet', plural: 'statefulsets', shortNames: ['sts'], categories: all, subresources: [status] },
+    { kind: 'Deployment', plural: 'deployments', shortNames: ['deploy'], categories: all, subresources: [scale, status] },
+    { kind: 'ReplicaSet', plural: 'replicasets', shortNames: ['rs'], categories: all, subresources: [scale, status] },
+    { kind: 'StatefulSet', plural: 'statefulsets', shortNames: ['sts'], categories: all, subresources: [scale, status] },
   ]),
   ...group('events.k8s.io', 'v1', [
     { kind: 'Event', plural: 'events', shortNames: ['ev'],
@@ -124,6 +133,16 @@ export const BUILTIN_RESOURCES: readonly ResourceDef[] = [
     { kind: 'HorizontalPodAutoscaler', plural: 'horizontalpodautoscalers', shortNames: ['hpa'], categories: all,
       subresources: [status],
       storage: { prefix: '/registry/autoscaling/horizontalpodautoscalers/', group: 'autoscaling', version: 'v2' } },
+  ]),
+  ...group('authentication.k8s.io', 'v1', [
+    { kind: 'SelfSubjectReview', plural: 'selfsubjectreviews', namespaced: false, verbs: ['create'], ephemeral: true },
+    { kind: 'TokenReview', plural: 'tokenreviews', namespaced: false, verbs: ['create'], ephemeral: true },
+  ]),
+  ...group('authorization.k8s.io', 'v1', [
+    { kind: 'LocalSubjectAccessReview', plural: 'localsubjectaccessreviews', verbs: ['create'], ephemeral: true },
+    { kind: 'SelfSubjectAccessReview', plural: 'selfsubjectaccessreviews', namespaced: false, verbs: ['create'], ephemeral: true },
+    { kind: 'SelfSubjectRulesReview', plural: 'selfsubjectrulesreviews', namespaced: false, verbs: ['create'], ephemeral: true },
+    { kind: 'SubjectAccessReview', plural: 'subjectaccessreviews', namespaced: false, verbs: ['create'], ephemeral: true },
   ]),
   ...group('batch', 'v1', [
     { kind: 'CronJob', plural: 'cronjobs', shortNames: ['cj'], categories: all, subresources: [status] },

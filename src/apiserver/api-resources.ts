@@ -88,7 +88,8 @@ export class ApiResources {
     return undefined;
   }
 
+  /** Prefixes of the stored resources (reviews are computed, never stored). */
   storagePrefixes(): string[] {
-    return [...this.registries.keys()];
+    return [...this.registries.values()].filter((r) => !r.def.ephemeral).map((r) => r.prefix);
   }
 }

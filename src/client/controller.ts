@@ -5,8 +5,13 @@
  * log line (client-go controllers' processNextWorkItem / handleErr).
  */
 import type { Logger } from '../api/log.js';
-import type { Informer } from './informer.js';
 import type { WorkQueue } from './work-queue.js';
+
+/** What the runner needs of an informer (any Informer<T> fits). */
+export interface SyncableInformer {
+  start(): void;
+  waitForSync(signal?: AbortSignal): Promise<boolean>;
+}
 
 export interface ControllerOptions {
   /** For logs. */
@@ -15,7 +20,7 @@ export interface ControllerOptions {
   /** Reconciles one key. Resolve when done; reject to retry with back-off. */
   sync: (key: string) => Promise<void>;
   /** Started (if not yet) and waited for before any worker runs. Not stopped by stop(): their owner does. */
-  informers?: readonly Informer[];
+  informers?: readonly SyncableInformer[];
   /** @default 1 */
   workers?: number;
   /** Retries before a key is dropped; a negative value retries forever. @default 15 */

@@ -220,8 +220,9 @@ export class Informer<T extends ApiObject = ApiObject> {
       const obj = this.own(ev.object);
       const key = objectKey(obj);
       if (ev.type === 'DELETED') {
-        const old = this.cache.delete(key);
-        this.emitDelete(obj ?? old, false);
+        // The event carries the object's final state; the cache entry goes.
+        this.cache.delete(key);
+        this.emitDelete(obj, false);
       } else {
         const old = this.cache.set(obj);
         if (old) this.emitUpdate(old, obj); else this.emitAdd(obj);

@@ -55,10 +55,10 @@ const RESOURCES: Record<string, Res[]> = {
   ],
 };
 
-function groupList(): unknown {
+function groupList(hidden: ReadonlySet<string>): unknown {
   const groups = new Map<string, string[]>();
   for (const gv of Object.keys(RESOURCES)) {
-    if (!gv.includes('/')) continue;
+    if (!gv.includes('/') || hidden.has(gv)) continue;
     const [g, v] = gv.split('/');
     groups.set(g, [...(groups.get(g) ?? []), v]);
   }
@@ -93,15 +93,15 @@ function send(res: ServerResponse, code: number, obj: unknown): void {
   res.end(text);
 }
 
-function handle(req: IncomingMessage, body: Buffer, res: ServerResponse, requests: CapturedRequest[]): void {
+function handle(req: IncomingMessage, body: Buffer, res: ServerResponse, requests: CapturedRequest[], hidden: ReadonlySet<string>): void {
   const path = (req.url ?? '/').split('?')[0];
   if (req.method === 'GET') {
     if (path === '/api') return send(res, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
-    if (path === '/apis') return send(res, 200, groupList());
+    if (path === '/apis') return send(res, 200, groupList(hidden));
     if (path === '/openapi/v3') return send(res, 200, { paths: {} });
     if (path === '/version') return send(res, 200, { major: '1', minor: '35', gitVersion: 'v1.35.0-k8ts' });
     const gv = path === '/api/v1' ? 'v1' : path.startsWith('/apis/') ? path.slice('/apis/'.length) : '';
-    if (RESOURCES[gv]) return send(res, 200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv, resources: RESOURCES[gv] });
+    if (RESOURCES[gv] && !hidden.has(gv)) return send(res, 200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv, resources: RESOURCES[gv] });
     if (path === '/apis/apps/v1/namespaces/default/deployments/web') return send(res, 200, WEB_DEPLOYMENT);
     return send(res, 404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, message: `${path} not found` });
   }
@@ -119,13 +119,17 @@ function handle(req: IncomingMessage, body: Buffer, res: ServerResponse, request
   send(res, 201, obj);
 }
 
-/** Starts the server on 127.0.0.1 and an ephemeral port. */
-export async function startCaptureServer(): Promise<CaptureServer> {
+/**
+ * Starts the server on 127.0.0.1 and an ephemeral port.
+ * @param opts.hide group versions left out of discovery (e.g. `autoscaling/v2`) @default []
+ */
+export async function startCaptureServer(opts: { hide?: readonly string[] } = {}): Promise<CaptureServer> {
+  const hidden = new Set(opts.hide ?? []);
   const requests: CapturedRequest[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => handle(req, Buffer.concat(chunks), res, requests));
+    req.on('end', () => handle(req, Buffer.concat(chunks), res, requests, hidden));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -22,12 +22,15 @@ const skipReason = !kubectl35.path ? `kubectl 1.35 not available: ${kubectl35.re
 if (skipReason) console.log(`# skipping kubectl golden tests: ${skipReason}`);
 
 let server: CaptureServer;
+/** Serves no autoscaling/v2, so `kubectl autoscale` falls back to autoscaling/v1. */
+let v1Server: CaptureServer;
 let dir: string;
 let tls: { cert: string; key: string } | undefined;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'k8ts-pb-golden-'));
   server = await startCaptureServer();
+  v1Server = await startCaptureServer({ hide: ['autoscaling/v2'] });
   writeFileSync(join(dir, 'blob.bin'), Buffer.from([0x00, 0xff, 0x10, 0x80, 0x7f]));
   writeFileSync(join(dir, 'app.conf'), 'key=value\n');
   const ssl = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=web.example.com',
@@ -37,12 +40,13 @@ before(async () => {
 
 after(async () => {
   await server?.close();
+  await v1Server?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function run(bin: string, args: string[], cacheDir: string): Promise<{ code: number; out: string }> {
+function run(srv: CaptureServer, bin: string, args: string[], cacheDir: string): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    const p = spawn(bin, ['--server', server.url, '--cache-dir', cacheDir, ...args], {
+    const p = spawn(bin, ['--server', srv.url, '--cache-dir', cacheDir, ...args], {
       env: { ...process.env, KUBECONFIG: join(dir, 'no-kubeconfig') }, cwd: dir,
     });
     let out = '';
@@ -53,10 +57,10 @@ function run(bin: string, args: string[], cacheDir: string): Promise<{ code: num
 }
 
 /** The single POST a kubectl command makes. */
-async function capture(bin: string, args: string[]): Promise<CapturedRequest> {
-  const before = server.requests.length;
-  const r = await run(bin, args, join(dir, `cache-${bin.length}-${before}`));
-  const posts = server.requests.slice(before);
+async function capture(srv: CaptureServer, bin: string, args: string[]): Promise<CapturedRequest> {
+  const before = srv.requests.length;
+  const r = await run(srv, bin, args, mkdtempSync(join(dir, 'cache-')));
+  const posts = srv.requests.slice(before);
   assert.equal(posts.length, 1, `expected one POST from ${args.join(' ')}; exit ${r.code}: ${r.out}`);
   return posts[0];
 }
@@ -69,7 +73,32 @@ function withoutNulls(v: unknown): unknown {
   return v;
 }
 
-const CASES: Array<{ name: string; args: () => string[] }> = [
+/**
+ * kubectl 1.31 autoscales with autoscaling/v1 where 1.35 uses autoscaling/v2:
+ * the v2 object 1.31's v1 object converts to (as the API server converts it).
+ */
+function hpaV1ToV2(v1: unknown): unknown {
+  const { spec, status, ...rest } = v1 as { spec: Record<string, unknown>; status?: Record<string, unknown> };
+  const { targetCPUUtilizationPercentage: cpu, ...specRest } = spec;
+  return {
+    ...rest, apiVersion: 'autoscaling/v2',
+    spec: { ...specRest, ...(cpu === undefined ? {} : {
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: cpu } } }],
+    }) },
+    ...(status ? { status: Object.fromEntries(Object.entries(status).filter(([k, v]) => k === 'desiredReplicas' || v !== 0)) } : {}),
+  };
+}
+
+interface Case {
+  name: string;
+  args: () => string[];
+  /** Which server both clients talk to. @default the full one */
+  v1Only?: boolean;
+  /** Maps 1.31's JSON (nulls removed) to what 1.35's object must equal. @default identity */
+  expect?: (json: unknown) => unknown;
+}
+
+const CASES: Case[] = [
   { name: 'deployment', args: () => ['create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=2', '--port=80'] },
   { name: 'deployment zero replicas, several images', args: () => ['create', 'deployment', 'multi', '--image=nginx:1.27', '--image=busybox', '--replicas=0', '-n', 'team-a'] },
   { name: 'configmap', args: () => ['create', 'configmap', 'cfg', '--from-literal=a=b', '--from-literal=empty=', `--from-file=${join(dir, 'app.conf')}`, `--from-file=blob=${join(dir, 'blob.bin')}`] },
@@ -96,7 +125,10 @@ const CASES: Array<{ name: string; args: () => string[] }> = [
   { name: 'poddisruptionbudget min-available', args: () => ['create', 'poddisruptionbudget', 'pdb', '--selector=app=web', '--min-available=50%'] },
   { name: 'poddisruptionbudget max-unavailable', args: () => ['create', 'poddisruptionbudget', 'pdb2', '--selector=app=web', '--max-unavailable=1'] },
   { name: 'ingress', args: () => ['create', 'ingress', 'web', '--class=nginx', '--rule=web.example.com/*=web:80,tls=web-tls', '--rule=web.example.com/api=api:http', '--default-backend=default:80', '--annotation=a=b'] },
-  { name: 'autoscale', args: () => ['autoscale', 'deployment', 'web', '--min=2', '--max=5', '--cpu-percent=80'] },
+  { name: 'autoscale (autoscaling/v2)', args: () => ['autoscale', 'deployment', 'web', '--min=2', '--max=5', '--cpu-percent=80'], expect: hpaV1ToV2 },
+  { name: 'autoscale (autoscaling/v2, no cpu target)', args: () => ['autoscale', 'deployment', 'web', '--max=3', '--name=web-hpa'], expect: hpaV1ToV2 },
+  // kubectl 1.35 posts autoscaling/v2 even when discovery lacks it; this pins that (and the v1 JSON it replaces).
+  { name: 'autoscale without autoscaling/v2 in discovery', args: () => ['autoscale', 'deployment', 'web', '--min=2', '--max=5', '--cpu-percent=80'], v1Only: true, expect: hpaV1ToV2 },
   { name: 'auth can-i resource', args: () => ['auth', 'can-i', 'get', 'deployments.apps', '-n', 'kube-system'] },
   { name: 'auth can-i subresource name', args: () => ['auth', 'can-i', 'get', 'pods/log', '--subresource=', '-n', 'default'] },
   { name: 'auth can-i non-resource', args: () => ['auth', 'can-i', 'get', '/healthz'] },
@@ -106,12 +138,14 @@ for (const c of CASES) {
   test(`kubectl 1.35 protobuf = kubectl 1.31 JSON: ${c.name}`, { skip: skipReason }, async (t) => {
     const args = c.args();
     if (args.length === 0) { t.skip('openssl is not available to make a TLS key pair'); return; }
-    const pb = await capture(kubectl35.path!, args);
+    const srv = c.v1Only ? v1Server : server;
+    const pb = await capture(srv, kubectl35.path!, args);
     assert.match(pb.contentType, /^application\/vnd\.kubernetes\.protobuf/, 'kubectl 1.35 sends protobuf');
-    const json = await capture(kubectl31.path!, args);
+    const json = await capture(srv, kubectl31.path!, args);
     assert.match(json.contentType, /^application\/json/, 'kubectl 1.31 sends JSON');
-    assert.equal(pb.path, json.path);
+    const expected = (c.expect ?? ((x) => x))(withoutNulls(JSON.parse(json.body.toString('utf8'))));
     const decoded = decodeKubernetesProtobuf(pb.body).object;
-    assert.deepEqual(decoded, withoutNulls(JSON.parse(json.body.toString('utf8'))));
+    assert.equal(pb.path, json.path.replace('/autoscaling/v1/', c.expect ? '/autoscaling/v2/' : '/autoscaling/v1/'));
+    assert.deepEqual(decoded, expected);
   });
 }

@@ -28,6 +28,7 @@ const GROUPS: ReadonlyArray<{ apiVersion: string; pkg: string; kinds: readonly s
   { apiVersion: 'authorization.k8s.io/v1', pkg: 'k8s.io.api.authorization.v1', kinds: [
     'SelfSubjectAccessReview', 'SubjectAccessReview', 'LocalSubjectAccessReview', 'SelfSubjectRulesReview',
   ] },
+  { apiVersion: 'authentication.k8s.io/v1', pkg: 'k8s.io.api.authentication.v1', kinds: ['SelfSubjectReview', 'TokenReview'] },
 ];
 
 /** Every kind with a protobuf form, in a stable order. */

@@ -33,9 +33,9 @@ function parseJsonBytes(raw: Uint8Array, what: string): unknown {
   }
 }
 
-/** A well-known message's JSON value; undefined means "absent". Returns `NOT_WELL_KNOWN` for other types. */
 const NOT_WELL_KNOWN = Symbol('not well-known');
 
+/** A well-known message's JSON value; undefined means "absent". Returns `NOT_WELL_KNOWN` for other types. */
 function wellKnownToJson(typeName: string, m: Fields): unknown {
   switch (typeName) {
     case TIME:

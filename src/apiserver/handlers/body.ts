@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, tooLarge, unsupportedMediaType } from '../../api/errors.js';
 import { bodyFormat, type BodyFormat } from '../negotiation.js';
+import { decodeKubernetesProtobuf } from '../../api/protobuf/index.js';
 
 /** Upstream's limit on request bodies (3 MiB). */
 export const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -35,10 +36,14 @@ export interface DecodedBody {
   raw: Buffer;
 }
 
-/** Decodes JSON or YAML bodies (patch bodies too); protobuf is refused until it is supported. */
+/**
+ * Decodes JSON, YAML and patch bodies, and Kubernetes protobuf (the `k8s\0`
+ * envelope kubectl 1.32+ sends for its generators) into the JSON form.
+ */
 export function decodeBody(raw: Buffer, contentType: string | undefined): DecodedBody {
   const format = bodyFormat(contentType);
-  if (!format || format === 'protobuf') throw unsupportedMediaType(contentType ?? '');
+  if (!format) throw unsupportedMediaType(contentType ?? '');
+  if (format === 'protobuf') return { format: 'json', value: decodeKubernetesProtobuf(raw).object, raw };
   const text = raw.toString('utf8');
   if (text.trim() === '') throw badRequest('the body of the request was empty');
   try {

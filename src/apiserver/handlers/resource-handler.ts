@@ -20,6 +20,7 @@ import { buildFilter } from '../selection.js';
 import { renderTable } from './table-output.js';
 import { applyPatch } from './patch.js';
 import type { FieldValidator } from '../field-validation.js';
+import { SubresourceHandler } from './subresource-handler.js';
 
 export interface ResourceHandlerOptions {
   maxBodyBytes: number;
@@ -27,7 +28,11 @@ export interface ResourceHandlerOptions {
 }
 
 export class ResourceHandler {
-  constructor(private readonly api: ApiResources, private readonly opts: ResourceHandlerOptions) {}
+  private readonly subresources: SubresourceHandler;
+
+  constructor(private readonly api: ApiResources, private readonly opts: ResourceHandlerOptions) {
+    this.subresources = new SubresourceHandler(api, opts.maxBodyBytes);
+  }
 
   resolve(info: ResourceRequestInfo): ServedResource {
     const served = this.api.find(info.group, info.version, info.resource);
@@ -51,6 +56,10 @@ export class ResourceHandler {
     if (sub && !served.def.subresources.some((s) => s.name === sub)) {
       throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
     }
+    if (served.def.ephemeral) return this.subresources.review(req, res, served, info);
+    if (sub === 'scale') return this.subresources.scale(req, res, served, info, query);
+    if (sub === 'binding' || (served.def.plural === 'bindings' && served.def.group === '')) return this.subresources.binding(req, res, info, query);
+    if (sub === 'eviction') return this.subresources.eviction(req, res, info, query);
     if (sub && !['status', 'finalize'].includes(sub)) {
       throw methodNotAllowed(`the subresource ${sub} is not supported yet`);
     }

@@ -361,7 +361,9 @@ export class GenericStore {
     obj.kind = old.kind;
 
     const errs: FieldError[] = [];
-    if (subresource === 'status' && this.strategy.status) {
+    if (subresource !== '' && subresource !== 'status') {
+      // A system subresource (binding): its handler made the one change it allows.
+    } else if (subresource === 'status' && this.strategy.status) {
       this.strategy.status.prepareForUpdate(obj, old);
       this.strategy.defaults?.(obj);
       errs.push(...(this.strategy.status.validateUpdate?.(obj, old) ?? []));

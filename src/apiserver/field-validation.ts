@@ -1,7 +1,8 @@
 /**
  * Server-side field validation: finds the fields of a request body that the
  * kind's schema does not know, and removes them (a typed decode drops them
- * upstream). The handler turns the list into a Strict error or Warn warnings.
+ * upstream), together with known fields set to null. The handler turns the
+ * list of unknown fields into a Strict error or Warn warnings.
  */
 import type { KubeObject } from '../api/object.js';
 import { isPlainObject } from '../api/object.js';
@@ -43,6 +44,8 @@ function walk(defs: Definitions, schema: Schema | undefined, value: unknown, pat
     for (const k of Object.keys(value)) {
       const p = s.properties[k];
       const child = path ? `${path}.${k}` : k;
+      // A typed decode turns null into the zero value, which is then omitted.
+      if (value[k] === null && p) { delete value[k]; continue; }
       if (!p) {
         out.push(child);
         delete value[k];

@@ -13,6 +13,8 @@ import { ApiServer } from '../apiserver/server.js';
 import { CORE_STRATEGIES } from '../apiserver/registry/core/index.js';
 import { GROUP_STRATEGIES, CONVERSIONS } from '../apiserver/registry/groups.js';
 import { admitPod } from '../api/defaults/pod.js';
+import { RestClient } from '../client/index.js';
+import { startNamespaceController } from '../controllers/index.js';
 
 const HELP = `Usage: k8ts server [flags]
 
@@ -103,6 +105,9 @@ export async function runServer(argv: string[]): Promise<number> {
   const kc = { server: `https://127.0.0.1:${port}`, caPem: pki.ca.certPem, certPem: pki.adminClient.certPem, keyPem: pki.adminClient.keyPem };
   await writeKubeconfig(kubeconfig, kc);
   if (values['write-kubeconfig']) await writeKubeconfig(resolve(values['write-kubeconfig']), kc);
+  // The controllers are clients of the API, like any other.
+  const controllerClient = RestClient.fromKubeconfig(kubeconfig, { component: 'kube-controller-manager' });
+  const namespaceController = startNamespaceController({ client: controllerClient, logger: createLogger('namespace-controller') });
   log.info({ port, dataDir, datastore: backend, kubeconfig, startupMs: Math.round(performance.now() - started) }, 'k8ts server ready');
 
   await new Promise<void>((resolveStop) => {
@@ -111,7 +116,11 @@ export async function runServer(argv: string[]): Promise<number> {
       if (stopping) return;
       stopping = true;
       log.info({ signal: sig }, 'shutting down');
-      server.stop().then(() => store.close()).finally(() => resolveStop());
+      namespaceController.stop()
+        .then(() => controllerClient.close())
+        .then(() => server.stop())
+        .then(() => store.close())
+        .finally(() => resolveStop());
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));

@@ -70,6 +70,21 @@ describe('errors are Status objects', () => {
     assert.equal(r.status, 404);
     assert.equal(r.body.message, 'namespaces "nowhere" not found');
   });
+  test('a terminating namespace refuses new objects', async () => {
+    await api.json('POST', '/api/v1/namespaces', { metadata: { name: 'ending' } });
+    await api.json('POST', '/api/v1/namespaces/ending/configmaps', cm('held', { finalizers: ['example.com/hold'] }));
+    const d = await api.json<{ status: { phase: string } }>('DELETE', '/api/v1/namespaces/ending');
+    assert.equal(d.status, 200);
+    assert.equal(d.body.status.phase, 'Terminating');
+    const r = await api.json<Status>('POST', '/api/v1/namespaces/ending/configmaps', cm('late'));
+    assert.equal(r.status, 403);
+    assert.equal(r.body.reason, 'Forbidden');
+    assert.match(r.body.message, /unable to create new content in namespace ending because it is being terminated/);
+    // Once the last finalizer inside is gone, the namespace controller finishes the job.
+    await api.json('PATCH', '/api/v1/namespaces/ending/configmaps/held', { metadata: { finalizers: null } }, { 'Content-Type': 'application/merge-patch+json' });
+    await eventually(async () => (await api.json('GET', '/api/v1/namespaces/ending')).status === 404, 20_000, 'namespace gone');
+  });
+
   test('401 without a client certificate', async () => {
     const anon = new RawClient(server.kubeconfig, { anonymous: true });
     const r = await anon.json<Status>('GET', '/api/v1/namespaces');

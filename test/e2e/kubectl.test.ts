@@ -223,6 +223,17 @@ spec:
       assert.notEqual(k.run(['-n', ns, 'get', 'deploy', 'web']).status, 0);
     });
 
+    test('delete namespace empties it and removes it', () => {
+      const gone = `${ns}-gone`;
+      k.ok(['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: gone } }) });
+      k.ok(['-n', gone, 'create', '-f', '-'], { input: configMap('inside', { a: '1' }) });
+      k.ok(['-n', gone, 'create', '-f', '-'], { input: DEPLOYMENT('inner', '        - {name: A, value: "1"}') });
+      assert.match(k.ok(['delete', 'namespace', gone, '--timeout=30s']), new RegExp(`namespace "${gone}" deleted`));
+      const r = k.run(['get', 'namespace', gone]);
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, /NotFound/);
+    });
+
     test('401 without a client certificate', () => {
       const kc = join(dir, 'anon.yaml');
       writeFileSync(kc, `apiVersion: v1

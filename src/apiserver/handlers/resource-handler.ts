@@ -181,7 +181,7 @@ export class ResourceHandler {
         return keep;
       }
       return next;
-    }, { dryRun, subresource: subresource === 'finalize' ? '' : subresource });
+    }, { dryRun, subresource });
     this.respondObject(res, result.created ? 201 : 200, served, served.fromStorage(result.object), out, yaml, warningHeaders(warnings));
   }
 

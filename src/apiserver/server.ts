@@ -67,6 +67,8 @@ export interface ApiServerOptions {
   minRequestTimeoutSeconds?: number;
   /** Events the watch cache keeps per resource for watches that resume (upstream's --default-watch-cache-size). @default 10000 */
   watchCacheSize?: number;
+  /** A watcher with more than this many bytes waiting to be sent is closed (it relists). @default 16 MiB */
+  maxWatchBufferBytes?: number;
   resources?: readonly ResourceDef[];
 }
 
@@ -88,7 +90,10 @@ export class ApiServer {
   constructor(private readonly opts: ApiServerOptions) {
     this.store = this.metrics.instrument(opts.store);
     this.defs = opts.resources ?? BUILTIN_RESOURCES;
-    this.cache = new WatchCache(this.store, '/registry/', { eventWindow: opts.watchCacheSize ?? 10000 });
+    this.cache = new WatchCache(this.store, '/registry/', {
+      eventWindow: opts.watchCacheSize ?? 10000,
+      maxBufferedBytes: opts.maxWatchBufferBytes ?? 16 * 1024 * 1024,
+    });
     this.services = new ServiceAllocation(this.store, { serviceCidr: opts.serviceCidr ?? '10.43.0.0/16' });
     const hooks: Record<string, RegistryHooks> = { ...(opts.hooks ?? {}) };
     hooks['services'] = { ...hooks['services'], ...this.services.hooks() };
@@ -118,6 +123,10 @@ export class ApiServer {
       requestCert: true, rejectUnauthorized: false,
     }, (req, res) => { void this.serve(req, res); });
     this.server.keepAliveTimeout = 65_000;
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      this.opts.logger.debug({ err: err.message, code: err.code, bytes: (err as { bytesParsed?: number }).bytesParsed, raw: String((err as { rawPacket?: Buffer }).rawPacket ?? '').slice(0, 200) }, 'client connection error');
+      socket.destroy();
+    });
   }
 
   /** Loads the watch cache, creates the bootstrap objects, and listens. Resolves when ready. */

@@ -30,6 +30,7 @@ Flags:
   --min-request-timeout SECONDS      Watches end after a random time in [N, 2N] s (default 1800)
   --default-watch-cache-size N       Events kept per resource for resuming watches (default 10000)
   --max-requests-inflight N          Non-watch requests served at once before 429 (default 800)
+  --max-watch-buffer-bytes N         A watcher this far behind is closed and relists (default 16777216)
 `;
 
 export function defaultDataDir(): string {
@@ -65,6 +66,7 @@ export async function runServer(argv: string[]): Promise<number> {
       'min-request-timeout': { type: 'string' },
       'default-watch-cache-size': { type: 'string' },
       'max-requests-inflight': { type: 'string' },
+      'max-watch-buffer-bytes': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -98,6 +100,7 @@ export async function runServer(argv: string[]): Promise<number> {
     logger: log,
     ...(values['min-request-timeout'] ? { minRequestTimeoutSeconds: positiveInt('min-request-timeout', values['min-request-timeout']) } : {}),
     ...(values['default-watch-cache-size'] ? { watchCacheSize: positiveInt('default-watch-cache-size', values['default-watch-cache-size']) } : {}),
+    ...(values['max-watch-buffer-bytes'] ? { maxWatchBufferBytes: positiveInt('max-watch-buffer-bytes', values['max-watch-buffer-bytes']) } : {}),
     ...(values['max-requests-inflight'] ? { maxInFlight: positiveInt('max-requests-inflight', values['max-requests-inflight']) } : {}),
   });
   const { port } = await server.start();

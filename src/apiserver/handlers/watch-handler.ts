@@ -83,7 +83,9 @@ export class WatchHandler {
         res.write(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
         return res.writableLength;
       },
-      close: () => finish(),
+      // Dropped by the cache (too far behind, or restarting): free what is
+      // buffered at once rather than wait for a client that does not read.
+      close: () => { setImmediate(() => finish({ abort: true })); },
     };
     const bookmark = (rev: number, initialEnd = false): void => {
       if (closed) return;
@@ -98,7 +100,7 @@ export class WatchHandler {
     let watcher: { stop(): void } | undefined;
     let bookmarkTimer: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => finish(), timeoutSeconds * 1000);
-    const finish = (): void => {
+    const finish = (opts: { abort?: boolean } = {}): void => {
       if (closed) return;
       closed = true;
       clearTimeout(timer);
@@ -106,12 +108,12 @@ export class WatchHandler {
       watcher?.stop();
       this.open--;
       this.onCountChange?.(this.open);
-      res.end();
+      if (opts.abort) res.socket?.destroy(); else res.end();
     };
     this.open++;
     this.onCountChange?.(this.open);
-    req.on('close', finish);
-    res.on('error', finish);
+    req.on('close', () => finish());
+    res.on('error', () => finish());
     try {
       watcher = await served.registry.watch(info.namespace, filter, sink, {
         resourceVersion: q.get('resourceVersion') ?? undefined,

@@ -1,0 +1,22 @@
+/** Server-side apply field management: field sets, FieldsV1, apply and update ownership. */
+export { FieldSet } from './field-set.js';
+export { decodeFieldsV1, encodeFieldsV1, FieldsV1DecodeError } from './fields-v1.js';
+export type { FieldsV1Json } from './fields-v1.js';
+export { deserializePathElement, pathToString, serializePathElement } from './path-element.js';
+export type { FieldPath, PathElement } from './path-element.js';
+export type { FieldType, ListType, MapType, ScalarType, TypeResolver, UntypedType } from './types.js';
+export { deducedTypes } from './types.js';
+export { openApiTypes } from './openapi-types.js';
+export { toFieldSet, FieldTypeError } from './to-field-set.js';
+export { compareObjects } from './compare.js';
+export type { Comparison } from './compare.js';
+export { applyManagedFields } from './apply.js';
+export type { ApplyOptions, ApplyResult } from './apply.js';
+export { updateManagedFields } from './update.js';
+export type { UpdateOptions } from './update.js';
+export type { ManagedResult, WriteOptions } from './write-context.js';
+export { BEFORE_FIRST_APPLY_MANAGER } from './write-context.js';
+export { ANCIENT_CHANGES_MANAGER, MAX_UPDATE_MANAGERS } from './cap-managers.js';
+export { LAST_APPLIED_ANNOTATION } from './last-applied.js';
+export { defaultResetFields } from './reset-fields.js';
+export type { ManagedFieldsEntry } from './managers.js';

@@ -98,7 +98,7 @@ export function validateCrdSchema(schema: JSONSchemaProps, path: FieldPath, opts
  * Every `default` must validate against its own schema and must survive
  * pruning (`must not have unknown fields`); upstream's ValidateDefaults.
  */
-function validateDefaults(s: JSONSchemaProps, p: FieldPath, insideMeta = false): FieldError[] {
+function validateDefaults(s: JSONSchemaProps, p: FieldPath, insideMeta = false, isRoot = true): FieldError[] {
   const errs: FieldError[] = [];
   if (s.default !== undefined && !insideMeta) {
     const dp = p.child('default');
@@ -108,16 +108,14 @@ function validateDefaults(s: JSONSchemaProps, p: FieldPath, insideMeta = false):
     errs.push(...newValueValidator(s).validate(s.default, dp.toString()));
   }
   const items = asSchema(s.items);
-  if (items) errs.push(...validateDefaults(items, p.child('items'), insideMeta));
+  if (items) errs.push(...validateDefaults(items, p.child('items'), insideMeta, false));
   for (const [k, v] of Object.entries(s.properties ?? {})) {
-    errs.push(...validateDefaults(v, p.child('properties').key(k), insideMeta || (p === undefined ? false : k === 'metadata' && isRootPath(p))));
+    errs.push(...validateDefaults(v, p.child('properties').key(k), insideMeta || (isRoot && k === 'metadata'), false));
   }
   const extra = asSchema(s.additionalProperties);
-  if (extra) errs.push(...validateDefaults(extra, p.child('additionalProperties'), insideMeta));
+  if (extra) errs.push(...validateDefaults(extra, p.child('additionalProperties'), insideMeta, false));
   return errs;
 }
-
-const isRootPath = (p: FieldPath): boolean => p.toString().endsWith('openAPIV3Schema');
 
 interface Ssv { allowDefaults: boolean; disallowReason?: string; insideMeta: boolean }
 

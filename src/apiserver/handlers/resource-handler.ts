@@ -21,6 +21,7 @@ import { renderTable } from './table-output.js';
 import { applyPatch } from './patch.js';
 import type { FieldValidator } from '../field-validation.js';
 import { SubresourceHandler } from './subresource-handler.js';
+import { FieldManager } from '../field-manager.js';
 
 export interface ResourceHandlerOptions {
   maxBodyBytes: number;
@@ -29,9 +30,10 @@ export interface ResourceHandlerOptions {
 
 export class ResourceHandler {
   private readonly subresources: SubresourceHandler;
+  private readonly fields = new FieldManager();
 
   constructor(private readonly api: ApiResources, private readonly opts: ResourceHandlerOptions) {
-    this.subresources = new SubresourceHandler(api, opts.maxBodyBytes);
+    this.subresources = new SubresourceHandler(api, opts.maxBodyBytes, this.fields);
   }
 
   resolve(info: ResourceRequestInfo): ServedResource {
@@ -161,7 +163,8 @@ export class ResourceHandler {
     if (info.name || info.subresource) throw methodNotAllowed('create is only allowed on the collection');
     const dryRun = parseDryRun(q);
     const { obj, warnings } = await this.readObject(req, served, q, info);
-    const created = await served.registry.create(info.namespace, served.toStorage(obj), { dryRun });
+    const track = this.fields.tracker(served.def, this.fields.managerOf(req, q), '');
+    const created = await served.registry.create(info.namespace, served.toStorage(obj), { dryRun, track });
     this.respondObject(res, 201, served, served.fromStorage(created), out, yaml, warningHeaders(warnings));
   }
 
@@ -181,7 +184,7 @@ export class ResourceHandler {
         return keep;
       }
       return next;
-    }, { dryRun, subresource });
+    }, { dryRun, subresource, track: this.fields.tracker(served.def, this.fields.managerOf(req, q), subresource) });
     this.respondObject(res, result.created ? 201 : 200, served, served.fromStorage(result.object), out, yaml, warningHeaders(warnings));
   }
 
@@ -190,7 +193,9 @@ export class ResourceHandler {
     const mode = parseFieldValidation(q);
     const body: DecodedBody = decodeBody(await readBody(req, this.opts.maxBodyBytes), req.headers['content-type']);
     if (body.format === 'json' || body.format === 'yaml') throw unsupportedMediaType(req.headers['content-type'] ?? '');
+    if (body.format === 'apply-patch') return this.apply(req, res, served, info, q, body.value, out, yaml);
     let warnings: string[] = [];
+    const track = this.fields.tracker(served.def, this.fields.managerOf(req, q), info.subresource);
     const result = await served.registry.guaranteedUpdate(info.namespace, info.name, (cur) => {
       const current = served.fromStorage(cur);
       const rv = current.metadata.resourceVersion;
@@ -202,8 +207,34 @@ export class ResourceHandler {
       const checked = this.checkObject(patched, served, new URLSearchParams({ fieldValidation: mode }), info);
       warnings = checked.warnings;
       return served.toStorage(checked.obj);
-    }, { dryRun, subresource: info.subresource });
+    }, { dryRun, subresource: info.subresource, track });
     this.respondObject(res, 200, served, served.fromStorage(result.object), out, yaml, warningHeaders(warnings));
+  }
+
+  /**
+   * Server-side apply (PATCH application/apply-patch+yaml): merges the
+   * manager's configuration into the live object with field ownership, or
+   * creates the object when it does not exist (201).
+   */
+  private async apply(req: IncomingMessage, res: ServerResponse, served: ServedResource, info: ResourceRequestInfo, q: URLSearchParams,
+    value: unknown, out: OutputShape, yaml: boolean): Promise<void> {
+    const dryRun = parseDryRun(q);
+    const manager = this.fields.managerOf(req, q, true);
+    const force = q.get('force') === 'true';
+    if (!isPlainObject(value)) throw badRequest('the apply configuration must be an object');
+    const { obj: config, warnings } = this.checkObject(value, served, q, info);
+    if (config.metadata.name !== undefined && config.metadata.name !== info.name) {
+      throw badRequest(`the name of the object (${config.metadata.name}) does not match the name on the URL (${info.name})`);
+    }
+    config.metadata.name = info.name;
+    if (served.def.namespaced) config.metadata.namespace = info.namespace;
+    const result = await served.registry.guaranteedUpdate(info.namespace, info.name, (cur) => {
+      const live = cur === undefined ? undefined : served.fromStorage(cur);
+      const applied = this.fields.apply(served.def, live, deepClone(config), { manager, force, subresource: info.subresource });
+      if (live) applied.metadata.resourceVersion = undefined;
+      return served.toStorage(applied);
+    }, { dryRun, subresource: info.subresource, allowCreate: !info.subresource });
+    this.respondObject(res, result.created ? 201 : 200, served, served.fromStorage(result.object), out, yaml, warningHeaders(warnings));
   }
 
   private async deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<Omit<DeleteOptions, 'dryRun'> & { dryRun: boolean }> {

@@ -20,11 +20,12 @@ import { scaleOf, withReplicas } from './subresources/scale.js';
 import { bindPod } from './subresources/binding.js';
 import { evictPod } from './subresources/eviction.js';
 import { answerReview } from './subresources/reviews.js';
+import type { FieldManager } from '../field-manager.js';
 
 const SCALE_DEF = { group: 'autoscaling', version: 'v1', kind: 'Scale' };
 
 export class SubresourceHandler {
-  constructor(private readonly api: ApiResources, private readonly maxBodyBytes: number) {}
+  constructor(private readonly api: ApiResources, private readonly maxBodyBytes: number, private readonly fields: FieldManager) {}
 
   private async body(req: IncomingMessage): Promise<{ format: string; value: unknown }> {
     return decodeBody(await readBody(req, this.maxBodyBytes), req.headers['content-type']);
@@ -54,11 +55,12 @@ export class SubresourceHandler {
       return;
     }
     const dryRun = parseDryRun(q);
+    const track = this.fields.tracker(served.def, this.fields.managerOf(req, q), 'scale');
     const body = await this.body(req);
     if (info.verb === 'update') {
       if (!isPlainObject(body.value)) throw badRequest('the body of the request must be an object');
       const scale = body.value as { spec?: { replicas?: number }; metadata?: { resourceVersion?: string } };
-      const r = await reg.guaranteedUpdate(info.namespace, info.name, (cur) => withReplicas(cur, scale), { dryRun });
+      const r = await reg.guaranteedUpdate(info.namespace, info.name, (cur) => withReplicas(cur, scale), { dryRun, track });
       writeJson(res, 200, scaleOf(served.fromStorage(r.object)));
       return;
     }
@@ -71,7 +73,7 @@ export class SubresourceHandler {
           body as Parameters<typeof applyPatch>[2]) as { spec?: { replicas?: number }; metadata?: { resourceVersion?: string } };
         if (patched.metadata && patched.metadata.resourceVersion === rv) delete patched.metadata.resourceVersion;
         return withReplicas(cur, patched);
-      }, { dryRun });
+      }, { dryRun, track });
       writeJson(res, 200, scaleOf(served.fromStorage(r.object)));
       return;
     }

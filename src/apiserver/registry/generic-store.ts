@@ -64,6 +64,12 @@ export interface ListResult {
 
 export interface WriteOptions {
   dryRun?: boolean;
+  /**
+   * Records field ownership (metadata.managedFields) once defaults are in,
+   * before validation; absent for writes whose ownership is already set
+   * (server-side apply).
+   */
+  track?: (obj: WithMeta, old: WithMeta | undefined) => void;
 }
 
 export interface UpdateOptions extends WriteOptions {
@@ -256,6 +262,7 @@ export class GenericStore {
     this.strategy.defaults?.(obj);
     this.hooks.admitCreate?.(obj);
     this.strategy.prepareForCreate?.(obj);
+    opts.track?.(obj, undefined);
     const errs = validateObjectMeta(obj.metadata, { namespaced: this.def.namespaced, nameRule: this.strategy.nameRule ?? 'dns1123Subdomain' }, FieldPath.root('metadata'));
     if (!errs.some((e) => e.field === 'metadata.name' || e.field === 'metadata.namespace')) errs.push(...this.strategy.validate(obj));
     this.validateOrThrow(obj, errs);
@@ -305,7 +312,7 @@ export class GenericStore {
       if (this.def.namespaced && next.metadata.namespace && next.metadata.namespace !== namespace) {
         throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
       }
-      const obj = this.prepareUpdate(next, old, opts.subresource ?? '');
+      const obj = this.prepareUpdate(next, old, opts.subresource ?? '', opts.track);
       const sameBytes = deepEqual(obj, old);
       if (sameBytes) return { object: old, created: false };
       if (opts.dryRun) return { object: obj, created: false };
@@ -344,7 +351,7 @@ export class GenericStore {
     return this.def.kind !== 'Namespace' || !(spec?.finalizers?.length);
   }
 
-  private prepareUpdate(obj: WithMeta, old: WithMeta, subresource: string): WithMeta {
+  private prepareUpdate(obj: WithMeta, old: WithMeta, subresource: string, track?: WriteOptions['track']): WithMeta {
     const m = obj.metadata;
     const om = old.metadata;
     m.name = om.name;
@@ -363,14 +370,17 @@ export class GenericStore {
     const errs: FieldError[] = [];
     if (subresource !== '' && subresource !== 'status') {
       // A system subresource (binding): its handler made the one change it allows.
+      track?.(obj, old);
     } else if (subresource === 'status' && this.strategy.status) {
       this.strategy.status.prepareForUpdate(obj, old);
       this.strategy.defaults?.(obj);
+      track?.(obj, old);
       errs.push(...(this.strategy.status.validateUpdate?.(obj, old) ?? []));
     } else {
       this.hooks.mutateUpdate?.(obj, old);
       this.strategy.prepareForUpdate?.(obj, old);
       this.strategy.defaults?.(obj);
+      track?.(obj, old);
       errs.push(...validateObjectMetaUpdate(obj.metadata, old.metadata, FieldPath.root('metadata')));
       errs.push(...validateObjectMeta(obj.metadata, { namespaced: this.def.namespaced, nameRule: this.strategy.nameRule ?? 'dns1123Subdomain' }, FieldPath.root('metadata')));
       errs.push(...this.strategy.validate(obj));

@@ -1,0 +1,20 @@
+/** The custom-resource schema engine and CRD schema checks (apiextensions.k8s.io). */
+export { compileSchema } from './compiled-schema.js';
+export type { CompiledSchema } from './compiled-schema.js';
+export { pruneUnknownFields } from './prune.js';
+export { applySchemaDefaults, pruneNonNullableNulls } from './defaults.js';
+export { newValueValidator } from './validator.js';
+export type { ValueValidator } from './validator.js';
+export { validateListSetsAndMaps } from './list-type.js';
+export { toOpenApiSchema, OBJECT_META_DEFINITION } from './openapi.js';
+export type { OpenApiSchema } from './openapi.js';
+export { findResults, getPath, parseJsonPath, setPath } from './json-path.js';
+export type { PathStep } from './json-path.js';
+export { DEFAULT_PRINTER_COLUMNS, NAME_COLUMN, printerColumnCells, printerColumnDefinitions } from './printer-columns.js';
+export type { TableColumnDefinition } from './printer-columns.js';
+export { structuralConversionError, validateStructural } from './structural.js';
+export { validateCrdSchema } from './schema-checks.js';
+export type { SchemaCheckOptions } from './schema-checks.js';
+export { CRD_FORMATS, supportedFormat } from './formats.js';
+export type * from './types.js';
+export { scaleFromCustomResource, setSpecReplicas } from './scale.js';

@@ -34,6 +34,14 @@ for (const [msg, fields] of Object.entries(UPSTREAM)) {
   });
 }
 
-test('every registered kind has a message with metadata = 1', () => {
-  for (const k of PROTOBUF_KINDS) assert.equal(messageType(k.message).fields.metadata?.id, 1, k.message);
+test('every registered object kind has a message with metadata = 1', () => {
+  // DeleteOptions is an options kind: it has no metadata.
+  for (const k of PROTOBUF_KINDS.filter((x) => x.kind !== 'DeleteOptions')) {
+    assert.equal(messageType(k.message).fields.metadata?.id, 1, k.message);
+  }
+  // DeleteOptions: gracePeriodSeconds = 1, propagationPolicy = 4, dryRun = 5 (meta/v1 generated.proto).
+  const d = messageType('k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions');
+  assert.equal(d.fields.gracePeriodSeconds?.id, 1);
+  assert.equal(d.fields.dryRun?.id, 5);
+  assert.equal(d.fields.propagationPolicy?.id, 4);
 });

@@ -258,6 +258,24 @@ function mapErrors(errs: ErrorObject[], from: number, ctx: Ctx): FieldError[] {
   return out;
 }
 
+/** Keywords kube-openapi checks after validating the children of the same value. */
+const LATE = new Set(['required', 'minItems', 'maxItems', 'uniqueItems', 'additionalProperties']);
+
+/**
+ * Orders ajv's errors as kube-openapi reports them: by value (properties in
+ * name order, items in index order), a value's own checks first except that
+ * required and item counts come after its children's errors.
+ */
+function upstreamOrder(errs: ErrorObject[]): ErrorObject[] {
+  const key = (e: ErrorObject): string => {
+    const segs = e.instancePath === '' ? [] : e.instancePath.slice(1).split('/').map((x) => (/^\d+$/.test(x) ? x.padStart(10, '0') : x));
+    return segs.join('\u0000') + (LATE.has(e.keyword) ? '\u0001' : '');
+  };
+  return errs.map((e, i) => ({ e, i, k: key(e) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i))
+    .map((x) => x.e);
+}
+
 /** A compiled value validator: validate(obj) returns upstream-phrased field errors. */
 export interface ValueValidator {
   /**
@@ -273,7 +291,7 @@ export function newValueValidator(schema: JSONSchemaProps): ValueValidator {
   return {
     validate(value, prefix = '') {
       if (fn(value)) return [];
-      return mapErrors(fn.errors ?? [], 0, { data: value, prefix, schema: ajvSchema });
+      return mapErrors(upstreamOrder(fn.errors ?? []), 0, { data: value, prefix, schema: ajvSchema });
     },
   };
 }

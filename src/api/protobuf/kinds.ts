@@ -29,6 +29,9 @@ const GROUPS: ReadonlyArray<{ apiVersion: string; pkg: string; kinds: readonly s
     'SelfSubjectAccessReview', 'SubjectAccessReview', 'LocalSubjectAccessReview', 'SelfSubjectRulesReview',
   ] },
   { apiVersion: 'authentication.k8s.io/v1', pkg: 'k8s.io.api.authentication.v1', kinds: ['SelfSubjectReview', 'TokenReview'] },
+  // Typed clients (helm's release storage among them) send delete bodies as protobuf too.
+  { apiVersion: 'v1', pkg: 'k8s.io.apimachinery.pkg.apis.meta.v1', kinds: ['DeleteOptions'] },
+  { apiVersion: 'meta.k8s.io/v1', pkg: 'k8s.io.apimachinery.pkg.apis.meta.v1', kinds: ['DeleteOptions'] },
 ];
 
 /** Every kind with a protobuf form, in a stable order. */

@@ -66,12 +66,14 @@ export const CRD_STATUS_STRATEGY: StatusStrategy = {
   validateUpdate: (obj) => validateNames(crdOf(obj).status?.acceptedNames ?? {}, FieldPath.root('status', 'acceptedNames')),
 };
 
-/** Formats in the CRD's schemas that CRD validation does not check (upstream warns: `unrecognized format "x"`). */
+const NUMERIC_FORMATS = new Set(['int32', 'int64', 'float', 'double']);
+
+/** Formats in the CRD's schemas that custom-resource validation does not know (numeric formats aside) (upstream warns: `unrecognized format "x"`). */
 export function crdWarnings(crd: CustomResourceDefinition): string[] {
   const out: string[] = [];
   const visit = (s: JSONSchemaProps | undefined): void => {
     if (!s) return;
-    if (s.format && !supportedFormat(s.format)) out.push(`unrecognized format ${JSON.stringify(s.format)}`);
+    if (s.format && !supportedFormat(s.format) && !NUMERIC_FORMATS.has(s.format)) out.push(`unrecognized format ${JSON.stringify(s.format)}`);
     const kids: (JSONSchemaProps | boolean | JSONSchemaProps[] | undefined)[] = [s.items, s.additionalProperties, s.not,
       ...(s.allOf ?? []), ...(s.anyOf ?? []), ...(s.oneOf ?? []), ...Object.values(s.properties ?? {})];
     for (const k of kids) {

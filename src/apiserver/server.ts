@@ -101,7 +101,8 @@ export class ApiServer {
       const admit = opts.admitPod;
       hooks['pods'] = { ...hooks['pods'], admitCreate: (obj) => admit(obj as Record<string, unknown>) };
     }
-    const lifecycle = namespaceLifecycle(() => this.api.registryFor('', 'namespaces'));
+    const lifecycle = namespaceLifecycle(() => this.api.registryFor('', 'namespaces'),
+      (name) => this.cache.resource('/registry/namespaces/')?.objects.get(`/registry/namespaces/${name}`));
     for (const d of this.defs) {
       if (!d.namespaced) continue;
       const key = d.group ? `${d.group}/${d.plural}` : d.plural;

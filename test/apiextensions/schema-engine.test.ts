@@ -102,9 +102,9 @@ test('required, enum, pattern, lengths, bounds', () => {
     even: { type: 'integer', multipleOf: 2 },
   }, { required: ['mode', 'cronSpec'] });
   assert.deepEqual(check(s, { mode: 'c', level: 3 }), [
-    'spec.cronSpec: Required value',
     'spec.mode: Unsupported value: "c": supported values: "a", "b"',
     'spec.level: Unsupported value: 3: supported values: "1", "2"',
+    'spec.cronSpec: Required value',
   ]);
   assert.deepEqual(check(s, { mode: 'a', cronSpec: '', id: 'ABCDE' }), [
     'spec.id: Too long: must have at most 4 bytes',

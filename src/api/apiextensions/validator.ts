@@ -262,14 +262,21 @@ function mapErrors(errs: ErrorObject[], from: number, ctx: Ctx): FieldError[] {
 const LATE = new Set(['required', 'minItems', 'maxItems', 'uniqueItems', 'additionalProperties']);
 
 /**
- * Orders ajv's errors as kube-openapi reports them: by value (properties in
- * name order, items in index order), a value's own checks first except that
- * required and item counts come after its children's errors.
+ * Orders ajv's errors as kube-openapi reports them, deterministically: by
+ * value in document order (fields in the order the object lists them, items
+ * by index), a value's own checks first except that required and item counts
+ * come after its children's errors.
  */
-function upstreamOrder(errs: ErrorObject[]): ErrorObject[] {
+function upstreamOrder(errs: ErrorObject[], data: unknown): ErrorObject[] {
   const key = (e: ErrorObject): string => {
-    const segs = e.instancePath === '' ? [] : e.instancePath.slice(1).split('/').map((x) => (/^\d+$/.test(x) ? x.padStart(10, '0') : x));
-    return segs.join('\u0000') + (LATE.has(e.keyword) ? '\u0001' : '');
+    let cur = data;
+    const parts: string[] = [];
+    for (const seg of e.instancePath === '' ? [] : e.instancePath.slice(1).split('/').map(unescapePointer)) {
+      const i = Array.isArray(cur) ? Number(seg) : isPlainObject(cur) ? Object.keys(cur).indexOf(seg) : 0;
+      parts.push(String(i).padStart(10, '0'));
+      cur = Array.isArray(cur) ? cur[i] : isPlainObject(cur) ? cur[seg] : undefined;
+    }
+    return parts.join('.') + (LATE.has(e.keyword) ? '~' : '');
   };
   return errs.map((e, i) => ({ e, i, k: key(e) }))
     .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i))
@@ -291,7 +298,7 @@ export function newValueValidator(schema: JSONSchemaProps): ValueValidator {
   return {
     validate(value, prefix = '') {
       if (fn(value)) return [];
-      return mapErrors(upstreamOrder(fn.errors ?? []), 0, { data: value, prefix, schema: ajvSchema });
+      return mapErrors(upstreamOrder(fn.errors ?? [], value), 0, { data: value, prefix, schema: ajvSchema });
     },
   };
 }

@@ -136,7 +136,10 @@ export class WatchHandler {
       return;
     }
     if (bookmarks) {
-      bookmarkTimer = setInterval(() => bookmark(Math.max(lastRevision, served.registry.cacheRevision())), this.limits.bookmarkIntervalMs);
+      bookmarkTimer = setInterval(() => {
+        served.registry.flushWatchers();
+        bookmark(Math.max(lastRevision, served.registry.cacheRevision()));
+      }, this.limits.bookmarkIntervalMs);
       bookmarkTimer.unref();
     }
   }

@@ -99,7 +99,7 @@ function randomSuffix(n = 5): string {
 
 /** RFC 3339 at second precision, as metav1.Time serializes. */
 export function nowTimestamp(d = new Date()): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `${d.toISOString().slice(0, 19)}Z`;
 }
 
 export class GenericStore {
@@ -120,6 +120,9 @@ export class GenericStore {
 
   /** The newest revision the watch cache has applied (what bookmarks report). */
   cacheRevision(): number { return this.cache.processedRevision; }
+
+  /** Sends events the cache is holding back for coalescing, so a bookmark never overtakes them. */
+  flushWatchers(): void { this.cache.resource(this.prefix)?.flushNow(); }
 
   keyFor(namespace: string, name: string): string {
     return this.def.namespaced ? `${this.prefix}${namespace}/${name}` : `${this.prefix}${name}`;
@@ -450,15 +453,18 @@ export class GenericStore {
   private pendingDeletion(obj: WithMeta, opts: Omit<DeleteOptions, 'dryRun'>):
     { kind: 'now' } | { kind: 'unchanged' } | { kind: 'mark'; object: WithMeta } {
     const m = obj.metadata;
+    const finalizers = gcFinalizers(m.finalizers ?? [], opts);
+    const changedFinalizers = finalizers.join('\0') !== (m.finalizers ?? []).join('\0');
     const specFinalizers = this.def.kind === 'Namespace' ? ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []) : [];
-    const waiting = (m.finalizers?.length ?? 0) > 0 || specFinalizers.length > 0;
+    const waiting = finalizers.length > 0 || specFinalizers.length > 0;
     const grace = this.gracePeriod(obj, opts);
     if (!waiting && grace === 0) return { kind: 'now' };
+    const next = deepClone(obj);
+    if (finalizers.length) next.metadata.finalizers = finalizers; else delete next.metadata.finalizers;
     if (m.deletionTimestamp) {
       const shorter = !waiting && grace < (m.deletionGracePeriodSeconds ?? Infinity);
-      if (!shorter) return { kind: 'unchanged' };
+      if (!shorter) return changedFinalizers ? { kind: 'mark', object: next } : { kind: 'unchanged' };
     }
-    const next = deepClone(obj);
     next.metadata.deletionTimestamp = nowTimestamp(new Date(Date.now() + grace * 1000));
     next.metadata.deletionGracePeriodSeconds = grace;
     if (this.def.kind === 'Namespace') {
@@ -477,6 +483,30 @@ export class GenericStore {
     const g = opts.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
     return Math.max(0, g);
   }
+}
+
+export const ORPHAN_FINALIZER = 'orphan';
+export const FOREGROUND_FINALIZER = 'foregroundDeletion';
+
+/**
+ * The garbage collector's finalizers a delete asks for (upstream's
+ * deletionFinalizersForGarbageCollection): Orphan (or orphanDependents) adds
+ * `orphan`, Foreground adds `foregroundDeletion`, each removing the other;
+ * Background removes `orphan`. Without a policy the existing ones stay.
+ */
+export function gcFinalizers(current: string[], opts: Omit<DeleteOptions, 'dryRun'>): string[] {
+  const policy = opts.propagationPolicy ?? (opts.orphanDependents === true ? 'Orphan' : opts.orphanDependents === false ? 'Background' : undefined);
+  if (policy === undefined) return current;
+  const out = current.filter((f) => f !== ORPHAN_FINALIZER && f !== FOREGROUND_FINALIZER);
+  if (policy === 'Foreground') {
+    out.push(FOREGROUND_FINALIZER);
+  } else if (policy === 'Orphan') {
+    out.push(ORPHAN_FINALIZER);
+  } else if (current.includes(FOREGROUND_FINALIZER)) {
+    // Background does not cancel a foreground deletion in progress.
+    out.push(FOREGROUND_FINALIZER);
+  }
+  return out;
 }
 
 function specChanged(obj: WithMeta, old: WithMeta): boolean {

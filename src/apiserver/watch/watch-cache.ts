@@ -63,7 +63,14 @@ interface Registered {
   /** Revision of the last event sent (for bookmarks). */
   lastRevision: number;
   stopped: boolean;
+  /** Serialized events waiting for the next flush. */
+  pending: Buffer[];
 }
+
+/** Past this many watchers on one resource, writes are coalesced over a short window. */
+const COALESCE_WATCHERS = 64;
+/** The window: one socket write per watcher per window instead of one per store batch. */
+const COALESCE_MS = 10;
 
 /** Cached state and event window of one resource (one storage prefix). */
 export class ResourceCache {
@@ -105,21 +112,45 @@ export class ResourceCache {
     }
   }
 
-  /** @internal Sends a batch of this resource's events to its watchers. */
+  private flushScheduled = false;
+  private maxBuffered = Infinity;
+
+  /**
+   * @internal Sends a batch of this resource's events to its watchers. With
+   * few watchers each batch is written at once; with many, writes gather for
+   * a few milliseconds so that each watcher gets one write per window.
+   */
   dispatch(batch: CachedEvent[], maxBuffered: number): void {
+    this.maxBuffered = maxBuffered;
+    let any = false;
     for (const w of this.watchers) {
       if (w.stopped) continue;
-      const chunks: Buffer[] = [];
       for (const ev of batch) {
         const out = eventFor(w, ev);
-        if (out) chunks.push(encodeMemo(ev, w.sink, out.type, out.object));
+        if (out) { w.pending.push(encodeMemo(ev, w.sink, out.type, out.object)); any = true; }
       }
-      if (chunks.length === 0) continue;
-      w.lastRevision = batch[batch.length - 1].revision;
+      if (w.pending.length) w.lastRevision = batch[batch.length - 1].revision;
+    }
+    if (!any) return;
+    if (this.watchers.size < COALESCE_WATCHERS) { this.flush(); return; }
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setTimeout(() => { this.flushScheduled = false; this.flush(); }, COALESCE_MS);
+  }
+
+  /** Writes every watcher's pending events; drops the ones too far behind. */
+  private flush(): void {
+    for (const w of this.watchers) {
+      if (w.stopped || w.pending.length === 0) continue;
+      const chunks = w.pending;
+      w.pending = [];
       const buffered = w.sink.write(chunks);
-      if (buffered > maxBuffered) this.drop(w, 'watcher too slow: too much data buffered');
+      if (buffered > this.maxBuffered) this.drop(w, 'watcher too slow: too much data buffered');
     }
   }
+
+  /** @internal Writes pending events now (before a bookmark, so it is not ahead of them). */
+  flushNow(): void { this.flush(); }
 
   /**
    * Registers a watcher. With `fromRevision` undefined the watcher first gets
@@ -131,7 +162,7 @@ export class ResourceCache {
     if (fromRevision !== undefined && fromRevision < this.oldestRevision) {
       throw resourceVersionTooOld(fromRevision, this.oldestRevision);
     }
-    const w: Registered = { filter, sink, keyPrefix, lastRevision: this.owner.processedRevision, stopped: false };
+    const w: Registered = { filter, sink, keyPrefix, lastRevision: this.owner.processedRevision, stopped: false, pending: [] };
     const chunks: Buffer[] = [];
     if (fromRevision === undefined) {
       for (const o of this.snapshot(keyPrefix, filter)) chunks.push(sink.encode('ADDED', o));

@@ -7,6 +7,7 @@ import type { WithMeta } from '../api/object.js';
 import { parseLabelSelector } from '../api/selectors/label-selector.js';
 import { assertSupportedFields, parseFieldSelector } from '../api/selectors/field-selector.js';
 import type { ServedResource } from './api-resources.js';
+import { MATCH_ALL } from './watch/watch-cache.js';
 
 export interface Selection {
   filter: (obj: WithMeta) => boolean;
@@ -23,7 +24,7 @@ export function buildFilter(served: ServedResource, namespace: string, q: URLSea
   if (fields) {
     assertSupportedFields(fields, ['metadata.name', 'metadata.namespace', ...(strategy.fieldSelectorKeys ?? [])]);
   }
-  if (!labels && !fields) return { filter: () => true, filtered: false };
+  if (!labels && !fields) return { filter: MATCH_ALL, filtered: false };
   const filter = (o: WithMeta): boolean => {
     if (labels && !labels.matches(o.metadata.labels ?? {})) return false;
     if (fields) {

@@ -134,6 +134,10 @@ export const BUILTIN_RESOURCES: readonly ResourceDef[] = [
       subresources: [status],
       storage: { prefix: '/registry/autoscaling/horizontalpodautoscalers/', group: 'autoscaling', version: 'v2' } },
   ]),
+  ...group('apiextensions.k8s.io', 'v1', [
+    { kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false,
+      shortNames: ['crd', 'crds'], categories: ['api-extensions'], subresources: [status] },
+  ]),
   ...group('authentication.k8s.io', 'v1', [
     { kind: 'SelfSubjectReview', plural: 'selfsubjectreviews', namespaced: false, verbs: ['create'], ephemeral: true },
     { kind: 'TokenReview', plural: 'tokenreviews', namespaced: false, verbs: ['create'], ephemeral: true },

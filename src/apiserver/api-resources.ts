@@ -10,6 +10,8 @@ import type { Store } from '../storage/store.js';
 import type { WatchCache } from './watch/watch-cache.js';
 import { GenericStore, type RegistryHooks } from './registry/generic-store.js';
 import type { Strategy } from './registry/strategy.js';
+import type { TableConvertor } from './tables/index.js';
+import type { CustomResourceSubresourceScale } from '../api/apiextensions/types.js';
 
 export interface Conversion {
   toStorage(obj: KubeObject): KubeObject;
@@ -23,6 +25,22 @@ export interface ServedResource {
   toStorage(obj: WithMeta): WithMeta;
   /** Stored form -> served form, with the served apiVersion and kind. */
   fromStorage(obj: WithMeta): WithMeta;
+  /** Custom resources: the schema's pruning, which stands in for unknown-field detection. */
+  prune?(obj: WithMeta): string[];
+  /** Custom resources: the CRD's printer columns. */
+  table?: TableConvertor;
+  /** Custom resources: where the scale subresource reads and writes. */
+  scale?: CustomResourceSubresourceScale;
+}
+
+/** What a dynamically served resource (a CRD version) brings besides its ResourceDef. */
+export interface DynamicResource {
+  def: ResourceDef;
+  strategy: Strategy;
+  hooks?: RegistryHooks;
+  prune?(obj: WithMeta): string[];
+  table?: TableConvertor;
+  scale?: CustomResourceSubresourceScale;
 }
 
 /** Strategy key: `pods` for the core group, `apps/deployments` otherwise. */
@@ -72,6 +90,39 @@ export class ApiResources {
         return out;
       },
     });
+  }
+
+  /**
+   * Serves a resource added at run time (a CRD version). All versions of one
+   * resource share storage: the store for the def's storage prefix is made
+   * on first use (with this strategy) and replaced when the strategy changes.
+   * Conversion between its versions only rewrites apiVersion (strategy None).
+   */
+  register(r: DynamicResource): void {
+    const d = r.def;
+    const existing = this.registries.get(d.storage.prefix);
+    const storageDef: ResourceDef = { ...d, version: d.storage.version };
+    const registry = existing && existing.strategy === r.strategy
+      ? existing
+      : new GenericStore(storageDef, r.strategy, this.store, this.cache, r.hooks ?? {});
+    this.registries.set(d.storage.prefix, registry);
+    const apiVersion = apiVersionOf(d.group, d.version);
+    const storageApiVersion = apiVersionOf(d.group, d.storage.version);
+    this.served.set(`${d.group}/${d.version}/${d.plural}`, {
+      def: d, registry, prune: r.prune, table: r.table, scale: r.scale,
+      toStorage: (obj) => ({ ...obj, apiVersion: storageApiVersion }),
+      fromStorage: (obj) => ({ ...obj, apiVersion, kind: d.kind }),
+    });
+  }
+
+  /** Stops serving every version of a dynamic resource (its store is kept for cleanup). */
+  unregister(group: string, plural: string): void {
+    for (const [k, s] of this.served) if (s.def.group === group && s.def.plural === plural) this.served.delete(k);
+  }
+
+  /** Every served resource definition, built-in and dynamic. */
+  defs(): ResourceDef[] {
+    return [...this.served.values()].map((s) => s.def);
   }
 
   find(group: string, version: string, plural: string): ServedResource | undefined {

@@ -31,6 +31,7 @@ import { authenticateRequest } from './authn/index.js';
 import { OpenApiService } from './openapi/index.js';
 import { FieldValidator } from './field-validation.js';
 import { versionInfo } from './version.js';
+import { CrdRegistrar } from './crd/crd-registrar.js';
 
 /** The verb label of request metrics, as upstream reports it (HTTP method for writes). */
 const METRIC_VERBS: Record<string, string> = {
@@ -83,6 +84,7 @@ export class ApiServer {
   private readonly store: Store;
   private readonly services: ServiceAllocation;
   private readonly defs: readonly ResourceDef[];
+  private readonly crds: CrdRegistrar;
   private inflight = 0;
   private ready = false;
   private port = 0;
@@ -112,6 +114,7 @@ export class ApiServer {
       strategies: opts.strategies, conversions: opts.conversions, hooks,
     });
     this.openapi = new OpenApiService([...this.defs], { version: versionInfo().gitVersion });
+    this.crds = new CrdRegistrar(this.api, this.cache, this.openapi, opts.logger.child({ controller: 'crd' }));
     const fieldValidator = new FieldValidator();
     this.resources = new ResourceHandler(this.api, { maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, fieldValidator });
     this.watches = new WatchHandler({
@@ -133,6 +136,7 @@ export class ApiServer {
   /** Loads the watch cache, creates the bootstrap objects, and listens. Resolves when ready. */
   async start(): Promise<{ port: number }> {
     await this.cache.start(this.api.storagePrefixes());
+    await this.crds.start();
     const securePort = this.opts.securePort ?? 6443;
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
@@ -153,6 +157,7 @@ export class ApiServer {
 
   async stop(): Promise<void> {
     this.ready = false;
+    this.crds.stop();
     this.cache.stop();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
@@ -242,27 +247,28 @@ export class ApiServer {
   }
 
   private discovery(req: IncomingMessage, res: ServerResponse, info: { prefix: 'api' | 'apis'; group?: string; version?: string }): void {
+    const defs = this.api.defs();
     const notFoundErr = new StatusError(404, 'NotFound', 'the server could not find the requested resource');
     if (info.version !== undefined) {
-      const doc = apiResourceList(this.defs, info.group ?? '', info.version);
+      const doc = apiResourceList(defs, info.group ?? '', info.version);
       if (!doc || (info.prefix === 'api' && info.group)) throw notFoundErr;
       writeJson(res, 200, doc);
       return;
     }
     if (info.group !== undefined) {
-      const doc = apiGroupDoc(this.defs, info.group);
+      const doc = apiGroupDoc(defs, info.group);
       if (!doc) throw notFoundErr;
       writeJson(res, 200, doc);
       return;
     }
     const shape = negotiateDiscovery(req.headers.accept);
     if (shape !== 'legacy') {
-      const body = JSON.stringify(aggregatedDiscovery(this.defs, info.prefix, shape));
+      const body = JSON.stringify(aggregatedDiscovery(defs, info.prefix, shape));
       res.writeHead(200, { 'Content-Type': aggregatedContentType(shape), 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-cache, private' });
       res.end(body);
       return;
     }
     const host = req.headers.host ?? `127.0.0.1:${this.port}`;
-    writeJson(res, 200, info.prefix === 'api' ? apiVersions(host) : apiGroupList(this.defs));
+    writeJson(res, 200, info.prefix === 'api' ? apiVersions(host) : apiGroupList(defs));
   }
 }

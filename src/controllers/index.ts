@@ -5,3 +5,4 @@
 export { startNamespaceController, namespaceSync, type NamespaceControllerOptions, type NamespaceSyncOptions } from './namespace.js';
 export { NamespacedResourcesDeleter, ResourcesRemainingError, KUBERNETES_FINALIZER, type NamespaceDeleterOptions } from './namespace-deleter.js';
 export { NamespaceConditionUpdater, CONDITION_TYPES, type NamespaceConditionType, type ContentTotals } from './namespace-conditions.js';
+export { startGarbageCollector, ORPHAN_FINALIZER, FOREGROUND_FINALIZER, type GarbageCollectorOptions, type RunningGarbageCollector } from './garbage-collector/index.js';

@@ -151,8 +151,7 @@ export class ResourceHandler {
   /** Unknown fields: a 400 under Strict, a warning under Warn, dropped silently under Ignore. */
   private validateFields(served: ServedResource, obj: KubeObject, mode: FieldValidation): string[] {
     const v = this.opts.fieldValidator;
-    if (!v) return [];
-    const unknown = v.unknownFields(served.def, obj);
+    const unknown = served.prune ? served.prune(obj as WithMeta) : v ? v.unknownFields(served.def, obj) : [];
     if (unknown.length === 0) return [];
     const msgs = unknown.map((f) => `unknown field "${f}"`);
     if (mode === 'Strict') throw badRequest(`strict decoding error: ${msgs.join(', ')}`);

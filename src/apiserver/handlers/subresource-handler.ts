@@ -17,6 +17,7 @@ import { writeJson, successStatus } from './respond.js';
 import { parseDryRun } from './query.js';
 import { applyPatch } from './patch.js';
 import { scaleOf, withReplicas } from './subresources/scale.js';
+import { scaleFromCustomResource, setSpecReplicas } from '../../api/apiextensions/index.js';
 import { bindPod } from './subresources/binding.js';
 import { evictPod } from './subresources/eviction.js';
 import { answerReview } from './subresources/reviews.js';
@@ -50,8 +51,17 @@ export class SubresourceHandler {
 
   async scale(req: IncomingMessage, res: ServerResponse, served: ServedResource, info: ResourceRequestInfo, q: URLSearchParams): Promise<void> {
     const reg = served.registry;
+    const crScale = served.scale;
+    const view = (o: WithMeta): unknown => (crScale ? scaleFromCustomResource(o, crScale) : scaleOf(o));
+    const write = (cur: WithMeta, scale: { spec?: { replicas?: number }; metadata?: { resourceVersion?: string } }): WithMeta => {
+      if (!crScale) return withReplicas(cur, scale);
+      const next = deepClone(cur);
+      setSpecReplicas(next, crScale, scale.spec?.replicas ?? 0);
+      if (scale.metadata?.resourceVersion) next.metadata.resourceVersion = scale.metadata.resourceVersion;
+      return next;
+    };
     if (info.verb === 'get') {
-      writeJson(res, 200, scaleOf(served.fromStorage(await reg.get(info.namespace, info.name))));
+      writeJson(res, 200, view(served.fromStorage(await reg.get(info.namespace, info.name))));
       return;
     }
     const dryRun = parseDryRun(q);
@@ -60,21 +70,21 @@ export class SubresourceHandler {
     if (info.verb === 'update') {
       if (!isPlainObject(body.value)) throw badRequest('the body of the request must be an object');
       const scale = body.value as { spec?: { replicas?: number }; metadata?: { resourceVersion?: string } };
-      const r = await reg.guaranteedUpdate(info.namespace, info.name, (cur) => withReplicas(cur, scale), { dryRun, track });
-      writeJson(res, 200, scaleOf(served.fromStorage(r.object)));
+      const r = await reg.guaranteedUpdate(info.namespace, info.name, (cur) => write(cur, scale), { dryRun, track });
+      writeJson(res, 200, view(served.fromStorage(r.object)));
       return;
     }
     if (info.verb === 'patch') {
       if (body.format === 'json' || body.format === 'yaml') throw unsupportedMediaType(req.headers['content-type'] ?? '');
       const r = await reg.guaranteedUpdate(info.namespace, info.name, (cur) => {
-        const current = scaleOf(served.fromStorage(cur));
+        const current = view(served.fromStorage(cur)) as { metadata: { resourceVersion?: string } };
         const rv = current.metadata.resourceVersion;
         const patched = applyPatch({ ...served.def, ...SCALE_DEF }, current as unknown as WithMeta,
           body as Parameters<typeof applyPatch>[2]) as { spec?: { replicas?: number }; metadata?: { resourceVersion?: string } };
         if (patched.metadata && patched.metadata.resourceVersion === rv) delete patched.metadata.resourceVersion;
-        return withReplicas(cur, patched);
+        return write(cur, patched);
       }, { dryRun, track });
-      writeJson(res, 200, scaleOf(served.fromStorage(r.object)));
+      writeJson(res, 200, view(served.fromStorage(r.object)));
       return;
     }
     throw methodNotAllowed(`${info.verb} is not supported on ${served.def.plural}/scale`);

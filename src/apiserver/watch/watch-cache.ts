@@ -107,6 +107,14 @@ export class ResourceCache {
     return out.map((e) => e[1]);
   }
 
+  private readonly listeners = new Set<(ev: CachedEvent) => void>();
+
+  /** Calls fn with each event of this resource as it is applied (in-process controllers of the server). */
+  subscribe(fn: (ev: CachedEvent) => void): () => void {
+    this.listeners.add(fn);
+    return () => { this.listeners.delete(fn); };
+  }
+
   /** @internal */
   apply(ev: CachedEvent, window: number): void {
     if (ev.type === 'DELETED') this.objects.delete(ev.key);
@@ -120,6 +128,7 @@ export class ResourceCache {
         this.head = 0;
       }
     }
+    for (const fn of this.listeners) fn(ev);
   }
 
   private flushScheduled = false;

@@ -32,6 +32,7 @@ import { OpenApiService } from './openapi/index.js';
 import { FieldValidator } from './field-validation.js';
 import { versionInfo } from './version.js';
 import { CrdRegistrar } from './crd/crd-registrar.js';
+import { PodTerminationSweeper } from './pod-termination.js';
 
 /** The verb label of request metrics, as upstream reports it (HTTP method for writes). */
 const METRIC_VERBS: Record<string, string> = {
@@ -85,6 +86,7 @@ export class ApiServer {
   private readonly services: ServiceAllocation;
   private readonly defs: readonly ResourceDef[];
   private readonly crds: CrdRegistrar;
+  private readonly sweeper: PodTerminationSweeper;
   private inflight = 0;
   private ready = false;
   private port = 0;
@@ -114,6 +116,7 @@ export class ApiServer {
       strategies: opts.strategies, conversions: opts.conversions, hooks,
     });
     this.openapi = new OpenApiService([...this.defs], { version: versionInfo().gitVersion });
+    this.sweeper = new PodTerminationSweeper(this.cache, () => this.api.registryFor('', 'pods'), opts.logger.child({ controller: 'pod-termination' }));
     this.crds = new CrdRegistrar(this.api, this.cache, this.openapi, opts.logger.child({ controller: 'crd' }));
     const fieldValidator = new FieldValidator();
     this.resources = new ResourceHandler(this.api, { maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, fieldValidator });
@@ -151,6 +154,7 @@ export class ApiServer {
       advertiseAddress: this.opts.advertiseAddress ?? '127.0.0.1',
       securePort: this.port,
     });
+    this.sweeper.start();
     this.ready = true;
     return { port: this.port };
   }
@@ -158,6 +162,7 @@ export class ApiServer {
   async stop(): Promise<void> {
     this.ready = false;
     this.crds.stop();
+    this.sweeper.stop();
     this.cache.stop();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());

@@ -12,7 +12,6 @@ import { ensurePki, writeKubeconfig } from '../apiserver/pki/index.js';
 import { ApiServer } from '../apiserver/server.js';
 import { CORE_STRATEGIES } from '../apiserver/registry/core/index.js';
 import { GROUP_STRATEGIES, CONVERSIONS } from '../apiserver/registry/groups.js';
-import { CRD_STRATEGY } from '../apiserver/registry/apiextensions/custom-resource-definition.js';
 import { admitPod } from '../api/defaults/pod.js';
 import { RestClient } from '../client/index.js';
 import { startNamespaceController } from '../controllers/index.js';
@@ -95,7 +94,7 @@ export async function runServer(argv: string[]): Promise<number> {
     securePort,
     bindAddress: values['bind-address'] ?? '0.0.0.0',
     serviceCidr: values['service-cluster-ip-range'] ?? '10.43.0.0/16',
-    strategies: { ...CORE_STRATEGIES, ...GROUP_STRATEGIES, 'apiextensions.k8s.io/customresourcedefinitions': CRD_STRATEGY },
+    strategies: { ...CORE_STRATEGIES, ...GROUP_STRATEGIES },
     conversions: CONVERSIONS,
     admitPod: (pod) => admitPod(pod as Parameters<typeof admitPod>[0]),
     logger: log,

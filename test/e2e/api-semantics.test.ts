@@ -132,6 +132,33 @@ describe('object metadata', () => {
     assert.equal(p.status, 200);
     assert.equal((await api.json('GET', `${CMS}/fin`)).status, 404);
   });
+  test('a pod on a node is deleted gracefully: marked first, gone once the grace period ends', async () => {
+    await api.json('POST', `/api/v1/namespaces/${ns}/pods`, { metadata: { name: 'graceful' }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'x' }] } });
+    const d = await api.json<Obj>('DELETE', `/api/v1/namespaces/${ns}/pods/graceful`, { gracePeriodSeconds: 2 });
+    assert.equal(d.status, 200);
+    assert.equal(d.body.metadata.deletionGracePeriodSeconds, 2);
+    assert.ok(d.body.metadata.deletionTimestamp);
+    assert.equal((await api.json('GET', `/api/v1/namespaces/${ns}/pods/graceful`)).status, 200);
+    await eventually(async () => (await api.json('GET', `/api/v1/namespaces/${ns}/pods/graceful`)).status === 404, 10_000, 'the pod to go');
+    // An unbound pod goes at once; a bound one confirmed with grace 0 too.
+    await api.json('POST', `/api/v1/namespaces/${ns}/pods`, { metadata: { name: 'now' }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'x' }] } });
+    await api.json('DELETE', `/api/v1/namespaces/${ns}/pods/now`);
+    assert.equal((await api.json<Obj>('DELETE', `/api/v1/namespaces/${ns}/pods/now`, { gracePeriodSeconds: 0 })).status, 200);
+    assert.equal((await api.json('GET', `/api/v1/namespaces/${ns}/pods/now`)).status, 404);
+  });
+
+  test('propagation policies set the garbage collector finalizers', async () => {
+    await api.json('POST', CMS, cm('orph'));
+    const o = await api.json<Obj>('DELETE', `${CMS}/orph?dryRun=All`, { propagationPolicy: 'Orphan' });
+    assert.deepEqual(o.body.metadata.finalizers, ['orphan']);
+    const f = await api.json<Obj>('DELETE', `${CMS}/orph?dryRun=All`, { propagationPolicy: 'Foreground' });
+    assert.deepEqual(f.body.metadata.finalizers, ['foregroundDeletion']);
+    assert.ok(f.body.metadata.deletionTimestamp);
+    const b = await api.json('DELETE', `${CMS}/orph`, { propagationPolicy: 'Background' });
+    assert.equal(b.status, 200);
+    assert.equal((await api.json('GET', `${CMS}/orph`)).status, 404);
+  });
+
   test('delete preconditions on uid', async () => {
     await api.json('POST', CMS, cm('pre'));
     const r = await api.json<Status>('DELETE', `${CMS}/pre`, { preconditions: { uid: 'not-the-uid' } });

@@ -10,13 +10,11 @@ import { startServer, type RunningServer } from '../harness/server.js';
 import { findKubectl } from '../harness/clients.js';
 import { Kubectl } from '../harness/kubectl.js';
 
-const k35 = findKubectl(35);
 const k31 = findKubectl(31);
-const skip = !k35.path ? `kubectl 1.35 unavailable: ${k35.reason}` : !k31.path ? `kubectl 1.31 unavailable: ${k31.reason}` : false;
 
 let server: RunningServer;
 
-before(async () => { if (!skip) server = await startServer(); });
+before(async () => { server = await startServer(); });
 after(async () => { await server?.stop(); });
 
 /** Each generator: args (with NAME and NS placeholders) and the resource to read back. */
@@ -66,14 +64,19 @@ function normalize(obj: Record<string, unknown>, name: string, ns: string): unkn
   return o;
 }
 
-test('every create generator: kubectl 1.35 (protobuf) stores what kubectl 1.31 (JSON) stores', { skip }, () => {
-  const a = new Kubectl(k35.path!, server.kubeconfig);
+for (const minor of [33, 35]) {
+const kNew = findKubectl(minor);
+const skip = !kNew.path ? `kubectl 1.${minor} unavailable: ${kNew.reason}` : !k31.path ? `kubectl 1.31 unavailable: ${k31.reason}` : false;
+test(`every create generator: kubectl 1.${minor} (protobuf) stores what kubectl 1.31 (JSON) stores`, { skip }, () => {
+  const a = new Kubectl(kNew.path!, server.kubeconfig);
   const b = new Kubectl(k31.path!, server.kubeconfig);
-  a.ok(['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'gen-a' } }) });
-  a.ok(['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'gen-b' } }) });
+  const nsA = `gen-${minor}`;
+  const nsB = `gen-31-${minor}`;
+  a.ok(['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: nsA } }) });
+  a.ok(['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: nsB } }) });
   for (const g of generators(server.dataDir)) {
     const stored: unknown[] = [];
-    for (const [k, ns, name] of [[a, 'gen-a', `x35-${g.name.replace(/ /g, '-')}`], [b, 'gen-b', `x31-${g.name.replace(/ /g, '-')}`]] as const) {
+    for (const [k, ns, name] of [[a, nsA, `x${minor}-${g.name.replace(/ /g, '-')}`], [b, nsB, `y${minor}-${g.name.replace(/ /g, '-')}`]] as const) {
       const sub = (s: string) => s.replace('NAME', name).replace('NS', ns);
       const nsArgs = g.clusterScoped ? [] : ['-n', ns];
       k.ok([...nsArgs, ...g.args.map(sub)]);
@@ -83,3 +86,4 @@ test('every create generator: kubectl 1.35 (protobuf) stores what kubectl 1.31 (
     assert.deepEqual(stored[0], stored[1], `kubectl create ${g.name}`);
   }
 });
+}

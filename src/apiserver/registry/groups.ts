@@ -24,6 +24,7 @@ import { clusterRoleStrategy } from './rbac/cluster-role.js';
 import { roleBindingStrategy } from './rbac/role-binding.js';
 import { clusterRoleBindingStrategy } from './rbac/cluster-role-binding.js';
 import { storageClassStrategy } from './storage/storage-class.js';
+import { CRD_STRATEGY } from './apiextensions/custom-resource-definition.js';
 import { leaseStrategy } from './coordination/lease.js';
 import { endpointSliceStrategy } from './discovery/endpoint-slice.js';
 import { priorityClassStrategy } from './scheduling/priority-class.js';
@@ -31,6 +32,7 @@ import { eventsV1Strategy } from './events/event.js';
 import { coreToEventsV1, eventsV1ToCore } from './events/event-conversion.js';
 
 export const GROUP_STRATEGIES: Record<string, Strategy> = {
+  'apiextensions.k8s.io/customresourcedefinitions': CRD_STRATEGY,
   'apps/controllerrevisions': controllerRevisionStrategy,
   'apps/daemonsets': daemonSetStrategy,
   'apps/deployments': deploymentStrategy,

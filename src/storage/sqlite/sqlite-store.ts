@@ -10,6 +10,7 @@ import { COMPACT_REVISION_KEY, compactLog } from './compaction.js';
 import { GroupCommit } from './group-commit.js';
 import { rowToEvent, rowToKeyValue } from './log-row.js';
 import { openDatabase, type SyncMode } from './schema.js';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { applyWrite, type WriteOp, type WriteOutcome } from './write-op.js';
 
@@ -39,6 +40,7 @@ export interface SqliteStoreOptions {
  */
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
+  readonly #checkpointer: Checkpointer;
   readonly #stmts: Statements;
   readonly #writes: GroupCommit<WriteOp>;
   readonly #hub: WatchHub;
@@ -51,6 +53,8 @@ export class SqliteStore implements Store {
 
   constructor(file: string, opts: SqliteStoreOptions = {}) {
     this.#db = openDatabase(file, opts.synchronous ?? 'full');
+    this.#db.pragma('wal_autocheckpoint = 0');
+    this.#checkpointer = startCheckpointer(file);
     this.#stmts = prepareStatements(this.#db);
     this.#compacted = this.#stmts.getMeta.get(COMPACT_REVISION_KEY) ?? 0;
     this.#revision = Math.max(this.#stmts.maxId.get() ?? 0, this.#compacted);
@@ -139,6 +143,7 @@ export class SqliteStore implements Store {
     this.#closed = true;
     this.#hub.close();
     await this.#compacting;
+    await this.#checkpointer.stop();
     this.#db.close();
   }
 

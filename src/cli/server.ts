@@ -27,6 +27,8 @@ Flags:
   --tls-san NAME                     Extra serving certificate SAN (repeatable)
   --write-kubeconfig PATH            Also write the admin kubeconfig here
   --history-retention DURATION       Store history kept for watches (default 5m)
+  --sqlite-synchronous full|normal   full: every write fsynced (survives power loss); normal: survives
+                                     kill -9, faster, may lose the last writes on power loss (default full)
   --min-request-timeout SECONDS      Watches end after a random time in [N, 2N] s (default 1800)
   --default-watch-cache-size N       Events kept per resource for resuming watches (default 10000)
   --max-requests-inflight N          Non-watch requests served at once before 429 (default 800)
@@ -63,6 +65,7 @@ export async function runServer(argv: string[]): Promise<number> {
       'tls-san': { type: 'string', multiple: true },
       'write-kubeconfig': { type: 'string' },
       'history-retention': { type: 'string' },
+      'sqlite-synchronous': { type: 'string' },
       'min-request-timeout': { type: 'string' },
       'default-watch-cache-size': { type: 'string' },
       'max-requests-inflight': { type: 'string' },
@@ -84,8 +87,10 @@ export async function runServer(argv: string[]): Promise<number> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
 
   const pki = await ensurePki(dataDir, { sans: values['tls-san'] ?? [] });
+  const sync = values['sqlite-synchronous'] ?? 'full';
+  if (sync !== 'full' && sync !== 'normal') throw new Error(`invalid --sqlite-synchronous ${sync}: want full or normal`);
   const store = await openStore({
-    backend, dataDir,
+    backend, dataDir, sqliteSynchronous: sync,
     ...(values['history-retention'] ? { historyRetentionMs: parseDuration(values['history-retention']) } : {}),
   });
   const server = new ApiServer({

@@ -13,6 +13,12 @@ export interface OpenStoreOptions {
   historyRetentionMs?: number;
   /** How often compaction runs. @default 60_000 (1 minute) */
   compactionIntervalMs?: number;
+  /**
+   * sqlite durability: 'full' fsyncs every commit (survives power loss);
+   * 'normal' survives kill -9 but may lose the last commits on power loss.
+   * @default 'full'
+   */
+  sqliteSynchronous?: 'full' | 'normal';
 }
 
 /** Opens a store with its compactor running; the store's close() stops the compactor first. */
@@ -30,7 +36,7 @@ async function openBackend(opts: OpenStoreOptions): Promise<Store> {
   if (opts.backend === 'memory') return new MemoryStore();
   if (!opts.dataDir) throw new Error('openStore: the sqlite backend needs dataDir');
   await mkdir(opts.dataDir, { recursive: true });
-  return new SqliteStore(join(opts.dataDir, 'state.db'));
+  return new SqliteStore(join(opts.dataDir, 'state.db'), { synchronous: opts.sqliteSynchronous ?? 'full' });
 }
 
 function withBeforeClose(store: Store, beforeClose: () => Promise<void>): Store {

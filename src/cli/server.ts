@@ -14,7 +14,7 @@ import { CORE_STRATEGIES } from '../apiserver/registry/core/index.js';
 import { GROUP_STRATEGIES, CONVERSIONS } from '../apiserver/registry/groups.js';
 import { admitPod } from '../api/defaults/pod.js';
 import { RestClient } from '../client/index.js';
-import { startNamespaceController } from '../controllers/index.js';
+import { startNamespaceController, startGarbageCollector } from '../controllers/index.js';
 
 const HELP = `Usage: k8ts server [flags]
 
@@ -116,6 +116,9 @@ export async function runServer(argv: string[]): Promise<number> {
   // The controllers are clients of the API, like any other.
   const controllerClient = RestClient.fromKubeconfig(kubeconfig, { component: 'kube-controller-manager' });
   const namespaceController = startNamespaceController({ client: controllerClient, logger: createLogger('namespace-controller') });
+  // The collector keeps one watch per resource open: it gets a client (and connection pool) of its own.
+  const gcClient = RestClient.fromKubeconfig(kubeconfig, { component: 'garbage-collector', maxSockets: 256 });
+  const garbageCollector = startGarbageCollector({ client: gcClient, logger: createLogger('garbage-collector') });
   log.info({ port, dataDir, datastore: backend, kubeconfig, startupMs: Math.round(performance.now() - started) }, 'k8ts server ready');
 
   await new Promise<void>((resolveStop) => {
@@ -124,8 +127,8 @@ export async function runServer(argv: string[]): Promise<number> {
       if (stopping) return;
       stopping = true;
       log.info({ signal: sig }, 'shutting down');
-      namespaceController.stop()
-        .then(() => controllerClient.close())
+      Promise.all([namespaceController.stop(), garbageCollector.stop()])
+        .then(() => { controllerClient.close(); gcClient.close(); })
         .then(() => server.stop())
         .then(() => store.close())
         .finally(() => resolveStop());

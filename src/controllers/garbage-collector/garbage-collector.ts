@@ -27,6 +27,12 @@ import { OwnerGraph } from './graph.js';
 import { Monitors } from './monitors.js';
 
 export interface GarbageCollectorOptions {
+  /**
+   * Every watched resource (about 35 built in, plus CRDs) holds one
+   * connection of this client's pool for its watch, and the workers need
+   * more: give the collector a client of its own, with maxSockets well above
+   * the number of resources (e.g. 256), or other users of the pool starve.
+   */
   client: RestClient;
   logger: Logger;
   /** How often discovery is read again, so that new resources (CRDs) get watched. @default 30000 */

@@ -87,9 +87,15 @@ export class Monitors {
   }
 
   /** Resolves true once every informer has listed (false when stopped first). */
-  async waitForSync(signal?: AbortSignal): Promise<boolean> {
-    const r = await Promise.all([...this.monitors.values()].map((m) => m.informer.waitForSync(signal)));
-    return r.every(Boolean);
+  waitForSync(signal?: AbortSignal): Promise<boolean> {
+    const all = Promise.all([...this.monitors.values()].map((m) => m.informer.waitForSync())).then((r) => r.every(Boolean));
+    if (!signal) return all;
+    if (signal.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const onAbort = (): void => resolve(false);
+      signal.addEventListener('abort', onAbort, { once: true });
+      void all.then((ok) => { signal.removeEventListener('abort', onAbort); resolve(ok); });
+    });
   }
 
   /** Detaches from every informer and stops those it made. */

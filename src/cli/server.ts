@@ -33,6 +33,8 @@ Flags:
   --default-watch-cache-size N       Events kept per resource for resuming watches (default 10000)
   --max-requests-inflight N          Non-watch requests served at once before 429 (default 800)
   --max-watch-buffer-bytes N         A watcher this far behind is closed and relists (default 16777216)
+  --disable-controllers              Serve the API only: no namespace controller or garbage collector
+                                     (for testing your own controllers, as envtest does)
 `;
 
 export function defaultDataDir(): string {
@@ -44,6 +46,22 @@ function parseDuration(s: string): number {
   if (!m) throw new Error(`invalid duration ${JSON.stringify(s)} (want e.g. 90s, 5m, 1h)`);
   const n = Number(m[1]);
   return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+}
+
+/** The controllers that run with the server; they are clients of the API, like any other. */
+function startControllers(kubeconfig: string): { stop(): Promise<void> } {
+  const client = RestClient.fromKubeconfig(kubeconfig, { component: 'kube-controller-manager' });
+  const namespaces = startNamespaceController({ client, logger: createLogger('namespace-controller') });
+  // The collector keeps one watch per resource open: it gets a client (and connection pool) of its own.
+  const gcClient = RestClient.fromKubeconfig(kubeconfig, { component: 'garbage-collector', maxSockets: 256 });
+  const gc = startGarbageCollector({ client: gcClient, logger: createLogger('garbage-collector') });
+  return {
+    stop: async () => {
+      await Promise.all([namespaces.stop(), gc.stop()]);
+      client.close();
+      gcClient.close();
+    },
+  };
 }
 
 function positiveInt(flag: string, v: string): number {
@@ -70,6 +88,7 @@ export async function runServer(argv: string[]): Promise<number> {
       'default-watch-cache-size': { type: 'string' },
       'max-requests-inflight': { type: 'string' },
       'max-watch-buffer-bytes': { type: 'string' },
+      'disable-controllers': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -113,12 +132,7 @@ export async function runServer(argv: string[]): Promise<number> {
   const kc = { server: `https://127.0.0.1:${port}`, caPem: pki.ca.certPem, certPem: pki.adminClient.certPem, keyPem: pki.adminClient.keyPem };
   await writeKubeconfig(kubeconfig, kc);
   if (values['write-kubeconfig']) await writeKubeconfig(resolve(values['write-kubeconfig']), kc);
-  // The controllers are clients of the API, like any other.
-  const controllerClient = RestClient.fromKubeconfig(kubeconfig, { component: 'kube-controller-manager' });
-  const namespaceController = startNamespaceController({ client: controllerClient, logger: createLogger('namespace-controller') });
-  // The collector keeps one watch per resource open: it gets a client (and connection pool) of its own.
-  const gcClient = RestClient.fromKubeconfig(kubeconfig, { component: 'garbage-collector', maxSockets: 256 });
-  const garbageCollector = startGarbageCollector({ client: gcClient, logger: createLogger('garbage-collector') });
+  const controllers = values['disable-controllers'] ? undefined : startControllers(kubeconfig);
   log.info({ port, dataDir, datastore: backend, kubeconfig, startupMs: Math.round(performance.now() - started) }, 'k8ts server ready');
 
   await new Promise<void>((resolveStop) => {
@@ -127,8 +141,7 @@ export async function runServer(argv: string[]): Promise<number> {
       if (stopping) return;
       stopping = true;
       log.info({ signal: sig }, 'shutting down');
-      Promise.all([namespaceController.stop(), garbageCollector.stop()])
-        .then(() => { controllerClient.close(); gcClient.close(); })
+      (controllers?.stop() ?? Promise.resolve())
         .then(() => server.stop())
         .then(() => store.close())
         .finally(() => resolveStop());

@@ -24,6 +24,8 @@ export function parseMediaTypes(header: string | undefined): MediaType[] {
 
 export type OutputShape =
   | { as: 'object' }
+  /** Kubernetes protobuf: only for clients that accept nothing else. */
+  | { as: 'protobuf' }
   | { as: 'Table' }
   | { as: 'PartialObjectMetadata' }
   | { as: 'PartialObjectMetadataList' };
@@ -38,6 +40,9 @@ const JSONISH = new Set(['application/json', '*/*', 'application/*', 'applicatio
 export function negotiateOutput(accept: string | undefined): OutputShape | undefined {
   const types = parseMediaTypes(accept);
   if (types.length === 0) return { as: 'object' };
+  if (types.every((m) => m.type === 'application/vnd.kubernetes.protobuf')) {
+    return types.some((m) => !m.params.as) ? { as: 'protobuf' } : undefined;
+  }
   for (const m of types) {
     if (!JSONISH.has(m.type)) continue;
     const as = m.params.as;

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { startServer, type RunningServer } from '../harness/server.js';
 import { RawClient } from '../harness/raw-client.js';
 import { eventually } from '../harness/kubectl.js';
+import { decodeKubernetesProtobuf } from '../../src/api/protobuf/index.js';
 
 let server: RunningServer;
 let api: RawClient;
@@ -164,6 +165,22 @@ describe('object metadata', () => {
     const r = await api.json<Status>('DELETE', `${CMS}/pre`, { preconditions: { uid: 'not-the-uid' } });
     assert.equal(r.status, 409);
     assert.match(r.body.message, /Precondition failed: UID in precondition: not-the-uid/);
+  });
+});
+
+describe('protobuf replies', () => {
+  test('a client that accepts only protobuf gets protobuf; kinds without a protobuf form get 406', async () => {
+    await api.json('POST', CMS, cm('pb', { labels: { a: 'b' } }));
+    const json = await api.json<Record<string, unknown>>('GET', `${CMS}/pb`);
+    const raw = await api.requestBuffer('GET', `${CMS}/pb`, { Accept: 'application/vnd.kubernetes.protobuf' });
+    assert.equal(raw.status, 200);
+    assert.equal(raw.headers['content-type'], 'application/vnd.kubernetes.protobuf');
+    const decoded = decodeKubernetesProtobuf(raw.body);
+    assert.deepEqual(decoded.object, json.body);
+    const lease = await api.request('GET', '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases', { headers: { Accept: 'application/vnd.kubernetes.protobuf' } });
+    assert.equal(lease.status, 406);
+    const both = await api.request('GET', `${CMS}/pb`, { headers: { Accept: 'application/vnd.kubernetes.protobuf, application/json' } });
+    assert.equal(both.headers['content-type'], 'application/json');
   });
 });
 

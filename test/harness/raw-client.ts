@@ -47,6 +47,20 @@ export class RawClient {
     });
   }
 
+  /** A GET whose body is kept as bytes (for binary replies). */
+  requestBuffer(method: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: RawResponse['headers']; body: Buffer }> {
+    return new Promise((resolve, reject) => {
+      const req = request(this.server + path, { method, agent: this.agent, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
   async json<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T; headers: RawResponse['headers'] }> {
     const r = await this.request(method, path, { body: body === undefined ? undefined : JSON.stringify(body), headers });
     return { status: r.status, body: (r.body ? JSON.parse(r.body) : undefined) as T, headers: r.headers };

@@ -14,7 +14,7 @@ import type { ResourceRequestInfo } from '../request-info.js';
 import type { ApiResources, ServedResource } from '../api-resources.js';
 import { negotiateOutput, wantsYaml, type OutputShape } from '../negotiation.js';
 import { decodeBody, readBody, type DecodedBody } from './body.js';
-import { writeJson, successStatus } from './respond.js';
+import { writeJson, writeProtobuf, successStatus } from './respond.js';
 import { parseDryRun, parseFieldValidation, parseIntParam, type FieldValidation } from './query.js';
 import { buildFilter } from '../selection.js';
 import { renderTable } from './table-output.js';
@@ -83,6 +83,8 @@ export class ResourceHandler {
   respondObject(res: ServerResponse, code: number, served: ServedResource, obj: WithMeta, out: OutputShape, yaml: boolean, headers?: Record<string, string>): void {
     if (out.as === 'Table') {
       writeJson(res, code, renderTable(served, [obj], { resourceVersion: obj.metadata.resourceVersion }), { headers });
+    } else if (out.as === 'protobuf') {
+      writeProtobuf(res, code, obj, headers);
     } else if (out.as === 'PartialObjectMetadata') {
       writeJson(res, code, { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata }, { headers });
     } else {
@@ -116,7 +118,9 @@ export class ResourceHandler {
     }
     const apiVersion = apiVersionOf(served.def.group, served.def.version);
     for (const it of items) { delete it.apiVersion; delete it.kind; }
-    writeJson(res, 200, { kind: `${served.def.kind}List`, apiVersion, metadata: listMeta, items }, { yaml });
+    const list = { kind: `${served.def.kind}List`, apiVersion, metadata: listMeta, items };
+    if (out.as === 'protobuf') writeProtobuf(res, 200, list);
+    else writeJson(res, 200, list, { yaml });
   }
 
   /** Decodes a whole-object body, checks its apiVersion/kind, and applies field validation. */

@@ -36,7 +36,7 @@ export class WatchHandler {
 
   async handle(req: IncomingMessage, res: ServerResponse, served: ServedResource, info: ResourceRequestInfo, q: URLSearchParams): Promise<void> {
     const out = negotiateOutput(req.headers.accept);
-    if (!out) throw notAcceptable('only the following media types are accepted: application/json');
+    if (!out || out.as === 'protobuf') throw notAcceptable('watch streams are served as application/json');
     if (this.open >= this.limits.maxWatches) {
       throw new StatusError(429, 'TooManyRequests', 'too many open watches, please try again later', {
         details: { retryAfterSeconds: 1 }, headers: { 'Retry-After': '1' },

@@ -44,7 +44,7 @@ test('scale: GET, PUT and PATCH an autoscaling/v1 Scale', async () => {
   assert.equal(d.body.metadata.generation, 3);
 });
 
-for (const minor of [27, 35]) {
+for (const minor of [27, 33, 35]) {
   const bin = findKubectl(minor);
   test(`kubectl 1.${minor} scale goes through /scale; auth can-i and whoami`, { skip: bin.path ? false : `kubectl 1.${minor} unavailable: ${bin.reason}` }, () => {
     const k = new Kubectl(bin.path!, server.kubeconfig);

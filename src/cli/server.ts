@@ -27,7 +27,7 @@ Flags:
   --tls-san NAME                     Extra serving certificate SAN (repeatable)
   --write-kubeconfig PATH            Also write the admin kubeconfig here
   --history-retention DURATION       Store history kept for watches (default 5m)
-  --sqlite-synchronous full|normal   full: every write fsynced (survives power loss); normal: survives
+  --sqlite-synchronous full|normal   (or K8TS_SQLITE_SYNCHRONOUS) full: every write fsynced (survives power loss); normal: survives
                                      kill -9, faster, may lose the last writes on power loss (default full)
   --min-request-timeout SECONDS      Watches end after a random time in [N, 2N] s (default 1800)
   --default-watch-cache-size N       Events kept per resource for resuming watches (default 10000)
@@ -106,7 +106,7 @@ export async function runServer(argv: string[]): Promise<number> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
 
   const pki = await ensurePki(dataDir, { sans: values['tls-san'] ?? [] });
-  const sync = values['sqlite-synchronous'] ?? 'full';
+  const sync = values['sqlite-synchronous'] ?? process.env['K8TS_SQLITE_SYNCHRONOUS'] ?? 'full';
   if (sync !== 'full' && sync !== 'normal') throw new Error(`invalid --sqlite-synchronous ${sync}: want full or normal`);
   const store = await openStore({
     backend, dataDir, sqliteSynchronous: sync,

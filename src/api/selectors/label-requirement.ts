@@ -3,7 +3,7 @@
  * and checked as upstream's labels.NewRequirement and printed as its
  * Requirement.String (k8s.io/apimachinery/pkg/labels/selector.go).
  */
-import { isQualifiedName, isValidLabelValue } from './label-validation.js';
+import { isQualifiedName, isValidLabelValue } from '../validation/names.js';
 
 /** upstream's selection.Operator values. */
 export type Operator = 'in' | 'notin' | '=' | '==' | '!=' | 'exists' | '!' | 'gt' | 'lt';
@@ -31,7 +31,7 @@ function invalid(field: string, value: string, detail: string): string {
 
 /** A label key's problem as a field error, or undefined. */
 export function labelKeyError(key: string, field: string): string | undefined {
-  const errs = isQualifiedName(key);
+  const errs = isQualifiedName(key, 'a qualified name');
   return errs.length ? invalid(field, quote(key), errs.join('; ')) : undefined;
 }
 

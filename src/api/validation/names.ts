@@ -82,8 +82,13 @@ export function isDNS1035Label(v: string): string[] {
   return errs;
 }
 
-/** A label key / qualified name: optional DNS-subdomain prefix and '/', then a name of at most 63. */
-export function isQualifiedName(v: string): string[] {
+/**
+ * A label key / qualified name: optional DNS-subdomain prefix and '/', then a
+ * name of at most 63. `what` names the thing in the too-many-slashes message:
+ * metadata validation says "a valid label key", label selectors (upstream's
+ * older IsQualifiedName text) "a qualified name".
+ */
+export function isQualifiedName(v: string, what = 'a valid label key'): string[] {
   const errs: string[] = [];
   const parts = v.split('/');
   let name: string;
@@ -95,7 +100,7 @@ export function isQualifiedName(v: string): string[] {
     if (prefix.length === 0) errs.push(`prefix part ${EMPTY_ERROR}`);
     else errs.push(...isDNS1123Subdomain(prefix).map((m) => `prefix part ${m}`));
   } else {
-    return [`a valid label key ${regexError(LABEL_KEY_MSG, LABEL_KEY_FMT, 'MyName', 'my.name', '123-abc')}`
+    return [`${what} ${regexError(LABEL_KEY_MSG, LABEL_KEY_FMT, 'MyName', 'my.name', '123-abc')}`
       + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"];
   }
   if (name.length === 0) errs.push(`name part ${EMPTY_ERROR}`);

@@ -175,19 +175,9 @@ export class ResourceHandler {
     const dryRun = parseDryRun(q);
     const { obj, warnings } = await this.readObject(req, served, q, info);
     const desired = served.toStorage(obj);
-    const subresource = info.subresource === 'finalize' ? 'finalize' : info.subresource;
-    const result = await served.registry.guaranteedUpdate(info.namespace, info.name, (cur) => {
-      const next = deepClone(desired);
-      if (subresource === 'finalize' && cur) {
-        // namespaces/finalize changes only spec.finalizers.
-        const keep = deepClone(cur);
-        keep.spec ??= {};
-        (keep.spec as Record<string, unknown>).finalizers = (next.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [];
-        keep.metadata.resourceVersion = next.metadata.resourceVersion ?? cur.metadata.resourceVersion;
-        return keep;
-      }
-      return next;
-    }, { dryRun, subresource, track: this.fields.tracker(served.def, this.fields.managerOf(req, q), subresource) });
+    const subresource = info.subresource;
+    const result = await served.registry.guaranteedUpdate(info.namespace, info.name, () => deepClone(desired),
+      { dryRun, subresource, track: this.fields.tracker(served.def, this.fields.managerOf(req, q), subresource) });
     this.respondObject(res, result.created ? 201 : 200, served, served.fromStorage(result.object), out, yaml, warningHeaders(warnings));
   }
 

@@ -321,7 +321,7 @@ export class GenericStore {
       if (opts.dryRun) return { object: obj, created: false };
 
       // The last finalizer removed from an object being deleted: it goes now.
-      if (old.metadata.deletionTimestamp && !(obj.metadata.finalizers?.length) && this.finalizersDone(obj)) {
+      if (old.metadata.deletionTimestamp && !(obj.metadata.finalizers?.length) && !(this.strategy.deletionBlockers?.(obj).length)) {
         try {
           await this.store.delete(key, kv.modRevision);
           await this.hooks.afterDelete?.(obj);
@@ -348,12 +348,6 @@ export class GenericStore {
     }
   }
 
-  /** Namespaces also wait for spec.finalizers; everything else only for metadata.finalizers. */
-  private finalizersDone(obj: WithMeta): boolean {
-    const spec = obj.spec as { finalizers?: string[] } | undefined;
-    return this.def.kind !== 'Namespace' || !(spec?.finalizers?.length);
-  }
-
   private prepareUpdate(obj: WithMeta, old: WithMeta, subresource: string, track?: WriteOptions['track']): WithMeta {
     const m = obj.metadata;
     const om = old.metadata;
@@ -371,14 +365,15 @@ export class GenericStore {
     obj.kind = old.kind;
 
     const errs: FieldError[] = [];
-    if (subresource !== '' && subresource !== 'status') {
+    const partial = subresource === 'status' ? this.strategy.status : this.strategy.subresources?.[subresource];
+    if (subresource !== '' && subresource !== 'status' && !partial) {
       // A system subresource (binding): its handler made the one change it allows.
       track?.(obj, old);
-    } else if (subresource === 'status' && this.strategy.status) {
-      this.strategy.status.prepareForUpdate(obj, old);
+    } else if (partial) {
+      partial.prepareForUpdate(obj, old);
       this.strategy.defaults?.(obj);
       track?.(obj, old);
-      errs.push(...(this.strategy.status.validateUpdate?.(obj, old) ?? []));
+      errs.push(...(partial.validateUpdate?.(obj, old) ?? []));
     } else {
       this.hooks.mutateUpdate?.(obj, old);
       this.strategy.prepareForUpdate?.(obj, old);
@@ -394,15 +389,6 @@ export class GenericStore {
     }
     this.validateOrThrow(obj, errs);
     return obj;
-  }
-
-  async update(namespace: string, name: string, obj: WithMeta, opts: UpdateOptions = {}): Promise<{ object: WithMeta; created: boolean }> {
-    return this.guaranteedUpdate(namespace, name, (cur) => {
-      const next = deepClone(obj);
-      next.metadata ??= {};
-      if (cur === undefined) return next;
-      return next;
-    }, opts);
   }
 
   async delete(namespace: string, name: string, opts: Omit<DeleteOptions, 'dryRun'> & WriteOptions = {}): Promise<DeleteResult> {
@@ -455,9 +441,8 @@ export class GenericStore {
     const m = obj.metadata;
     const finalizers = gcFinalizers(m.finalizers ?? [], opts);
     const changedFinalizers = finalizers.join('\0') !== (m.finalizers ?? []).join('\0');
-    const specFinalizers = this.def.kind === 'Namespace' ? ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []) : [];
-    const waiting = finalizers.length > 0 || specFinalizers.length > 0;
-    const grace = this.gracePeriod(obj, opts);
+    const waiting = finalizers.length > 0 || (this.strategy.deletionBlockers?.(obj).length ?? 0) > 0;
+    const grace = Math.max(0, this.strategy.deletionGracePeriod?.(obj, opts.gracePeriodSeconds ?? undefined) ?? 0);
     if (!waiting && grace === 0) return { kind: 'now' };
     const next = deepClone(obj);
     if (finalizers.length) next.metadata.finalizers = finalizers; else delete next.metadata.finalizers;
@@ -467,22 +452,10 @@ export class GenericStore {
     }
     next.metadata.deletionTimestamp = nowTimestamp(new Date(Date.now() + grace * 1000));
     next.metadata.deletionGracePeriodSeconds = grace;
-    if (this.def.kind === 'Namespace') {
-      const status = (next.status ??= {}) as { phase?: string };
-      status.phase = 'Terminating';
-    }
+    this.strategy.prepareForDeletion?.(next);
     return { kind: 'mark', object: next };
   }
 
-  /** Pods on a node get their grace period (the kubelet confirms); everything else is immediate. */
-  private gracePeriod(obj: WithMeta, opts: Omit<DeleteOptions, 'dryRun'>): number {
-    if (this.def.kind !== 'Pod' || this.def.group !== '') return 0;
-    const spec = obj.spec as { nodeName?: string; terminationGracePeriodSeconds?: number } | undefined;
-    const phase = (obj.status as { phase?: string } | undefined)?.phase;
-    if (!spec?.nodeName || phase === 'Succeeded' || phase === 'Failed') return 0;
-    const g = opts.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
-    return Math.max(0, g);
-  }
 }
 
 export const ORPHAN_FINALIZER = 'orphan';

@@ -49,6 +49,25 @@ export interface Strategy {
   /** The status subresource, when the resource has one: updates there keep everything but status. */
   status?: StatusStrategy;
 
+  /** Other subresources that are plain updates of one part (namespaces/finalize), by name. */
+  subresources?: Record<string, StatusStrategy>;
+
+  /**
+   * Seconds a deletion waits for confirmation (pods on a node), given the
+   * grace period the client asked for; 0 deletes at once.
+   * @default 0
+   */
+  deletionGracePeriod?(obj: WithMeta, requested: number | undefined): number;
+
+  /**
+   * Finalizers outside metadata that also hold a deleted object
+   * (a namespace's spec.finalizers). @default none
+   */
+  deletionBlockers?(obj: WithMeta): string[];
+
+  /** Marks an object that starts waiting for deletion (a namespace turns Terminating). */
+  prepareForDeletion?(obj: WithMeta): void;
+
   /**
    * Field-selector values beyond metadata.name and metadata.namespace, e.g.
    * `{ 'spec.nodeName': 'n1', 'status.phase': 'Running' }` for pods. Keys not

@@ -63,8 +63,6 @@ interface Registered {
   filter: ObjectFilter;
   sink: WatchSink;
   keyPrefix: string;
-  /** Revision of the last event sent (for bookmarks). */
-  lastRevision: number;
   stopped: boolean;
   /** Serialized events waiting for the next flush. */
   pending: Buffer[];
@@ -94,8 +92,6 @@ export class ResourceCache {
   constructor(readonly prefix: string, startRevision: number, private readonly owner: WatchCache) {
     this.oldestRevision = startRevision;
   }
-
-  get watcherCount(): number { return this.watchers.size; }
 
   /** Current objects under keyPrefix, sorted by key. */
   snapshot(keyPrefix: string, filter?: ObjectFilter): WithMeta[] {
@@ -161,7 +157,6 @@ export class ResourceCache {
           if (!out) continue;
           w.pending.push(encodeMemo(ev, w.sink, out.type, out.object));
         }
-        w.lastRevision = ev.revision;
         any = true;
       }
     }
@@ -196,7 +191,7 @@ export class ResourceCache {
     if (fromRevision !== undefined && fromRevision < this.oldestRevision) {
       throw resourceVersionTooOld(fromRevision, this.oldestRevision);
     }
-    const w: Registered = { filter, sink, keyPrefix, lastRevision: this.owner.processedRevision, stopped: false, pending: [] };
+    const w: Registered = { filter, sink, keyPrefix, stopped: false, pending: [] };
     const chunks: Buffer[] = [];
     if (fromRevision === undefined) {
       for (const o of this.snapshot(keyPrefix, filter)) chunks.push(sink.encode('ADDED', o));
@@ -212,11 +207,6 @@ export class ResourceCache {
     onInitialDone?.(this.owner.processedRevision);
     this.watchers.add(w);
     return { stop: () => { w.stopped = true; this.watchers.delete(w); } };
-  }
-
-  /** @internal Bookmarks: tells each watcher that asked how far the cache has got. */
-  forEachWatcher(fn: (sink: WatchSink) => void): void {
-    for (const w of this.watchers) if (!w.stopped) fn(w.sink);
   }
 
   /** Closes every watcher (they relist), e.g. when the cache restarts. */
@@ -293,12 +283,6 @@ export class WatchCache {
     return this.caches.get(prefix);
   }
 
-  get watcherCount(): number {
-    let n = 0;
-    for (const c of this.caches.values()) n += c.watcherCount;
-    return n;
-  }
-
   /** Resolves when every event up to rev has been applied; 504 after the freshness timeout. */
   waitUntilFresh(rev: number): Promise<void> {
     if (this.processedRevision >= rev) return Promise.resolve();
@@ -351,7 +335,7 @@ export class WatchCache {
       this.processedRevision = e.revision;
       const cache = this.cacheFor(e.kv.key);
       if (!cache) continue;
-      const ce = toCachedEvent(e);
+      const ce = toCachedEvent(e, cache.objects.get(e.kv.key));
       cache.apply(ce, this.opts.eventWindow);
       let list = byCache.get(cache);
       if (!list) { list = []; byCache.set(cache, list); }
@@ -375,13 +359,19 @@ export class WatchCache {
   }
 }
 
-function toCachedEvent(e: WatchEvent): CachedEvent {
+/**
+ * The cache's event for a store event. `cached` is the object the cache holds
+ * for the key (its state before this event): it stands in for prevKv, so only
+ * the new value is decoded.
+ */
+function toCachedEvent(e: WatchEvent, cached: WithMeta | undefined): CachedEvent {
   if (e.type === 'delete') {
-    const last = e.prevKv ?? e.kv;
-    const obj = decodeStored(last.value, e.revision);
+    const obj = cached
+      ? { ...cached, metadata: { ...cached.metadata, resourceVersion: String(e.revision) } }
+      : decodeStored((e.prevKv ?? e.kv).value, e.revision);
     return { type: 'DELETED', revision: e.revision, key: e.kv.key, object: obj };
   }
   const obj = decodeStored(e.kv.value, e.revision);
-  const prev = e.prevKv ? decodeStored(e.prevKv.value, e.prevKv.modRevision) : undefined;
+  const prev = e.prevKv ? cached ?? decodeStored(e.prevKv.value, e.prevKv.modRevision) : undefined;
   return { type: e.prevKv ? 'MODIFIED' : 'ADDED', revision: e.revision, key: e.kv.key, object: obj, prevObject: prev };
 }

@@ -55,8 +55,10 @@ function validateNamespaceStatusUpdate(ns: Namespace, old: Namespace): FieldErro
 export const namespaceFinalizeStrategy: StatusStrategy = {
   prepareForUpdate(obj: WithMeta, old: WithMeta) {
     const finalizers = asNamespace(obj).spec?.finalizers;
-    for (const k of Object.keys(obj)) if (k !== 'metadata') delete obj[k];
-    for (const [k, v] of Object.entries(old)) if (k !== 'metadata') obj[k] = deepClone(v);
+    const rv = obj.metadata.resourceVersion;
+    for (const k of Object.keys(obj)) delete obj[k];
+    for (const [k, v] of Object.entries(old)) obj[k] = deepClone(v);
+    obj.metadata.resourceVersion = rv;
     const ns = asNamespace(obj);
     ns.spec = { ...(ns.spec ?? {}), finalizers };
     if (finalizers === undefined) delete ns.spec.finalizers;
@@ -84,5 +86,12 @@ export const namespaceStrategy: Strategy = {
   status: {
     prepareForUpdate: keepAllButStatus,
     validateUpdate: (obj, old) => validateNamespaceStatusUpdate(asNamespace(obj), asNamespace(old)),
+  },
+  subresources: { finalize: namespaceFinalizeStrategy },
+  // A namespace waits for its spec.finalizers (the namespace controller) as well.
+  deletionBlockers: (obj) => asNamespace(obj).spec?.finalizers ?? [],
+  prepareForDeletion(obj) {
+    const ns = asNamespace(obj);
+    ns.status = { ...(ns.status ?? {}), phase: 'Terminating' };
   },
 };

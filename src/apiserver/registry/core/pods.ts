@@ -136,6 +136,13 @@ function validatePodStatusUpdate(pod: Pod): FieldError[] {
 }
 
 export const podStrategy: Strategy = {
+  // Pods on a node wait for the node to confirm (or for the grace period to end); others go at once.
+  deletionGracePeriod(obj, requested) {
+    const pod = asPod(obj);
+    const phase = pod.status?.phase;
+    if (!pod.spec?.nodeName || phase === 'Succeeded' || phase === 'Failed') return 0;
+    return requested ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+  },
   defaults(obj) {
     defaultPod(asPod(obj));
   },

@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
 import type { Logger } from '../api/log.js';
 import { BUILTIN_RESOURCES, type ResourceDef } from '../api/resources.js';
 import { StatusError, tooManyRequests, unauthorized } from '../api/errors.js';
@@ -72,6 +73,8 @@ export interface ApiServerOptions {
   /** A watcher with more than this many bytes waiting to be sent is closed (it relists). @default 16 MiB */
   maxWatchBufferBytes?: number;
   resources?: readonly ResourceDef[];
+  /** More registries /metrics serves beside the server's own (the in-process scheduler's and controllers'). */
+  extraMetrics?: readonly Registry[];
 }
 
 export class ApiServer {
@@ -232,7 +235,8 @@ export class ApiServer {
   private async route(req: IncomingMessage, res: ServerResponse, pathname: string, query: URLSearchParams,
     parsed: ReturnType<typeof parseRequestInfo>): Promise<void> {
     if (pathname === '/metrics') {
-      const text = await this.metrics.registry.metrics();
+      const extra = await Promise.all((this.opts.extraMetrics ?? []).map((r) => r.metrics()));
+      const text = [await this.metrics.registry.metrics(), ...extra].join('\n');
       res.writeHead(200, { 'Content-Type': this.metrics.registry.contentType });
       res.end(text);
       return;

@@ -14,7 +14,8 @@ import { CORE_STRATEGIES } from '../apiserver/registry/core/index.js';
 import { GROUP_STRATEGIES, CONVERSIONS } from '../apiserver/registry/groups.js';
 import { admitPod } from '../api/defaults/pod.js';
 import { RestClient } from '../client/index.js';
-import { startNamespaceController, startGarbageCollector } from '../controllers/index.js';
+import { register as globalMetrics } from 'prom-client';
+import { startControllerManager } from '../controllers/index.js';
 
 const HELP = `Usage: k8ts server [flags]
 
@@ -33,8 +34,9 @@ Flags:
   --default-watch-cache-size N       Events kept per resource for resuming watches (default 10000)
   --max-requests-inflight N          Non-watch requests served at once before 429 (default 800)
   --max-watch-buffer-bytes N         A watcher this far behind is closed and relists (default 16777216)
-  --disable-controllers              Serve the API only: no namespace controller or garbage collector
-                                     (for testing your own controllers, as envtest does)
+  --controllers LIST                 Controllers to run, comma-separated: * for all, NAME to add, -NAME to remove (default *)
+  --disable-controllers              Serve the API only: no controllers (for testing your own controllers, as envtest does)
+  --leader-elect BOOL                Run the controllers only while holding their Lease in kube-system (default true)
 `;
 
 export function defaultDataDir(): string {
@@ -48,20 +50,28 @@ function parseDuration(s: string): number {
   return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
 }
 
-/** The controllers that run with the server; they are clients of the API, like any other. */
-function startControllers(kubeconfig: string): { stop(): Promise<void> } {
+/** The controller manager that runs with the server; its controllers are clients of the API, like any other. */
+function startControllers(kubeconfig: string, controllers: string[] | undefined, leaderElect: boolean): { stop(): Promise<void> } {
   const client = RestClient.fromKubeconfig(kubeconfig, { component: 'kube-controller-manager' });
-  const namespaces = startNamespaceController({ client, logger: createLogger('namespace-controller') });
-  // The collector keeps one watch per resource open: it gets a client (and connection pool) of its own.
-  const gcClient = RestClient.fromKubeconfig(kubeconfig, { component: 'garbage-collector', maxSockets: 256 });
-  const gc = startGarbageCollector({ client: gcClient, logger: createLogger('garbage-collector') });
+  // Every shared informer holds one connection for its watch: they get a pool of their own.
+  const informerClient = RestClient.fromKubeconfig(kubeconfig, { component: 'kube-controller-manager', maxSockets: 256 });
+  const manager = startControllerManager({
+    client, informerClient, logger: createLogger('kube-controller-manager'), leaderElect,
+    ...(controllers ? { controllers } : {}),
+  });
   return {
     stop: async () => {
-      await Promise.all([namespaces.stop(), gc.stop()]);
+      await manager.stop();
       client.close();
-      gcClient.close();
+      informerClient.close();
     },
   };
+}
+
+function parseBool(flag: string, v: string): boolean {
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw new Error(`invalid --${flag} ${JSON.stringify(v)}: want true or false`);
 }
 
 function positiveInt(flag: string, v: string): number {
@@ -89,6 +99,8 @@ export async function runServer(argv: string[]): Promise<number> {
       'max-requests-inflight': { type: 'string' },
       'max-watch-buffer-bytes': { type: 'string' },
       'disable-controllers': { type: 'boolean' },
+      controllers: { type: 'string' },
+      'leader-elect': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -103,6 +115,7 @@ export async function runServer(argv: string[]): Promise<number> {
   if (!Number.isInteger(securePort) || securePort < 0 || securePort > 65535) throw new Error(`invalid --secure-port ${values['secure-port']}`);
   const backend = values.datastore ?? 'sqlite';
   if (backend !== 'sqlite' && backend !== 'memory') throw new Error(`invalid --datastore ${backend}: want sqlite or memory`);
+  const leaderElect = parseBool('leader-elect', values['leader-elect'] ?? 'true');
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
 
   const pki = await ensurePki(dataDir, { sans: values['tls-san'] ?? [] });
@@ -122,6 +135,7 @@ export async function runServer(argv: string[]): Promise<number> {
     conversions: CONVERSIONS,
     admitPod: (pod) => admitPod(pod as Parameters<typeof admitPod>[0]),
     logger: log,
+    extraMetrics: [globalMetrics],
     ...(values['min-request-timeout'] ? { minRequestTimeoutSeconds: positiveInt('min-request-timeout', values['min-request-timeout']) } : {}),
     ...(values['default-watch-cache-size'] ? { watchCacheSize: positiveInt('default-watch-cache-size', values['default-watch-cache-size']) } : {}),
     ...(values['max-watch-buffer-bytes'] ? { maxWatchBufferBytes: positiveInt('max-watch-buffer-bytes', values['max-watch-buffer-bytes']) } : {}),
@@ -132,7 +146,8 @@ export async function runServer(argv: string[]): Promise<number> {
   const kc = { server: `https://127.0.0.1:${port}`, caPem: pki.ca.certPem, certPem: pki.adminClient.certPem, keyPem: pki.adminClient.keyPem };
   await writeKubeconfig(kubeconfig, kc);
   if (values['write-kubeconfig']) await writeKubeconfig(resolve(values['write-kubeconfig']), kc);
-  const controllers = values['disable-controllers'] ? undefined : startControllers(kubeconfig);
+  const controllers = values['disable-controllers'] ? undefined
+    : startControllers(kubeconfig, values.controllers?.split(',').map((c) => c.trim()).filter(Boolean), leaderElect);
   log.info({ port, dataDir, datastore: backend, kubeconfig, startupMs: Math.round(performance.now() - started) }, 'k8ts server ready');
 
   await new Promise<void>((resolveStop) => {

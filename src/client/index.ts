@@ -20,6 +20,7 @@ export { WorkQueue, type WorkQueueOptions } from './work-queue.js';
 export { ItemExponentialRateLimiter, type RateLimiter } from './rate-limiter.js';
 export { queueMetrics, type QueueMetrics } from './queue-metrics.js';
 export { realClock, FakeClock, sleep, type Clock, type TimerHandle } from './clock.js';
+export { EventRecorder, objectReference, type EventRecorderOptions, type EventType } from './event-recorder.js';
 export { startController, type ControllerOptions, type SyncableInformer, type RunningController } from './controller.js';
 export { LeaderElector, startLeaderElection, microTime, type LeaderElectionOptions } from './leader-election.js';
 export { serverPreferredResources, parseGroupVersion, GroupDiscoveryFailedError, type DiscoveredResource, type DiscoveryResult } from './discovery.js';

@@ -1,7 +1,11 @@
 /**
- * Controllers: one file per control loop, each a sync(key) over informers,
- * reading through the cache and writing only through the API client.
+ * Controllers: one file per control loop, each a sync(key) over shared
+ * informers, reading through the cache and writing only through the API
+ * client; manager.ts starts those in registry.ts under leader election.
  */
+export { startControllerManager, selectControllers, type ControllerManagerOptions, type RunningControllerManager } from './manager.js';
+export { CONTROLLERS } from './registry.js';
+export { DEFAULT_CONTROLLER_MANAGER_CONFIG, type ControllerContext, type ControllerDescriptor, type ControllerManagerConfig } from './context.js';
 export { startNamespaceController, namespaceSync, type NamespaceControllerOptions, type NamespaceSyncOptions } from './namespace.js';
 export { NamespacedResourcesDeleter, ResourcesRemainingError, KUBERNETES_FINALIZER, type NamespaceDeleterOptions } from './namespace-deleter.js';
 export { NamespaceConditionUpdater, CONDITION_TYPES, type NamespaceConditionType, type ContentTotals } from './namespace-conditions.js';

@@ -1,0 +1,9 @@
+/**
+ * Pod and node facts shared by the scheduler, the controllers and the
+ * kubelet: readiness, resource requests, taints and tolerations, node
+ * affinity. Pure functions, no I/O.
+ */
+export { podCondition, isPodReady, isPodAvailable, isPodTerminal, isPodActive, nodeCondition, isNodeReady } from './conditions.js';
+export { amountOf, toAmounts, podRequests, type ResourceAmounts } from './resources.js';
+export { toleratesTaint, tolerationsTolerateTaint, findUntoleratedTaint, formatTaint } from './taints.js';
+export { nodeMatchesTerm, nodeMatchesSelector, podMatchesNodeSelectorAndAffinity } from './node-affinity.js';

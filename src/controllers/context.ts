@@ -1,0 +1,46 @@
+/**
+ * What the controller manager hands each controller it starts.
+ */
+import type { Logger } from '../api/log.js';
+import type { EventRecorder } from '../client/event-recorder.js';
+import type { InformerFactory } from '../client/informer-factory.js';
+import type { RestClient } from '../client/rest-client.js';
+
+/** Tunables shared by the controllers; every field has upstream's default. */
+export interface ControllerManagerConfig {
+  /** A node whose Lease is older than this is NotReady/Unknown (node lifecycle). @default 40000 */
+  nodeMonitorGracePeriodMs: number;
+  /** How often the node lifecycle controller checks Leases. @default 5000 */
+  nodeMonitorPeriodMs: number;
+  /** Workers per controller where upstream has a flag for it (--concurrent-*-syncs). @default 5 */
+  concurrentSyncs: number;
+}
+
+export const DEFAULT_CONTROLLER_MANAGER_CONFIG: Readonly<ControllerManagerConfig> = Object.freeze({
+  nodeMonitorGracePeriodMs: 40_000,
+  nodeMonitorPeriodMs: 5_000,
+  concurrentSyncs: 5,
+});
+
+export interface ControllerContext {
+  /** For writes and reads the informers do not cover. Shared by all controllers. */
+  client: RestClient;
+  /**
+   * Shared informers: ask for every informer in start(); the manager starts
+   * the factory after every controller's start() returned. Controllers wait
+   * for their own informers to sync (startController does).
+   */
+  informers: InformerFactory;
+  /** A child logger named after the controller. */
+  logger: Logger;
+  /** Events from `<name>-controller`, as upstream's component names. */
+  recorder: EventRecorder;
+  config: Readonly<ControllerManagerConfig>;
+}
+
+/** One control loop the manager can start, named as upstream's --controllers flag names it. */
+export interface ControllerDescriptor {
+  name: string;
+  /** Starts the loop. stop() ends it and resolves when its workers have exited. */
+  start(ctx: ControllerContext): { stop(): Promise<void> };
+}

@@ -1,0 +1,18 @@
+/**
+ * Every controller the manager can run, in upstream's --controllers names.
+ * Add a controller here (one line) and it runs under `k8ts server`.
+ */
+import type { ControllerDescriptor } from './context.js';
+import { startNamespaceController } from './namespace.js';
+import { startGarbageCollector } from './garbage-collector/index.js';
+
+export const CONTROLLERS: readonly ControllerDescriptor[] = [
+  {
+    name: 'namespace',
+    start: (ctx) => startNamespaceController({ client: ctx.client, logger: ctx.logger }),
+  },
+  {
+    name: 'garbage-collector',
+    start: (ctx) => startGarbageCollector({ client: ctx.client, logger: ctx.logger, informerFactory: ctx.informers }),
+  },
+];

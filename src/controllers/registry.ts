@@ -12,7 +12,7 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
     start: (ctx) => startNamespaceController({ client: ctx.client, logger: ctx.logger }),
   },
   {
-    name: 'garbage-collector',
+    name: 'garbagecollector',
     start: (ctx) => startGarbageCollector({ client: ctx.client, logger: ctx.logger, informerFactory: ctx.informers }),
   },
 ];

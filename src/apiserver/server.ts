@@ -6,7 +6,6 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
 import type { Logger } from '../api/log.js';
 import { BUILTIN_RESOURCES, type ResourceDef } from '../api/resources.js';
 import { StatusError, tooManyRequests, unauthorized } from '../api/errors.js';
@@ -73,8 +72,8 @@ export interface ApiServerOptions {
   /** A watcher with more than this many bytes waiting to be sent is closed (it relists). @default 16 MiB */
   maxWatchBufferBytes?: number;
   resources?: readonly ResourceDef[];
-  /** More registries /metrics serves beside the server's own (the in-process scheduler's and controllers'). */
-  extraMetrics?: readonly Registry[];
+  /** More Prometheus text /metrics serves beside the server's own (the scheduler's and controllers'). */
+  extraMetrics?: readonly { metrics(): Promise<string> }[];
 }
 
 export class ApiServer {

@@ -2,12 +2,14 @@
  * The `k8ts` command: parses the subcommand and hands over. Wiring only.
  */
 import { runServer } from './server.js';
+import { runControllerManager } from './controller-manager.js';
 import { versionInfo } from '../apiserver/version.js';
 
 const USAGE = `Usage: k8ts <command> [flags]
 
 Commands:
-  server    Run the control plane (API server and store)
+  server              Run the control plane (API server and store, controllers)
+  controller-manager  Run the controllers alone against an API server
   version   Print the version
 
 Run 'k8ts <command> --help' for a command's flags.`;
@@ -16,6 +18,7 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'server': return runServer(rest);
+    case 'controller-manager': return runControllerManager(rest);
     case 'version': {
       const v = versionInfo();
       process.stdout.write(`k8ts ${process.env['npm_package_version'] ?? '0.1.0'} (Kubernetes ${v.gitVersion})\n`);

@@ -13,9 +13,8 @@ import { ApiServer } from '../apiserver/server.js';
 import { CORE_STRATEGIES } from '../apiserver/registry/core/index.js';
 import { GROUP_STRATEGIES, CONVERSIONS } from '../apiserver/registry/groups.js';
 import { admitPod } from '../api/defaults/pod.js';
-import { RestClient } from '../client/index.js';
-import { register as globalMetrics } from 'prom-client';
-import { startControllerManager } from '../controllers/index.js';
+import { parseBool, parseDuration, positiveInt } from './flags.js';
+import { startComponentThread, type ComponentThread } from './component-thread.js';
 
 const HELP = `Usage: k8ts server [flags]
 
@@ -41,43 +40,6 @@ Flags:
 
 export function defaultDataDir(): string {
   return process.getuid?.() === 0 ? '/var/lib/k8ts' : join(homedir(), '.k8ts');
-}
-
-function parseDuration(s: string): number {
-  const m = /^(\d+)(ms|s|m|h)$/.exec(s);
-  if (!m) throw new Error(`invalid duration ${JSON.stringify(s)} (want e.g. 90s, 5m, 1h)`);
-  const n = Number(m[1]);
-  return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-}
-
-/** The controller manager that runs with the server; its controllers are clients of the API, like any other. */
-function startControllers(kubeconfig: string, controllers: string[] | undefined, leaderElect: boolean): { stop(): Promise<void> } {
-  const client = RestClient.fromKubeconfig(kubeconfig, { component: 'kube-controller-manager' });
-  // Every shared informer holds one connection for its watch: they get a pool of their own.
-  const informerClient = RestClient.fromKubeconfig(kubeconfig, { component: 'kube-controller-manager', maxSockets: 256 });
-  const manager = startControllerManager({
-    client, informerClient, logger: createLogger('kube-controller-manager'), leaderElect,
-    ...(controllers ? { controllers } : {}),
-  });
-  return {
-    stop: async () => {
-      await manager.stop();
-      client.close();
-      informerClient.close();
-    },
-  };
-}
-
-function parseBool(flag: string, v: string): boolean {
-  if (v === 'true') return true;
-  if (v === 'false') return false;
-  throw new Error(`invalid --${flag} ${JSON.stringify(v)}: want true or false`);
-}
-
-function positiveInt(flag: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`invalid --${flag} ${JSON.stringify(v)}: want a positive integer`);
-  return n;
 }
 
 export async function runServer(argv: string[]): Promise<number> {
@@ -118,6 +80,8 @@ export async function runServer(argv: string[]): Promise<number> {
   const leaderElect = parseBool('leader-elect', values['leader-elect'] ?? 'true');
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
 
+  // The server's /metrics includes theirs; filled once they start.
+  const components: ComponentThread[] = [];
   const pki = await ensurePki(dataDir, { sans: values['tls-san'] ?? [] });
   const sync = values['sqlite-synchronous'] ?? process.env['K8TS_SQLITE_SYNCHRONOUS'] ?? 'full';
   if (sync !== 'full' && sync !== 'normal') throw new Error(`invalid --sqlite-synchronous ${sync}: want full or normal`);
@@ -135,7 +99,7 @@ export async function runServer(argv: string[]): Promise<number> {
     conversions: CONVERSIONS,
     admitPod: (pod) => admitPod(pod as Parameters<typeof admitPod>[0]),
     logger: log,
-    extraMetrics: [globalMetrics],
+    extraMetrics: components,
     ...(values['min-request-timeout'] ? { minRequestTimeoutSeconds: positiveInt('min-request-timeout', values['min-request-timeout']) } : {}),
     ...(values['default-watch-cache-size'] ? { watchCacheSize: positiveInt('default-watch-cache-size', values['default-watch-cache-size']) } : {}),
     ...(values['max-watch-buffer-bytes'] ? { maxWatchBufferBytes: positiveInt('max-watch-buffer-bytes', values['max-watch-buffer-bytes']) } : {}),
@@ -146,8 +110,11 @@ export async function runServer(argv: string[]): Promise<number> {
   const kc = { server: `https://127.0.0.1:${port}`, caPem: pki.ca.certPem, certPem: pki.adminClient.certPem, keyPem: pki.adminClient.keyPem };
   await writeKubeconfig(kubeconfig, kc);
   if (values['write-kubeconfig']) await writeKubeconfig(resolve(values['write-kubeconfig']), kc);
-  const controllers = values['disable-controllers'] ? undefined
-    : startControllers(kubeconfig, values.controllers?.split(',').map((c) => c.trim()).filter(Boolean), leaderElect);
+  if (!values['disable-controllers']) {
+    const controllers = values.controllers?.split(',').map((c) => c.trim()).filter(Boolean);
+    components.push(startComponentThread('controller-manager', { kubeconfig, leaderElect, ...(controllers ? { controllers } : {}) }));
+  }
+  await Promise.all(components.map((c) => c.started));
   log.info({ port, dataDir, datastore: backend, kubeconfig, startupMs: Math.round(performance.now() - started) }, 'k8ts server ready');
 
   await new Promise<void>((resolveStop) => {
@@ -156,7 +123,7 @@ export async function runServer(argv: string[]): Promise<number> {
       if (stopping) return;
       stopping = true;
       log.info({ signal: sig }, 'shutting down');
-      (controllers?.stop() ?? Promise.resolve())
+      Promise.all(components.map((c) => c.stop()))
         .then(() => server.stop())
         .then(() => store.close())
         .finally(() => resolveStop());

@@ -1,0 +1,63 @@
+/**
+ * The control-plane components other than the API server, as the command
+ * line starts them: each is a client of the API (through a kubeconfig) and
+ * nothing else, so it runs the same in the server's process, in a worker
+ * thread of it, or as a command of its own (`k8ts controller-manager`).
+ */
+import { register as globalMetrics } from 'prom-client';
+import { createLogger } from '../api/log.js';
+import { RestClient } from '../client/index.js';
+import { startControllerManager } from '../controllers/index.js';
+import type { ControllerManagerConfig } from '../controllers/index.js';
+
+/** A running component. */
+export interface Component {
+  stop(): Promise<void>;
+}
+
+export interface ControllerManagerArgs {
+  kubeconfig: string;
+  /** upstream's --controllers syntax; @default ['*'] */
+  controllers?: string[];
+  /** @default true */
+  leaderElect?: boolean;
+  config?: Partial<ControllerManagerConfig>;
+}
+
+/** Options of every component, by name; structured-clonable (they cross into worker threads). */
+export interface ComponentArgs {
+  'controller-manager': ControllerManagerArgs;
+}
+
+export type ComponentName = keyof ComponentArgs;
+
+export function startComponent<N extends ComponentName>(name: N, args: ComponentArgs[N]): Component {
+  switch (name) {
+    case 'controller-manager': return startControllerManagerComponent(args);
+    default: throw new Error(`unknown component ${String(name)}`);
+  }
+}
+
+/** Prometheus text of this thread's components (prom-client's global registry). */
+export function componentMetrics(): Promise<string> {
+  return globalMetrics.metrics();
+}
+
+function startControllerManagerComponent(a: ControllerManagerArgs): Component {
+  const client = RestClient.fromKubeconfig(a.kubeconfig, { component: 'kube-controller-manager' });
+  // Every shared informer holds one connection for its watch: they get a pool of their own.
+  const informerClient = RestClient.fromKubeconfig(a.kubeconfig, { component: 'kube-controller-manager', maxSockets: 256 });
+  const manager = startControllerManager({
+    client, informerClient, logger: createLogger('kube-controller-manager'),
+    leaderElect: a.leaderElect ?? true,
+    ...(a.controllers ? { controllers: a.controllers } : {}),
+    ...(a.config ? { config: a.config } : {}),
+  });
+  return {
+    async stop() {
+      await manager.stop();
+      client.close();
+      informerClient.close();
+    },
+  };
+}

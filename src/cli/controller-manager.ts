@@ -1,0 +1,52 @@
+/**
+ * `k8ts controller-manager`: the controllers alone, against any API server
+ * a kubeconfig points at (as kube-controller-manager). `k8ts server` runs the
+ * same component in a thread of its own.
+ */
+import { parseArgs } from 'node:util';
+import { createLogger } from '../api/log.js';
+import { defaultKubeconfigPath } from '../client/index.js';
+import { startComponent } from './components.js';
+import { parseBool, parseDuration, waitForSignal } from './flags.js';
+
+const HELP = `Usage: k8ts controller-manager [flags]
+
+Flags:
+  --kubeconfig PATH              Where the API server is and who we are (default $KUBECONFIG, else ~/.kube/config)
+  --controllers LIST             Comma-separated: * for all, NAME to add, -NAME to remove (default *)
+  --leader-elect BOOL            Run only while holding the Lease kube-system/kube-controller-manager (default true)
+  --node-monitor-grace-period D  A node whose Lease is this old is NotReady/Unknown (default 40s)
+`;
+
+export async function runControllerManager(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      kubeconfig: { type: 'string' },
+      controllers: { type: 'string' },
+      'leader-elect': { type: 'string' },
+      'node-monitor-grace-period': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const log = createLogger('kube-controller-manager');
+  const kubeconfig = values.kubeconfig ?? defaultKubeconfigPath();
+  const controllers = values.controllers?.split(',').map((c) => c.trim()).filter(Boolean);
+  const grace = values['node-monitor-grace-period'];
+  const component = startComponent('controller-manager', {
+    kubeconfig,
+    leaderElect: parseBool('leader-elect', values['leader-elect'] ?? 'true'),
+    ...(controllers ? { controllers } : {}),
+    ...(grace ? { config: { nodeMonitorGracePeriodMs: parseDuration(grace) } } : {}),
+  });
+  log.info({ kubeconfig }, 'controller manager running');
+  const sig = await waitForSignal();
+  log.info({ signal: sig }, 'shutting down');
+  await component.stop();
+  return 0;
+}

@@ -1,10 +1,11 @@
 /**
  * Benchmark entry: `npm run bench` (builds, then `node dist/bench/run.js`).
  *
- *   --only creates|latency|watch|startup   one benchmark (repeatable or comma-separated); default all
+ *   --only creates|latency|watch|startup|scheduler   one benchmark (repeatable or comma-separated); default all
  *   --duration SECONDS                     measured seconds per point (default 10)
  *   --watchers N                           watch fan-out watchers (default 1000)
  *   --rate N                               open-loop and watch writer rate per second (default 1000)
+ *   --nodes N --pods M                     scheduler benchmark size (default 5000 nodes, 10000 pods)
  *   --server-cpu-prof DIR                  CPU-profile every server (V8 sampling profiler), one file each into DIR
  *                                          (summarise with `node dist/bench/prof-summary.js DIR/<file>`)
  *
@@ -19,10 +20,11 @@ import { runCreates } from './creates.js';
 import { runLatency } from './latency.js';
 import { runWatchFanout } from './watch-fanout.js';
 import { runStartup } from './startup.js';
+import { runSchedulerBench } from './scheduler.js';
 import { printTable, type ResultRow } from './stats.js';
 import { CORES } from './proc.js';
 
-const BENCHMARKS = ['creates', 'latency', 'watch', 'startup'] as const;
+const BENCHMARKS = ['creates', 'latency', 'watch', 'startup', 'scheduler'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 function positive(flag: string, v: string): number {
@@ -37,6 +39,8 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     watchers: { type: 'string', default: '1000' },
     rate: { type: 'string', default: '1000' },
+    nodes: { type: 'string', default: '5000' },
+    pods: { type: 'string', default: '10000' },
     'server-cpu-prof': { type: 'string' },
   },
   strict: true,
@@ -73,6 +77,7 @@ for (const b of selected) {
     if (b === 'latency') rows.push(...await runLatency({ durationS, rate, serverEnv }));
     if (b === 'watch') rows.push(...await runWatchFanout({ durationS, watchers, rate, serverEnv }));
     if (b === 'startup') rows.push(...await runStartup());
+    if (b === 'scheduler') rows.push(...await runSchedulerBench({ nodes: Math.round(positive('nodes', values.nodes)), pods: Math.round(positive('pods', values.pods)), env: serverEnv }));
   } catch (e) {
     failed++;
     console.log(`\n${b}: could not run: ${e instanceof Error ? e.stack ?? e.message : String(e)}${e instanceof Error && e.cause ? `\ncause: ${String(e.cause instanceof Error ? e.cause.message : e.cause)}` : ''}`);

@@ -1,7 +1,7 @@
 /**
  * Benchmark entry: `npm run bench` (builds, then `node dist/bench/run.js`).
  *
- *   --only creates|latency|watch|startup|scheduler   one benchmark (repeatable or comma-separated); default all
+ *   --only creates|latency|watch|startup|scheduler|deployments   one benchmark (repeatable or comma-separated); default all
  *   --duration SECONDS                     measured seconds per point (default 10)
  *   --watchers N                           watch fan-out watchers (default 1000)
  *   --rate N                               open-loop and watch writer rate per second (default 1000)
@@ -21,10 +21,11 @@ import { runLatency } from './latency.js';
 import { runWatchFanout } from './watch-fanout.js';
 import { runStartup } from './startup.js';
 import { runSchedulerBench } from './scheduler.js';
+import { runDeploymentsBench } from './deployments.js';
 import { printTable, type ResultRow } from './stats.js';
 import { CORES } from './proc.js';
 
-const BENCHMARKS = ['creates', 'latency', 'watch', 'startup', 'scheduler'] as const;
+const BENCHMARKS = ['creates', 'latency', 'watch', 'startup', 'scheduler', 'deployments'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 function positive(flag: string, v: string): number {
@@ -77,6 +78,7 @@ for (const b of selected) {
     if (b === 'latency') rows.push(...await runLatency({ durationS, rate, serverEnv }));
     if (b === 'watch') rows.push(...await runWatchFanout({ durationS, watchers, rate, serverEnv }));
     if (b === 'startup') rows.push(...await runStartup());
+    if (b === 'deployments') rows.push(...await runDeploymentsBench({ env: serverEnv }));
     if (b === 'scheduler') rows.push(...await runSchedulerBench({ nodes: Math.round(positive('nodes', values.nodes)), pods: Math.round(positive('pods', values.pods)), env: serverEnv }));
   } catch (e) {
     failed++;

@@ -38,6 +38,9 @@ test('fake cluster binds, runs, finishes and confirms deletion of pods', async (
     for (const [name, phase] of [['ok', 'Succeeded'], ['bad', 'Failed']] as const) {
       await until(async () => ((await c.get<Pod>(RESOURCES.pods, name, { namespace: 'default' })).status?.phase === phase ? true : undefined));
     }
+    const lease = await c.get<{ spec?: { holderIdentity?: string; renewTime?: string } } & import('../../src/client/index.js').ApiObject>(RESOURCES.leases, cluster.nodes[0]!, { namespace: 'kube-node-lease' });
+    assert.equal(lease.spec?.holderIdentity, cluster.nodes[0]);
+    assert.ok(Date.now() - Date.parse(lease.spec!.renewTime!) < 30_000, 'Lease renewed recently');
     await c.delete(RESOURCES.pods, 'web', { namespace: 'default' });
     await until(async () => c.get(RESOURCES.pods, 'web', { namespace: 'default' }).then(() => undefined, (e: { code?: number }) => (e.code === 404 ? true : undefined)));
   } finally {

@@ -15,7 +15,7 @@ import { GROUP_STRATEGIES, CONVERSIONS } from '../apiserver/registry/groups.js';
 import { admitPod } from '../api/defaults/pod.js';
 import { RestClient } from '../client/index.js';
 import { register as globalMetrics } from 'prom-client';
-import { startControllerManager } from '../controllers/index.js';
+import { startControllerManager, type ControllerManagerConfig } from '../controllers/index.js';
 
 const HELP = `Usage: k8ts server [flags]
 
@@ -37,6 +37,10 @@ Flags:
   --controllers LIST                 Controllers to run, comma-separated: * for all, NAME to add, -NAME to remove (default *)
   --disable-controllers              Serve the API only: no controllers (for testing your own controllers, as envtest does)
   --leader-elect BOOL                Run the controllers only while holding their Lease in kube-system (default true)
+  --node-monitor-grace-period DURATION  A node whose Lease is not renewed for this long becomes NotReady/Unknown (default 40s)
+  --node-monitor-period DURATION     How often the node lifecycle controller checks nodes (default 5s)
+  --default-not-ready-toleration-seconds N    tolerationSeconds of the not-ready NoExecute toleration added to pods (default 300)
+  --default-unreachable-toleration-seconds N  tolerationSeconds of the unreachable NoExecute toleration added to pods (default 300)
 `;
 
 export function defaultDataDir(): string {
@@ -51,12 +55,13 @@ function parseDuration(s: string): number {
 }
 
 /** The controller manager that runs with the server; its controllers are clients of the API, like any other. */
-function startControllers(kubeconfig: string, controllers: string[] | undefined, leaderElect: boolean): { stop(): Promise<void> } {
+function startControllers(kubeconfig: string, controllers: string[] | undefined, leaderElect: boolean,
+  config: Partial<ControllerManagerConfig> = {}): { stop(): Promise<void> } {
   const client = RestClient.fromKubeconfig(kubeconfig, { component: 'kube-controller-manager' });
   // Every shared informer holds one connection for its watch: they get a pool of their own.
   const informerClient = RestClient.fromKubeconfig(kubeconfig, { component: 'kube-controller-manager', maxSockets: 256 });
   const manager = startControllerManager({
-    client, informerClient, logger: createLogger('kube-controller-manager'), leaderElect,
+    client, informerClient, logger: createLogger('kube-controller-manager'), leaderElect, config,
     ...(controllers ? { controllers } : {}),
   });
   return {
@@ -72,6 +77,12 @@ function parseBool(flag: string, v: string): boolean {
   if (v === 'true') return true;
   if (v === 'false') return false;
   throw new Error(`invalid --${flag} ${JSON.stringify(v)}: want true or false`);
+}
+
+function nonNegativeInt(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`invalid --${flag} ${JSON.stringify(v)}: want a non-negative integer`);
+  return n;
 }
 
 function positiveInt(flag: string, v: string): number {
@@ -101,6 +112,10 @@ export async function runServer(argv: string[]): Promise<number> {
       'disable-controllers': { type: 'boolean' },
       controllers: { type: 'string' },
       'leader-elect': { type: 'string' },
+      'node-monitor-grace-period': { type: 'string' },
+      'node-monitor-period': { type: 'string' },
+      'default-not-ready-toleration-seconds': { type: 'string' },
+      'default-unreachable-toleration-seconds': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -116,6 +131,16 @@ export async function runServer(argv: string[]): Promise<number> {
   const backend = values.datastore ?? 'sqlite';
   if (backend !== 'sqlite' && backend !== 'memory') throw new Error(`invalid --datastore ${backend}: want sqlite or memory`);
   const leaderElect = parseBool('leader-elect', values['leader-elect'] ?? 'true');
+  const controllerConfig: Partial<ControllerManagerConfig> = {
+    ...(values['node-monitor-grace-period'] ? { nodeMonitorGracePeriodMs: parseDuration(values['node-monitor-grace-period']) } : {}),
+    ...(values['node-monitor-period'] ? { nodeMonitorPeriodMs: parseDuration(values['node-monitor-period']) } : {}),
+  };
+  const tolerationSeconds = {
+    ...(values['default-not-ready-toleration-seconds'] !== undefined
+      ? { notReadyTolerationSeconds: nonNegativeInt('default-not-ready-toleration-seconds', values['default-not-ready-toleration-seconds']) } : {}),
+    ...(values['default-unreachable-toleration-seconds'] !== undefined
+      ? { unreachableTolerationSeconds: nonNegativeInt('default-unreachable-toleration-seconds', values['default-unreachable-toleration-seconds']) } : {}),
+  };
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
 
   const pki = await ensurePki(dataDir, { sans: values['tls-san'] ?? [] });
@@ -133,7 +158,7 @@ export async function runServer(argv: string[]): Promise<number> {
     serviceCidr: values['service-cluster-ip-range'] ?? '10.43.0.0/16',
     strategies: { ...CORE_STRATEGIES, ...GROUP_STRATEGIES },
     conversions: CONVERSIONS,
-    admitPod: (pod) => admitPod(pod as Parameters<typeof admitPod>[0]),
+    admitPod: (pod) => admitPod(pod as Parameters<typeof admitPod>[0], tolerationSeconds),
     logger: log,
     extraMetrics: [globalMetrics],
     ...(values['min-request-timeout'] ? { minRequestTimeoutSeconds: positiveInt('min-request-timeout', values['min-request-timeout']) } : {}),
@@ -147,7 +172,7 @@ export async function runServer(argv: string[]): Promise<number> {
   await writeKubeconfig(kubeconfig, kc);
   if (values['write-kubeconfig']) await writeKubeconfig(resolve(values['write-kubeconfig']), kc);
   const controllers = values['disable-controllers'] ? undefined
-    : startControllers(kubeconfig, values.controllers?.split(',').map((c) => c.trim()).filter(Boolean), leaderElect);
+    : startControllers(kubeconfig, values.controllers?.split(',').map((c) => c.trim()).filter(Boolean), leaderElect, controllerConfig);
   log.info({ port, dataDir, datastore: backend, kubeconfig, startupMs: Math.round(performance.now() - started) }, 'k8ts server ready');
 
   await new Promise<void>((resolveStop) => {

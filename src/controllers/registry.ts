@@ -7,6 +7,7 @@ import { EventRecorder } from '../client/event-recorder.js';
 import { startNamespaceController } from './namespace.js';
 import { startGarbageCollector } from './garbage-collector/index.js';
 import { startNodeLifecycleController, startTaintEvictionController } from './nodelifecycle/index.js';
+import { startPersistentVolumeController } from './volume/index.js';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   {
@@ -31,6 +32,14 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
     start: (ctx) => startTaintEvictionController({
       client: ctx.client, informers: ctx.informers, logger: ctx.logger,
       recorder: new EventRecorder({ client: ctx.client, component: 'taint-eviction-controller', logger: ctx.logger }),
+    }),
+  },
+  {
+    name: 'persistentvolume-binder',
+    start: (ctx) => startPersistentVolumeController({
+      client: ctx.client, informers: ctx.informers, logger: ctx.logger,
+      // Upstream's PV controller records as `persistentvolume-controller`.
+      recorder: new EventRecorder({ client: ctx.client, component: 'persistentvolume-controller', logger: ctx.logger }),
     }),
   },
 ];

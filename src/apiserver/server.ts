@@ -3,6 +3,9 @@
  * authentication (client certificates), routing to health, version, metrics,
  * OpenAPI, discovery or a resource verb, and a Status on any error.
  */
+import type { PersistentVolumeClaim } from 'kubernetes-types/core/v1.js';
+import type { StorageClass } from 'kubernetes-types/storage/v1.js';
+import { admitPersistentVolumeClaim } from '../api/volume-binding/storage-class.js';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -107,6 +110,13 @@ export class ApiServer {
       const admit = opts.admitPod;
       hooks['pods'] = { ...hooks['pods'], admitCreate: (obj) => admit(obj as Record<string, unknown>) };
     }
+    // DefaultStorageClass admission: claims naming no class get the default one, read from the watch cache.
+    const storageClasses = this.defs.find((d) => d.group === 'storage.k8s.io' && d.plural === 'storageclasses')?.storage.prefix;
+    hooks['persistentvolumeclaims'] = {
+      ...hooks['persistentvolumeclaims'],
+      admitCreate: (obj) => admitPersistentVolumeClaim(obj as PersistentVolumeClaim,
+        (storageClasses ? this.cache.resource(storageClasses)?.objects.values() : undefined) as Iterable<StorageClass> | undefined ?? []),
+    };
     const lifecycle = namespaceLifecycle(() => this.api.registryFor('', 'namespaces'),
       (name) => this.cache.resource('/registry/namespaces/')?.objects.get(`/registry/namespaces/${name}`));
     for (const d of this.defs) {

@@ -22,6 +22,12 @@ export function positiveInt(flag: string, v: string): number {
   return n;
 }
 
+export function nonNegativeInt(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`invalid --${flag} ${JSON.stringify(v)}: want a non-negative integer`);
+  return n;
+}
+
 /** Resolves with the name of the first SIGINT or SIGTERM. */
 export function waitForSignal(): Promise<string> {
   return new Promise((resolve) => {

@@ -13,8 +13,9 @@ import { ApiServer } from '../apiserver/server.js';
 import { CORE_STRATEGIES } from '../apiserver/registry/core/index.js';
 import { GROUP_STRATEGIES, CONVERSIONS } from '../apiserver/registry/groups.js';
 import { admitPod } from '../api/defaults/pod.js';
-import { parseBool, parseDuration, positiveInt } from './flags.js';
+import { nonNegativeInt, parseBool, parseDuration, positiveInt } from './flags.js';
 import { startComponentThread, type ComponentThread } from './component-thread.js';
+import type { ControllerManagerConfig } from '../controllers/index.js';
 
 const HELP = `Usage: k8ts server [flags]
 
@@ -36,6 +37,10 @@ Flags:
   --controllers LIST                 Controllers to run, comma-separated: * for all, NAME to add, -NAME to remove (default *)
   --disable-controllers              Serve the API only: no controllers (for testing your own controllers, as envtest does)
   --leader-elect BOOL                Run the controllers only while holding their Lease in kube-system (default true)
+  --node-monitor-grace-period DURATION  A node whose Lease is not renewed for this long becomes NotReady/Unknown (default 40s)
+  --node-monitor-period DURATION     How often the node lifecycle controller checks nodes (default 5s)
+  --default-not-ready-toleration-seconds N    tolerationSeconds of the not-ready NoExecute toleration added to pods (default 300)
+  --default-unreachable-toleration-seconds N  tolerationSeconds of the unreachable NoExecute toleration added to pods (default 300)
 `;
 
 export function defaultDataDir(): string {
@@ -63,6 +68,10 @@ export async function runServer(argv: string[]): Promise<number> {
       'disable-controllers': { type: 'boolean' },
       controllers: { type: 'string' },
       'leader-elect': { type: 'string' },
+      'node-monitor-grace-period': { type: 'string' },
+      'node-monitor-period': { type: 'string' },
+      'default-not-ready-toleration-seconds': { type: 'string' },
+      'default-unreachable-toleration-seconds': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -78,6 +87,16 @@ export async function runServer(argv: string[]): Promise<number> {
   const backend = values.datastore ?? 'sqlite';
   if (backend !== 'sqlite' && backend !== 'memory') throw new Error(`invalid --datastore ${backend}: want sqlite or memory`);
   const leaderElect = parseBool('leader-elect', values['leader-elect'] ?? 'true');
+  const controllerConfig: Partial<ControllerManagerConfig> = {
+    ...(values['node-monitor-grace-period'] ? { nodeMonitorGracePeriodMs: parseDuration(values['node-monitor-grace-period']) } : {}),
+    ...(values['node-monitor-period'] ? { nodeMonitorPeriodMs: parseDuration(values['node-monitor-period']) } : {}),
+  };
+  const tolerationSeconds = {
+    ...(values['default-not-ready-toleration-seconds'] !== undefined
+      ? { notReadyTolerationSeconds: nonNegativeInt('default-not-ready-toleration-seconds', values['default-not-ready-toleration-seconds']) } : {}),
+    ...(values['default-unreachable-toleration-seconds'] !== undefined
+      ? { unreachableTolerationSeconds: nonNegativeInt('default-unreachable-toleration-seconds', values['default-unreachable-toleration-seconds']) } : {}),
+  };
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
 
   // The server's /metrics includes theirs; filled once they start.
@@ -97,7 +116,7 @@ export async function runServer(argv: string[]): Promise<number> {
     serviceCidr: values['service-cluster-ip-range'] ?? '10.43.0.0/16',
     strategies: { ...CORE_STRATEGIES, ...GROUP_STRATEGIES },
     conversions: CONVERSIONS,
-    admitPod: (pod) => admitPod(pod as Parameters<typeof admitPod>[0]),
+    admitPod: (pod) => admitPod(pod as Parameters<typeof admitPod>[0], tolerationSeconds),
     logger: log,
     extraMetrics: components,
     ...(values['min-request-timeout'] ? { minRequestTimeoutSeconds: positiveInt('min-request-timeout', values['min-request-timeout']) } : {}),
@@ -112,7 +131,7 @@ export async function runServer(argv: string[]): Promise<number> {
   if (values['write-kubeconfig']) await writeKubeconfig(resolve(values['write-kubeconfig']), kc);
   if (!values['disable-controllers']) {
     const controllers = values.controllers?.split(',').map((c) => c.trim()).filter(Boolean);
-    components.push(startComponentThread('controller-manager', { kubeconfig, leaderElect, ...(controllers ? { controllers } : {}) }));
+    components.push(startComponentThread('controller-manager', { kubeconfig, leaderElect, config: controllerConfig, ...(controllers ? { controllers } : {}) }));
   }
   await Promise.all(components.map((c) => c.started));
   log.info({ port, dataDir, datastore: backend, kubeconfig, startupMs: Math.round(performance.now() - started) }, 'k8ts server ready');

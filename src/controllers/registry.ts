@@ -3,8 +3,11 @@
  * Add a controller here (one line) and it runs under `k8ts server`.
  */
 import type { ControllerDescriptor } from './context.js';
+import { EventRecorder } from '../client/event-recorder.js';
 import { startNamespaceController } from './namespace.js';
 import { startGarbageCollector } from './garbage-collector/index.js';
+import { startNodeLifecycleController, startTaintEvictionController } from './nodelifecycle/index.js';
+import { startPersistentVolumeController } from './volume/index.js';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   {
@@ -14,5 +17,29 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   {
     name: 'garbagecollector',
     start: (ctx) => startGarbageCollector({ client: ctx.client, logger: ctx.logger, informerFactory: ctx.informers }),
+  },
+  {
+    name: 'nodelifecycle',
+    start: (ctx) => startNodeLifecycleController({
+      client: ctx.client, informers: ctx.informers, logger: ctx.logger,
+      // Upstream's node lifecycle controller records as `node-controller`.
+      recorder: new EventRecorder({ client: ctx.client, component: 'node-controller', logger: ctx.logger }),
+      nodeMonitorGracePeriodMs: ctx.config.nodeMonitorGracePeriodMs, nodeMonitorPeriodMs: ctx.config.nodeMonitorPeriodMs,
+    }),
+  },
+  {
+    name: 'taint-eviction-controller',
+    start: (ctx) => startTaintEvictionController({
+      client: ctx.client, informers: ctx.informers, logger: ctx.logger,
+      recorder: new EventRecorder({ client: ctx.client, component: 'taint-eviction-controller', logger: ctx.logger }),
+    }),
+  },
+  {
+    name: 'persistentvolume-binder',
+    start: (ctx) => startPersistentVolumeController({
+      client: ctx.client, informers: ctx.informers, logger: ctx.logger,
+      // Upstream's PV controller records as `persistentvolume-controller`.
+      recorder: new EventRecorder({ client: ctx.client, component: 'persistentvolume-controller', logger: ctx.logger }),
+    }),
   },
 ];

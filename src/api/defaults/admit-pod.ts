@@ -2,8 +2,8 @@
  * What upstream's admission plugins add to a pod on create (not defaulting:
  * they run once, on create only): ServiceAccount (`serviceAccountName:
  * default`), Priority (`priority`, `preemptionPolicy`) and
- * DefaultTolerationSeconds (300s NoExecute tolerations for not-ready and
- * unreachable nodes). Idempotent, so calling it twice is harmless.
+ * DefaultTolerationSeconds (NoExecute tolerations for not-ready and
+ * unreachable nodes, 300 s unless the server's flags say otherwise). Idempotent, so calling it twice is harmless.
  * Not done here: the projected service-account token volume, which needs the
  * token controller.
  */
@@ -24,7 +24,15 @@ function toleratesNoExecute(tolerations: Toleration[], key: string): boolean {
     && (!t.effect || t.effect === 'NoExecute'));
 }
 
-export function admitPod(pod: Pod): void {
+/** kube-apiserver's --default-not-ready-toleration-seconds and --default-unreachable-toleration-seconds. */
+export interface AdmitPodOptions {
+  /** @default 300 */
+  notReadyTolerationSeconds?: number;
+  /** @default 300 */
+  unreachableTolerationSeconds?: number;
+}
+
+export function admitPod(pod: Pod, opts: AdmitPodOptions = {}): void {
   pod.spec ??= { containers: [] };
   const spec = pod.spec;
   if (!spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount || 'default';
@@ -34,9 +42,13 @@ export function admitPod(pod: Pod): void {
   }
   spec.preemptionPolicy ??= 'PreemptLowerPriority';
   const tolerations = spec.tolerations ?? [];
-  for (const key of [NOT_READY_TAINT, UNREACHABLE_TAINT]) {
+  const seconds: [string, number][] = [
+    [NOT_READY_TAINT, opts.notReadyTolerationSeconds ?? DEFAULT_TOLERATION_SECONDS],
+    [UNREACHABLE_TAINT, opts.unreachableTolerationSeconds ?? DEFAULT_TOLERATION_SECONDS],
+  ];
+  for (const [key, tolerationSeconds] of seconds) {
     if (toleratesNoExecute(tolerations, key)) continue;
-    tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_TOLERATION_SECONDS });
+    tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds });
   }
   spec.tolerations = tolerations;
 }

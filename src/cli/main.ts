@@ -2,12 +2,14 @@
  * The `k8ts` command: parses the subcommand and hands over. Wiring only.
  */
 import { runServer } from './server.js';
+import { runSim } from './sim.js';
 import { versionInfo } from '../apiserver/version.js';
 
 const USAGE = `Usage: k8ts <command> [flags]
 
 Commands:
   server    Run the control plane (API server and store)
+  sim       Run simulated nodes against an API server
   version   Print the version
 
 Run 'k8ts <command> --help' for a command's flags.`;
@@ -16,6 +18,7 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'server': return runServer(rest);
+    case 'sim': return runSim(rest);
     case 'version': {
       const v = versionInfo();
       process.stdout.write(`k8ts ${process.env['npm_package_version'] ?? '0.1.0'} (Kubernetes ${v.gitVersion})\n`);

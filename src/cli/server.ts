@@ -16,6 +16,7 @@ import { admitPod } from '../api/defaults/pod.js';
 import { RestClient } from '../client/index.js';
 import { register as globalMetrics } from 'prom-client';
 import { startControllerManager } from '../controllers/index.js';
+import { parseDurationMs, startServerSimulatedNodes } from './sim.js';
 
 const HELP = `Usage: k8ts server [flags]
 
@@ -37,6 +38,8 @@ Flags:
   --controllers LIST                 Controllers to run, comma-separated: * for all, NAME to add, -NAME to remove (default *)
   --disable-controllers              Serve the API only: no controllers (for testing your own controllers, as envtest does)
   --leader-elect BOOL                Run the controllers only while holding their Lease in kube-system (default true)
+  --simulated-nodes N                Register N simulated nodes (sim-node-0 ...) that run pods as kwok does (default 0)
+  --sim-heartbeat-interval DURATION  Lease renewal period of the simulated nodes (default 10s)
 `;
 
 export function defaultDataDir(): string {
@@ -101,6 +104,8 @@ export async function runServer(argv: string[]): Promise<number> {
       'disable-controllers': { type: 'boolean' },
       controllers: { type: 'string' },
       'leader-elect': { type: 'string' },
+      'simulated-nodes': { type: 'string' },
+      'sim-heartbeat-interval': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -149,6 +154,18 @@ export async function runServer(argv: string[]): Promise<number> {
   const controllers = values['disable-controllers'] ? undefined
     : startControllers(kubeconfig, values.controllers?.split(',').map((c) => c.trim()).filter(Boolean), leaderElect);
   log.info({ port, dataDir, datastore: backend, kubeconfig, startupMs: Math.round(performance.now() - started) }, 'k8ts server ready');
+  // Simulated nodes are clients like any other; they register in the background and log when all are in.
+  const simCount = values['simulated-nodes'] ? Number(values['simulated-nodes']) : 0;
+  if (!Number.isInteger(simCount) || simCount < 0) throw new Error(`invalid --simulated-nodes ${values['simulated-nodes']}: want a non-negative integer`);
+  const simulated = simCount > 0
+    ? startServerSimulatedNodes(kubeconfig, {
+      count: simCount,
+      ...(values['sim-heartbeat-interval'] ? { heartbeatIntervalMs: parseDurationMs('sim-heartbeat-interval', values['sim-heartbeat-interval']) } : {}),
+    }).catch((e: unknown) => {
+      log.error({ err: e instanceof Error ? e.message : String(e) }, 'simulated nodes failed to start');
+      return undefined;
+    })
+    : undefined;
 
   await new Promise<void>((resolveStop) => {
     let stopping = false;
@@ -156,7 +173,8 @@ export async function runServer(argv: string[]): Promise<number> {
       if (stopping) return;
       stopping = true;
       log.info({ signal: sig }, 'shutting down');
-      (controllers?.stop() ?? Promise.resolve())
+      Promise.resolve(simulated).then((s) => s?.stop())
+        .then(() => controllers?.stop())
         .then(() => server.stop())
         .then(() => store.close())
         .finally(() => resolveStop());

@@ -101,7 +101,7 @@ export function nodeStatus(t: NodeTemplate, now: string, previous?: Node['status
 export function nodeObject(t: NodeTemplate, now: string): Node {
   return {
     apiVersion: 'v1', kind: 'Node',
-    metadata: { name: t.name, labels: nodeLabels(t), annotations: { 'node.alpha.kubernetes.io/ttl': '0' } },
+    metadata: { name: t.name, labels: nodeLabels(t), annotations: { 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' } },
     spec: { podCIDR: t.podCIDR, podCIDRs: [t.podCIDR], ...(t.taints?.length ? { taints: t.taints } : {}) },
     status: nodeStatus(t, now),
   };

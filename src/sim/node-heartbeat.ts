@@ -39,6 +39,7 @@ interface Beat {
   lastReportMs: number;
   reportWanted: boolean;
   renewals: number;
+  failures: number;
 }
 
 const nowSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -64,7 +65,7 @@ export class NodeHeartbeats {
   add(template: NodeTemplate, opts: { uid?: string; paused?: boolean; lastReportMs?: number } = {}): void {
     const b: Beat = {
       template, uid: opts.uid, paused: opts.paused ?? false, busy: false,
-      lastReportMs: opts.lastReportMs ?? Date.now(), reportWanted: false, renewals: 0,
+      lastReportMs: opts.lastReportMs ?? Date.now(), reportWanted: false, renewals: 0, failures: 0,
     };
     this.beats.set(template.name, b);
     if (!b.paused) this.schedule(b, 0);
@@ -130,11 +131,15 @@ export class NodeHeartbeats {
           await this.reportStatus(b, now);
         }
       });
+      b.failures = 0;
     } catch (e) {
-      this.o.logger.warn({ node: name, err: e instanceof Error ? e.message : String(e) }, 'node heartbeat failed; retrying next interval');
+      b.failures++;
+      this.o.logger.warn({ node: name, failures: b.failures, err: e instanceof Error ? e.message : String(e) }, 'node heartbeat failed; retrying');
     } finally {
       b.busy = false;
-      this.schedule(b, b.reportWanted ? 0 : this.nextDelay());
+      // A failed beat is retried soon (1 s, doubling up to the interval), as kubelet's lease controller backs off.
+      const retry = b.failures > 0 ? Math.min(this.intervalMs, 1000 * 2 ** (b.failures - 1)) : undefined;
+      this.schedule(b, b.reportWanted ? 0 : retry ?? this.nextDelay());
     }
   }
 
@@ -152,7 +157,9 @@ export class NodeHeartbeats {
         b.lease = await this.o.client.get<Lease>(leases, name, { namespace: NODE_LEASE_NAMESPACE });
       }
     }
-    const next: Lease = { ...b.lease, spec: { ...b.lease.spec, holderIdentity: name, renewTime: microTime(now) } };
+    // Without managedFields the server keeps the Lease's own; the body stays small.
+    const { managedFields: _omit, ...metadata } = b.lease.metadata ?? {};
+    const next: Lease = { ...b.lease, metadata, spec: { ...b.lease.spec, holderIdentity: name, renewTime: microTime(now) } };
     try {
       b.lease = await this.o.client.update(leases, next);
       b.renewals++;

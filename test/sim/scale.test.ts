@@ -35,7 +35,7 @@ async function listAll<T>(client: RestClient, res: typeof RESOURCES.nodes, names
   return items;
 }
 
-test(`${COUNT} simulated nodes register and stay Ready`, { timeout: 240_000 }, async () => {
+test(`${COUNT} simulated nodes register and stay Ready`, { timeout: 600_000 }, async () => {
   assert.ok(Number.isInteger(COUNT) && COUNT > 0, `K8TS_SIM_SCALE_NODES=${process.env['K8TS_SIM_SCALE_NODES']}`);
   const server = await startServer({ datastore: (process.env['K8TS_SIM_SCALE_DATASTORE'] as 'memory' | undefined) ?? 'sqlite', args: ['--disable-controllers', '--sqlite-synchronous', 'normal'] });
   const client = RestClient.fromKubeconfig(server.kubeconfig, { component: 'sim-scale', maxSockets: 64 });
@@ -50,8 +50,13 @@ test(`${COUNT} simulated nodes register and stay Ready`, { timeout: 240_000 }, a
     console.log(`# ${COUNT} nodes registered in ${sim.registrationMs} ms (${Math.round(COUNT / (sim.registrationMs / 1000))} nodes/s); server RSS ${rssBefore} MiB before, ${rssMiB(server.process.pid!)} MiB after`);
 
     const names = sim.nodes();
-    await eventually(() => names.every((n) => sim!.leaseRenewals(n) >= 2), 3 * HEARTBEAT_MS + 60_000, 'every Lease renewed after its creation');
-    console.log(`# every Lease renewed at least once ${Date.now() - registered} ms after registration; server RSS ${rssMiB(server.process.pid!)} MiB`);
+    const total = (): number => names.reduce((n, x) => n + sim!.leaseRenewals(x), 0);
+    const writesAtRegistration = total();
+    // Renewals queue behind each other when the server is slower than N/interval writes/s: allow for a slow, shared machine.
+    await eventually(() => names.every((n) => sim!.leaseRenewals(n) >= 2), Math.max(90_000, 1.5 * sim.registrationMs) + 3 * HEARTBEAT_MS,
+      'every Lease renewed after its creation');
+    const ms = Date.now() - registered;
+    console.log(`# every Lease renewed at least once ${ms} ms after registration (${Math.round((total() - writesAtRegistration) / (ms / 1000))} Lease writes/s); server RSS ${rssMiB(server.process.pid!)} MiB`);
 
     const nodes = await listAll<Node>(client, RESOURCES.nodes);
     const simNodes = nodes.filter((n) => n.metadata?.labels?.['sim.k8ts.io/simulated'] === 'true');

@@ -9,6 +9,7 @@ import { createLogger } from '../api/log.js';
 import { RestClient } from '../client/index.js';
 import { startControllerManager } from '../controllers/index.js';
 import type { ControllerManagerConfig } from '../controllers/index.js';
+import { startServerSimulatedNodes } from './sim.js';
 
 /** A running component. */
 export interface Component {
@@ -24,16 +25,24 @@ export interface ControllerManagerArgs {
   config?: Partial<ControllerManagerConfig>;
 }
 
+export interface SimulatedNodesArgs {
+  kubeconfig: string;
+  count: number;
+  heartbeatIntervalMs?: number;
+}
+
 /** Options of every component, by name; structured-clonable (they cross into worker threads). */
 export interface ComponentArgs {
   'controller-manager': ControllerManagerArgs;
+  'simulated-nodes': SimulatedNodesArgs;
 }
 
 export type ComponentName = keyof ComponentArgs;
 
 export function startComponent<N extends ComponentName>(name: N, args: ComponentArgs[N]): Component {
   switch (name) {
-    case 'controller-manager': return startControllerManagerComponent(args);
+    case 'controller-manager': return startControllerManagerComponent(args as ControllerManagerArgs);
+    case 'simulated-nodes': return startSimulatedNodesComponent(args as SimulatedNodesArgs);
     default: throw new Error(`unknown component ${String(name)}`);
   }
 }
@@ -60,4 +69,16 @@ function startControllerManagerComponent(a: ControllerManagerArgs): Component {
       informerClient.close();
     },
   };
+}
+
+/** Nodes register in the background (thousands take a while); a failure is logged, not fatal to the server. */
+function startSimulatedNodesComponent(a: SimulatedNodesArgs): Component {
+  const log = createLogger('simulated-nodes');
+  const running = startServerSimulatedNodes(a.kubeconfig, {
+    count: a.count, logger: log, ...(a.heartbeatIntervalMs ? { heartbeatIntervalMs: a.heartbeatIntervalMs } : {}),
+  }).catch((e: unknown) => {
+    log.error({ err: e instanceof Error ? e.message : String(e) }, 'simulated nodes failed to start');
+    return undefined;
+  });
+  return { stop: async () => { await (await running)?.stop(); } };
 }

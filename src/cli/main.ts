@@ -3,6 +3,7 @@
  */
 import { runServer } from './server.js';
 import { runControllerManager } from './controller-manager.js';
+import { runSim } from './sim.js';
 import { versionInfo } from '../apiserver/version.js';
 
 const USAGE = `Usage: k8ts <command> [flags]
@@ -10,6 +11,7 @@ const USAGE = `Usage: k8ts <command> [flags]
 Commands:
   server              Run the control plane (API server and store, controllers)
   controller-manager  Run the controllers alone against an API server
+  sim                 Run simulated nodes against an API server
   version   Print the version
 
 Run 'k8ts <command> --help' for a command's flags.`;
@@ -19,6 +21,7 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'server': return runServer(rest);
     case 'controller-manager': return runControllerManager(rest);
+    case 'sim': return runSim(rest);
     case 'version': {
       const v = versionInfo();
       process.stdout.write(`k8ts ${process.env['npm_package_version'] ?? '0.1.0'} (Kubernetes ${v.gitVersion})\n`);

@@ -41,6 +41,8 @@ Flags:
   --node-monitor-period DURATION     How often the node lifecycle controller checks nodes (default 5s)
   --default-not-ready-toleration-seconds N    tolerationSeconds of the not-ready NoExecute toleration added to pods (default 300)
   --default-unreachable-toleration-seconds N  tolerationSeconds of the unreachable NoExecute toleration added to pods (default 300)
+  --simulated-nodes N                Register N simulated nodes (sim-node-0 ...) that run pods as kwok does (default 0)
+  --sim-heartbeat-interval DURATION  Lease renewal period of the simulated nodes (default 10s)
 `;
 
 export function defaultDataDir(): string {
@@ -72,6 +74,8 @@ export async function runServer(argv: string[]): Promise<number> {
       'node-monitor-period': { type: 'string' },
       'default-not-ready-toleration-seconds': { type: 'string' },
       'default-unreachable-toleration-seconds': { type: 'string' },
+      'simulated-nodes': { type: 'string' },
+      'sim-heartbeat-interval': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -133,9 +137,17 @@ export async function runServer(argv: string[]): Promise<number> {
     const controllers = values.controllers?.split(',').map((c) => c.trim()).filter(Boolean);
     components.push(startComponentThread('controller-manager', { kubeconfig, leaderElect, config: controllerConfig, ...(controllers ? { controllers } : {}) }));
   }
+  // Simulated nodes are clients like any other; they register in the background and log when all are in.
+  const simCount = values['simulated-nodes'] ? Number(values['simulated-nodes']) : 0;
+  if (!Number.isInteger(simCount) || simCount < 0) throw new Error(`invalid --simulated-nodes ${values['simulated-nodes']}: want a non-negative integer`);
+  if (simCount > 0) {
+    components.push(startComponentThread('simulated-nodes', {
+      kubeconfig, count: simCount,
+      ...(values['sim-heartbeat-interval'] ? { heartbeatIntervalMs: parseDuration(values['sim-heartbeat-interval']) } : {}),
+    }));
+  }
   await Promise.all(components.map((c) => c.started));
   log.info({ port, dataDir, datastore: backend, kubeconfig, startupMs: Math.round(performance.now() - started) }, 'k8ts server ready');
-
   await new Promise<void>((resolveStop) => {
     let stopping = false;
     const stop = (sig: string): void => {

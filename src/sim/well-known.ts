@@ -1,0 +1,10 @@
+/** Label and annotation names the simulator sets and obeys. */
+
+/** On every simulated node: `"true"`. */
+export const SIMULATED_LABEL = 'sim.k8ts.io/simulated';
+/** On a node: `"true"` stops its heartbeats and its pods' stages until removed. */
+export const STOPPED_ANNOTATION = 'sim.k8ts.io/stopped';
+/** On a pod: `"true"` makes a Never/OnFailure pod finish Failed (exit code 1) instead of Succeeded. */
+export const FAIL_ANNOTATION = 'sim.k8ts.io/fail';
+/** Where kubelets keep their node Leases. */
+export const NODE_LEASE_NAMESPACE = 'kube-node-lease';

@@ -2,6 +2,7 @@
  * The `k8ts` command: parses the subcommand and hands over. Wiring only.
  */
 import { runServer } from './server.js';
+import { runWhyPending } from './why-pending.js';
 import { versionInfo } from '../apiserver/version.js';
 
 const USAGE = `Usage: k8ts <command> [flags]
@@ -9,6 +10,7 @@ const USAGE = `Usage: k8ts <command> [flags]
 Commands:
   server    Run the control plane (API server and store)
   version   Print the version
+  why-pending POD   Explain, node by node, why the scheduler rejects a pod (or how it scores nodes)
 
 Run 'k8ts <command> --help' for a command's flags.`;
 
@@ -16,6 +18,7 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'server': return runServer(rest);
+    case 'why-pending': return runWhyPending(rest);
     case 'version': {
       const v = versionInfo();
       process.stdout.write(`k8ts ${process.env['npm_package_version'] ?? '0.1.0'} (Kubernetes ${v.gitVersion})\n`);

@@ -16,6 +16,7 @@ import { admitPod } from '../api/defaults/pod.js';
 import { RestClient } from '../client/index.js';
 import { register as globalMetrics } from 'prom-client';
 import { startControllerManager } from '../controllers/index.js';
+import { loadSchedulerConfig, startScheduler } from '../scheduler/index.js';
 
 const HELP = `Usage: k8ts server [flags]
 
@@ -35,7 +36,9 @@ Flags:
   --max-requests-inflight N          Non-watch requests served at once before 429 (default 800)
   --max-watch-buffer-bytes N         A watcher this far behind is closed and relists (default 16777216)
   --controllers LIST                 Controllers to run, comma-separated: * for all, NAME to add, -NAME to remove (default *)
-  --disable-controllers              Serve the API only: no controllers (for testing your own controllers, as envtest does)
+  --disable-controllers              Serve the API only: no controllers and no scheduler (for testing your own controllers, as envtest does)
+  --disable-scheduler                Do not run the scheduler
+  --scheduler-config FILE            KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1, YAML or JSON) for the scheduler
   --leader-elect BOOL                Run the controllers only while holding their Lease in kube-system (default true)
 `;
 
@@ -62,6 +65,23 @@ function startControllers(kubeconfig: string, controllers: string[] | undefined,
   return {
     stop: async () => {
       await manager.stop();
+      client.close();
+      informerClient.close();
+    },
+  };
+}
+
+/** The scheduler that runs with the server: a client of the API like the controllers. */
+function startSchedulerComponent(kubeconfig: string, configPath: string | undefined, leaderElect: boolean): { stop(): Promise<void> } {
+  const config = configPath ? loadSchedulerConfig(configPath) : undefined;
+  const client = RestClient.fromKubeconfig(kubeconfig, { component: 'kube-scheduler' });
+  const informerClient = RestClient.fromKubeconfig(kubeconfig, { component: 'kube-scheduler', maxSockets: 64 });
+  const scheduler = startScheduler({
+    client, informerClient, logger: createLogger('kube-scheduler'), leaderElect, ...(config ? { config } : {}),
+  });
+  return {
+    stop: async () => {
+      await scheduler.stop();
       client.close();
       informerClient.close();
     },
@@ -99,6 +119,8 @@ export async function runServer(argv: string[]): Promise<number> {
       'max-requests-inflight': { type: 'string' },
       'max-watch-buffer-bytes': { type: 'string' },
       'disable-controllers': { type: 'boolean' },
+      'disable-scheduler': { type: 'boolean' },
+      'scheduler-config': { type: 'string' },
       controllers: { type: 'string' },
       'leader-elect': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -148,6 +170,8 @@ export async function runServer(argv: string[]): Promise<number> {
   if (values['write-kubeconfig']) await writeKubeconfig(resolve(values['write-kubeconfig']), kc);
   const controllers = values['disable-controllers'] ? undefined
     : startControllers(kubeconfig, values.controllers?.split(',').map((c) => c.trim()).filter(Boolean), leaderElect);
+  const scheduler = values['disable-controllers'] || values['disable-scheduler'] ? undefined
+    : startSchedulerComponent(kubeconfig, values['scheduler-config'], leaderElect);
   log.info({ port, dataDir, datastore: backend, kubeconfig, startupMs: Math.round(performance.now() - started) }, 'k8ts server ready');
 
   await new Promise<void>((resolveStop) => {
@@ -156,7 +180,7 @@ export async function runServer(argv: string[]): Promise<number> {
       if (stopping) return;
       stopping = true;
       log.info({ signal: sig }, 'shutting down');
-      (controllers?.stop() ?? Promise.resolve())
+      Promise.all([controllers?.stop(), scheduler?.stop()])
         .then(() => server.stop())
         .then(() => store.close())
         .finally(() => resolveStop());

@@ -74,7 +74,7 @@ export function explainPod(fwk: Framework, cache: SchedulerCache, pod: Pod, reso
   } else {
     out.nodes.sort((a, b) => a.node.localeCompare(b.node));
     const diag = { nodeToStatus: statuses, unschedulablePlugins: new Set<string>(), ...(pre ? { preFilterMsg: pre.message() } : {}) };
-    out.summary = nodes.length === 0 ? 'no nodes available to schedule pods' : new FitError(nodes.length, diag).message;
+    out.summary = nodes.length === 0 ? 'no nodes available to schedule pods' : new FitError(nodes.length, diag).describe();
   }
   return out;
 }

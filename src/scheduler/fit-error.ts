@@ -20,10 +20,11 @@ export const NO_NODE_AVAILABLE = (n: number): string => `0/${n} nodes are availa
 
 export class FitError extends Error {
   constructor(readonly numAllNodes: number, readonly diagnosis: Diagnosis) {
-    super('');
+    super(NO_NODE_AVAILABLE(numAllNodes));
   }
 
-  override get message(): string {
+  /** The full message, with whatever PostFilter added to the diagnosis. */
+  describe(): string {
     let msg = `${NO_NODE_AVAILABLE(this.numAllNodes)}:`;
     const d = this.diagnosis;
     if (d.preFilterMsg) msg += ` ${d.preFilterMsg}.`;

@@ -115,7 +115,7 @@ export class Scheduler {
           nominated = pf.result?.nominatedNodeName;
         }
         this.observe(fwk, 'unschedulable', started);
-        this.failure(fwk, q, cycle, new Status('Unschedulable', [e.message]), e.diagnosis, nominated);
+        this.failure(fwk, q, cycle, new Status('Unschedulable', [e.describe()]), e.diagnosis, nominated);
         return;
       }
       this.observe(fwk, 'error', started);

@@ -67,9 +67,9 @@ export function podHostPorts(pod: Pod): HostPort[] {
 }
 
 /**
- * The pod's priority: spec.priority as admission resolved it, else `resolve`
- * (the scheduler's PriorityClass lookup, for servers without the Priority
- * admission plugin), else 0.
+ * The pod's priority: its PriorityClass's value as `resolvePriority` finds it
+ * in the scheduler's cache (the API server's admission resolves only the
+ * built-in classes today), else spec.priority, else 0.
  */
 export function newPodInfo(pod: Pod, resolvePriority?: (pod: Pod) => number | undefined): PodInfo {
   const a = pod.spec?.affinity;
@@ -77,7 +77,7 @@ export function newPodInfo(pod: Pod, resolvePriority?: (pod: Pod) => number | un
     pod,
     key: `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`,
     resources: computePodResources(pod),
-    priority: pod.spec?.priority ?? resolvePriority?.(pod) ?? 0,
+    priority: resolvePriority?.(pod) ?? pod.spec?.priority ?? 0,
     hostPorts: podHostPorts(pod),
     requiredAffinity: (a?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => term(pod, t, 1)),
     requiredAntiAffinity: (a?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => term(pod, t, 1)),

@@ -10,19 +10,20 @@ export const NAME = 'ImageLocality';
 const MB = 1024 * 1024;
 const MIN_THRESHOLD = 23 * MB;
 const MAX_CONTAINER_THRESHOLD = 1000 * MB;
+const KEY = 'Score' + NAME;
 
 
 export function newImageLocality(_args: unknown, handle: Handle): ScorePlugin {
   return {
     name: NAME,
-    score(_state, pod, node) {
+    score(state, pod, node) {
       const total = handle.snapshot.nodes().length;
-      if (total === 0) return 0;
       const containers = [...(pod.pod.spec?.initContainers ?? []), ...(pod.pod.spec?.containers ?? [])];
+      if (total === 0 || node.images.size === 0) return 0;
+      let names = state.read<string[]>(KEY);
+      if (!names) state.write(KEY, (names = containers.filter((c) => c.image).map((c) => normalizedImageName(c.image!))));
       let sum = 0;
-      for (const c of containers) {
-        if (!c.image) continue;
-        const name = normalizedImageName(c.image);
+      for (const name of names) {
         const size = node.images.get(name);
         if (size === undefined) continue;
         sum += Math.trunc(size * (handle.snapshot.imageSpread(name) / total));

@@ -4,7 +4,7 @@
  * them: score = (1 - standard deviation of the fractions) * 100.
  */
 import { MAX_NODE_SCORE, type ScorePlugin } from '../framework/interface.js';
-import { DEFAULT_RESOURCES, requestedAndAllocatable, type ResourceSpec } from './node-resources-fit.js';
+import { allocatableOf, DEFAULT_RESOURCES, requestedWith, type ResourceSpec } from './node-resources-fit.js';
 
 export const NAME = 'NodeResourcesBalancedAllocation';
 
@@ -12,14 +12,22 @@ export interface BalancedAllocationArgs { resources?: ResourceSpec[] }
 
 export function newBalancedAllocation(args: BalancedAllocationArgs = {}): ScorePlugin {
   const resources = args.resources?.length ? args.resources : DEFAULT_RESOURCES;
+  const two = resources.length === 2 ? [resources[0]!.name, resources[1]!.name] as const : undefined;
   return {
     name: NAME,
     score(_state, pod, node) {
+      if (two) {
+        const ac = allocatableOf(node, two[0]), am = allocatableOf(node, two[1]);
+        if (ac !== 0 && am !== 0) {
+          const std = Math.abs(Math.min(1, requestedWith(node, pod, two[0]) / ac) - Math.min(1, requestedWith(node, pod, two[1]) / am)) / 2;
+          return Math.trunc((1 - std) * MAX_NODE_SCORE);
+        }
+      }
       const fractions: number[] = [];
       for (const r of resources) {
-        const [requested, allocatable] = requestedAndAllocatable(node, pod, r.name, true);
+        const allocatable = allocatableOf(node, r.name);
         if (allocatable === 0) continue;
-        fractions.push(Math.min(1, requested / allocatable));
+        fractions.push(Math.min(1, requestedWith(node, pod, r.name) / allocatable));
       }
       let std = 0;
       if (fractions.length === 2) std = Math.abs(fractions[0]! - fractions[1]!) / 2;

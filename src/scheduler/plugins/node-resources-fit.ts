@@ -26,19 +26,22 @@ export interface NodeResourcesFitArgs {
 
 export const DEFAULT_RESOURCES: ResourceSpec[] = [{ name: 'cpu', weight: 1 }, { name: 'memory', weight: 1 }];
 
-/** What the node would have requested of `resource` with the pod on it, and its allocatable (upstream counts cpu/memory non-zero). */
-export function requestedAndAllocatable(node: NodeInfo, pod: PodInfo, resource: string, nonZero: boolean): [number, number] {
+/** What the node would have requested of `resource` with the pod on it (upstream counts cpu/memory non-zero for scoring). */
+export function requestedWith(node: NodeInfo, pod: PodInfo, resource: string): number {
   switch (resource) {
-    case 'cpu':
-      return nonZero ? [node.nonZeroMilliCPU + pod.resources.nonZeroMilliCPU, node.allocatable.milliCPU]
-        : [node.requested.milliCPU + pod.resources.requests.milliCPU, node.allocatable.milliCPU];
-    case 'memory':
-      return nonZero ? [node.nonZeroMemory + pod.resources.nonZeroMemory, node.allocatable.memory]
-        : [node.requested.memory + pod.resources.requests.memory, node.allocatable.memory];
-    case 'ephemeral-storage':
-      return [node.requested.ephemeralStorage + pod.resources.requests.ephemeralStorage, node.allocatable.ephemeralStorage];
-    default:
-      return [(node.requested.scalar.get(resource) ?? 0) + (pod.resources.requests.scalar.get(resource) ?? 0), node.allocatable.scalar.get(resource) ?? 0];
+    case 'cpu': return node.nonZeroMilliCPU + pod.resources.nonZeroMilliCPU;
+    case 'memory': return node.nonZeroMemory + pod.resources.nonZeroMemory;
+    case 'ephemeral-storage': return node.requested.ephemeralStorage + pod.resources.requests.ephemeralStorage;
+    default: return (node.requested.scalar.get(resource) ?? 0) + (pod.resources.requests.scalar.get(resource) ?? 0);
+  }
+}
+
+export function allocatableOf(node: NodeInfo, resource: string): number {
+  switch (resource) {
+    case 'cpu': return node.allocatable.milliCPU;
+    case 'memory': return node.allocatable.memory;
+    case 'ephemeral-storage': return node.allocatable.ephemeralStorage;
+    default: return node.allocatable.scalar.get(resource) ?? 0;
   }
 }
 
@@ -105,9 +108,9 @@ export function newNodeResourcesFit(args: NodeResourcesFitArgs = {}): PreFilterP
       let total = 0;
       let weights = 0;
       for (const r of resources) {
-        const [requested, allocatable] = requestedAndAllocatable(node, pod, r.name, true);
+        const allocatable = allocatableOf(node, r.name);
         if (allocatable === 0) continue;
-        total += perResource(requested, allocatable) * r.weight;
+        total += perResource(requestedWith(node, pod, r.name), allocatable) * r.weight;
         weights += r.weight;
       }
       return weights === 0 ? 0 : Math.trunc(total / weights);

@@ -9,6 +9,7 @@ import { createLogger } from '../api/log.js';
 import { RestClient } from '../client/index.js';
 import { startControllerManager } from '../controllers/index.js';
 import type { ControllerManagerConfig } from '../controllers/index.js';
+import { loadSchedulerConfig, startScheduler } from '../scheduler/index.js';
 import { startServerSimulatedNodes } from './sim.js';
 
 /** A running component. */
@@ -25,6 +26,14 @@ export interface ControllerManagerArgs {
   config?: Partial<ControllerManagerConfig>;
 }
 
+export interface SchedulerArgs {
+  kubeconfig: string;
+  /** A KubeSchedulerConfiguration file; @default upstream's default profile */
+  configPath?: string;
+  /** @default true */
+  leaderElect?: boolean;
+}
+
 export interface SimulatedNodesArgs {
   kubeconfig: string;
   count: number;
@@ -35,6 +44,7 @@ export interface SimulatedNodesArgs {
 export interface ComponentArgs {
   'controller-manager': ControllerManagerArgs;
   'simulated-nodes': SimulatedNodesArgs;
+  scheduler: SchedulerArgs;
 }
 
 export type ComponentName = keyof ComponentArgs;
@@ -43,6 +53,7 @@ export function startComponent<N extends ComponentName>(name: N, args: Component
   switch (name) {
     case 'controller-manager': return startControllerManagerComponent(args as ControllerManagerArgs);
     case 'simulated-nodes': return startSimulatedNodesComponent(args as SimulatedNodesArgs);
+    case 'scheduler': return startSchedulerComponent(args as SchedulerArgs);
     default: throw new Error(`unknown component ${String(name)}`);
   }
 }
@@ -81,4 +92,21 @@ function startSimulatedNodesComponent(a: SimulatedNodesArgs): Component {
     return undefined;
   });
   return { stop: async () => { await (await running)?.stop(); } };
+}
+
+/** A bad configuration file throws here, so the server refuses to start. */
+function startSchedulerComponent(a: SchedulerArgs): Component {
+  const config = a.configPath ? loadSchedulerConfig(a.configPath) : undefined;
+  const client = RestClient.fromKubeconfig(a.kubeconfig, { component: 'kube-scheduler' });
+  const informerClient = RestClient.fromKubeconfig(a.kubeconfig, { component: 'kube-scheduler', maxSockets: 64 });
+  const scheduler = startScheduler({
+    client, informerClient, logger: createLogger('kube-scheduler'), leaderElect: a.leaderElect ?? true, ...(config ? { config } : {}),
+  });
+  return {
+    async stop() {
+      await scheduler.stop();
+      client.close();
+      informerClient.close();
+    },
+  };
 }

@@ -4,6 +4,8 @@
 import { runServer } from './server.js';
 import { runControllerManager } from './controller-manager.js';
 import { runSim } from './sim.js';
+import { runWhyPending } from './why-pending.js';
+import { runSchedulerCommand } from './scheduler.js';
 import { versionInfo } from '../apiserver/version.js';
 
 const USAGE = `Usage: k8ts <command> [flags]
@@ -11,8 +13,10 @@ const USAGE = `Usage: k8ts <command> [flags]
 Commands:
   server              Run the control plane (API server and store, controllers)
   controller-manager  Run the controllers alone against an API server
+  scheduler           Run the scheduler alone against an API server
   sim                 Run simulated nodes against an API server
-  version   Print the version
+  why-pending POD     Explain, node by node, why the scheduler rejects a pod (or how it scores nodes)
+  version             Print the version
 
 Run 'k8ts <command> --help' for a command's flags.`;
 
@@ -22,6 +26,8 @@ async function main(argv: string[]): Promise<number> {
     case 'server': return runServer(rest);
     case 'controller-manager': return runControllerManager(rest);
     case 'sim': return runSim(rest);
+    case 'why-pending': return runWhyPending(rest);
+    case 'scheduler': return runSchedulerCommand(rest);
     case 'version': {
       const v = versionInfo();
       process.stdout.write(`k8ts ${process.env['npm_package_version'] ?? '0.1.0'} (Kubernetes ${v.gitVersion})\n`);

@@ -35,7 +35,9 @@ Flags:
   --max-requests-inflight N          Non-watch requests served at once before 429 (default 800)
   --max-watch-buffer-bytes N         A watcher this far behind is closed and relists (default 16777216)
   --controllers LIST                 Controllers to run, comma-separated: * for all, NAME to add, -NAME to remove (default *)
-  --disable-controllers              Serve the API only: no controllers (for testing your own controllers, as envtest does)
+  --disable-controllers              Serve the API only: no controllers and no scheduler (for testing your own controllers, as envtest does)
+  --disable-scheduler                Do not run the scheduler
+  --scheduler-config FILE            KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1, YAML or JSON) for the scheduler
   --leader-elect BOOL                Run the controllers only while holding their Lease in kube-system (default true)
   --node-monitor-grace-period DURATION  A node whose Lease is not renewed for this long becomes NotReady/Unknown (default 40s)
   --node-monitor-period DURATION     How often the node lifecycle controller checks nodes (default 5s)
@@ -68,6 +70,8 @@ export async function runServer(argv: string[]): Promise<number> {
       'max-requests-inflight': { type: 'string' },
       'max-watch-buffer-bytes': { type: 'string' },
       'disable-controllers': { type: 'boolean' },
+      'disable-scheduler': { type: 'boolean' },
+      'scheduler-config': { type: 'string' },
       controllers: { type: 'string' },
       'leader-elect': { type: 'string' },
       'node-monitor-grace-period': { type: 'string' },
@@ -144,6 +148,11 @@ export async function runServer(argv: string[]): Promise<number> {
     components.push(startComponentThread('simulated-nodes', {
       kubeconfig, count: simCount,
       ...(values['sim-heartbeat-interval'] ? { heartbeatIntervalMs: parseDuration(values['sim-heartbeat-interval']) } : {}),
+    }));
+  }
+  if (!values['disable-controllers'] && !values['disable-scheduler']) {
+    components.push(startComponentThread('scheduler', {
+      kubeconfig, leaderElect, ...(values['scheduler-config'] ? { configPath: resolve(values['scheduler-config']) } : {}),
     }));
   }
   await Promise.all(components.map((c) => c.started));

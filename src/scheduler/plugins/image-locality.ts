@@ -1,0 +1,36 @@
+/**
+ * ImageLocality: prefers nodes that already have the pod's images, weighted
+ * by image size and by how widely the image is spread (so one node holding a
+ * rare image does not attract every pod).
+ */
+import { normalizedImageName } from '../framework/image-name.js';
+import { MAX_NODE_SCORE, type Handle, type ScorePlugin } from '../framework/interface.js';
+
+export const NAME = 'ImageLocality';
+const MB = 1024 * 1024;
+const MIN_THRESHOLD = 23 * MB;
+const MAX_CONTAINER_THRESHOLD = 1000 * MB;
+const KEY = 'Score' + NAME;
+
+
+export function newImageLocality(_args: unknown, handle: Handle): ScorePlugin {
+  return {
+    name: NAME,
+    score(state, pod, node) {
+      const total = handle.snapshot.nodes().length;
+      const containers = [...(pod.pod.spec?.initContainers ?? []), ...(pod.pod.spec?.containers ?? [])];
+      if (total === 0 || node.images.size === 0) return 0;
+      let names = state.read<string[]>(KEY);
+      if (!names) state.write(KEY, (names = containers.filter((c) => c.image).map((c) => normalizedImageName(c.image!))));
+      let sum = 0;
+      for (const name of names) {
+        const size = node.images.get(name);
+        if (size === undefined) continue;
+        sum += Math.trunc(size * (handle.snapshot.imageSpread(name) / total));
+      }
+      const max = MAX_CONTAINER_THRESHOLD * Math.max(1, containers.length);
+      const clamped = Math.min(max, Math.max(MIN_THRESHOLD, sum));
+      return Math.trunc((MAX_NODE_SCORE * (clamped - MIN_THRESHOLD)) / (max - MIN_THRESHOLD));
+    },
+  } satisfies ScorePlugin;
+}

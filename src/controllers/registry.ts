@@ -6,6 +6,8 @@ import type { ControllerDescriptor } from './context.js';
 import { startNamespaceController } from './namespace.js';
 import { startGarbageCollector } from './garbage-collector/index.js';
 import { startJobController } from './job/index.js';
+import { startCronJobController } from './cronjob/index.js';
+import { startTtlAfterFinishedController } from './ttl-after-finished.js';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   {
@@ -19,5 +21,13 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   {
     name: 'job',
     start: (ctx) => startJobController({ client: ctx.client, informers: ctx.informers, recorder: ctx.recorder, logger: ctx.logger, workers: ctx.config.concurrentSyncs }),
+  },
+  {
+    name: 'cronjob',
+    start: (ctx) => startCronJobController({ client: ctx.client, informers: ctx.informers, recorder: ctx.recorder, logger: ctx.logger, workers: ctx.config.concurrentSyncs }),
+  },
+  {
+    name: 'ttl-after-finished',
+    start: (ctx) => startTtlAfterFinishedController({ client: ctx.client, informers: ctx.informers, logger: ctx.logger, workers: ctx.config.concurrentSyncs }),
   },
 ];

@@ -12,3 +12,6 @@ export { NamespaceConditionUpdater, CONDITION_TYPES, type NamespaceConditionType
 export { startGarbageCollector, ORPHAN_FINALIZER, FOREGROUND_FINALIZER, type GarbageCollectorOptions, type RunningGarbageCollector } from './garbage-collector/index.js';
 export { startNodeLifecycleController, startTaintEvictionController, type NodeLifecycleControllerOptions, type TaintEvictionControllerOptions } from './nodelifecycle/index.js';
 export { startPersistentVolumeController, type PersistentVolumeControllerOptions } from './volume/index.js';
+export { startJobController, type JobControllerOptions } from './job/index.js';
+export { startCronJobController, parseCronSchedule, type CronJobControllerOptions, type CronSchedule } from './cronjob/index.js';
+export { startTtlAfterFinishedController, jobExpiresAt, type TtlAfterFinishedOptions } from './ttl-after-finished.js';

@@ -8,6 +8,9 @@ import { startNamespaceController } from './namespace.js';
 import { startGarbageCollector } from './garbage-collector/index.js';
 import { startNodeLifecycleController, startTaintEvictionController } from './nodelifecycle/index.js';
 import { startPersistentVolumeController } from './volume/index.js';
+import { startJobController } from './job/index.js';
+import { startCronJobController } from './cronjob/index.js';
+import { startTtlAfterFinishedController } from './ttl-after-finished.js';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   {
@@ -41,5 +44,17 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
       // Upstream's PV controller records as `persistentvolume-controller`.
       recorder: new EventRecorder({ client: ctx.client, component: 'persistentvolume-controller', logger: ctx.logger }),
     }),
+  },
+  {
+    name: 'job',
+    start: (ctx) => startJobController({ client: ctx.client, informers: ctx.informers, recorder: ctx.recorder, logger: ctx.logger, workers: ctx.config.concurrentSyncs }),
+  },
+  {
+    name: 'cronjob',
+    start: (ctx) => startCronJobController({ client: ctx.client, informers: ctx.informers, recorder: ctx.recorder, logger: ctx.logger, workers: ctx.config.concurrentSyncs }),
+  },
+  {
+    name: 'ttl-after-finished',
+    start: (ctx) => startTtlAfterFinishedController({ client: ctx.client, informers: ctx.informers, logger: ctx.logger, workers: ctx.config.concurrentSyncs }),
   },
 ];

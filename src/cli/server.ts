@@ -15,7 +15,7 @@ import { GROUP_STRATEGIES, CONVERSIONS } from '../apiserver/registry/groups.js';
 import { admitPod } from '../api/defaults/pod.js';
 import { RestClient } from '../client/index.js';
 import { register as globalMetrics } from 'prom-client';
-import { startControllerManager } from '../controllers/index.js';
+import { startControllerManager, type ControllerManagerConfig, type EndpointSliceConfig } from '../controllers/index.js';
 
 const HELP = `Usage: k8ts server [flags]
 
@@ -36,6 +36,7 @@ Flags:
   --max-watch-buffer-bytes N         A watcher this far behind is closed and relists (default 16777216)
   --controllers LIST                 Controllers to run, comma-separated: * for all, NAME to add, -NAME to remove (default *)
   --disable-controllers              Serve the API only: no controllers (for testing your own controllers, as envtest does)
+  --max-endpoints-per-slice N        Endpoints in one EndpointSlice before another is made (default 100)
   --leader-elect BOOL                Run the controllers only while holding their Lease in kube-system (default true)
 `;
 
@@ -51,13 +52,15 @@ function parseDuration(s: string): number {
 }
 
 /** The controller manager that runs with the server; its controllers are clients of the API, like any other. */
-function startControllers(kubeconfig: string, controllers: string[] | undefined, leaderElect: boolean): { stop(): Promise<void> } {
+function startControllers(kubeconfig: string, controllers: string[] | undefined, leaderElect: boolean,
+  config: Partial<ControllerManagerConfig> & Partial<EndpointSliceConfig> = {}): { stop(): Promise<void> } {
   const client = RestClient.fromKubeconfig(kubeconfig, { component: 'kube-controller-manager' });
   // Every shared informer holds one connection for its watch: they get a pool of their own.
   const informerClient = RestClient.fromKubeconfig(kubeconfig, { component: 'kube-controller-manager', maxSockets: 256 });
   const manager = startControllerManager({
     client, informerClient, logger: createLogger('kube-controller-manager'), leaderElect,
     ...(controllers ? { controllers } : {}),
+    config,
   });
   return {
     stop: async () => {
@@ -101,6 +104,7 @@ export async function runServer(argv: string[]): Promise<number> {
       'disable-controllers': { type: 'boolean' },
       controllers: { type: 'string' },
       'leader-elect': { type: 'string' },
+      'max-endpoints-per-slice': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -147,7 +151,9 @@ export async function runServer(argv: string[]): Promise<number> {
   await writeKubeconfig(kubeconfig, kc);
   if (values['write-kubeconfig']) await writeKubeconfig(resolve(values['write-kubeconfig']), kc);
   const controllers = values['disable-controllers'] ? undefined
-    : startControllers(kubeconfig, values.controllers?.split(',').map((c) => c.trim()).filter(Boolean), leaderElect);
+    : startControllers(kubeconfig, values.controllers?.split(',').map((c) => c.trim()).filter(Boolean), leaderElect, {
+      ...(values['max-endpoints-per-slice'] ? { maxEndpointsPerSlice: positiveInt('max-endpoints-per-slice', values['max-endpoints-per-slice']) } : {}),
+    });
   log.info({ port, dataDir, datastore: backend, kubeconfig, startupMs: Math.round(performance.now() - started) }, 'k8ts server ready');
 
   await new Promise<void>((resolveStop) => {

@@ -10,3 +10,8 @@ export { startNamespaceController, namespaceSync, type NamespaceControllerOption
 export { NamespacedResourcesDeleter, ResourcesRemainingError, KUBERNETES_FINALIZER, type NamespaceDeleterOptions } from './namespace-deleter.js';
 export { NamespaceConditionUpdater, CONDITION_TYPES, type NamespaceConditionType, type ContentTotals } from './namespace-conditions.js';
 export { startGarbageCollector, ORPHAN_FINALIZER, FOREGROUND_FINALIZER, type GarbageCollectorOptions, type RunningGarbageCollector } from './garbage-collector/index.js';
+export { startEndpointsController, type EndpointsControllerOptions } from './endpoint/index.js';
+export { startEndpointSliceController, DEFAULT_MAX_ENDPOINTS_PER_SLICE, type EndpointSliceControllerOptions, type EndpointSliceConfig } from './endpointslice/index.js';
+export { startServiceAccountController, type ServiceAccountControllerOptions } from './serviceaccount.js';
+export { startResourceQuotaController, type ResourceQuotaControllerOptions } from './resourcequota/index.js';
+export { startDisruptionController, type DisruptionControllerOptions } from './disruption.js';

@@ -33,6 +33,15 @@ import { CONTROLLER_NAME, MANAGED_BY_LABEL, reconcileSlices, SERVICE_NAME_LABEL 
 export const DEFAULT_MAX_ENDPOINTS_PER_SLICE = 100;
 const SERVICE_INDEX = 'endpointslice-controller/service';
 
+/**
+ * The controller manager setting this controller reads (upstream's
+ * --max-endpoints-per-slice); belongs in ControllerManagerConfig.
+ */
+export interface EndpointSliceConfig {
+  /** @default 100 */
+  maxEndpointsPerSlice: number;
+}
+
 export interface EndpointSliceControllerOptions {
   client: RestClient;
   informers: InformerFactory;

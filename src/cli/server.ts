@@ -38,6 +38,7 @@ Flags:
   --disable-controllers              Serve the API only: no controllers and no scheduler (for testing your own controllers, as envtest does)
   --disable-scheduler                Do not run the scheduler
   --scheduler-config FILE            KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1, YAML or JSON) for the scheduler
+  --max-endpoints-per-slice N        Endpoints in one EndpointSlice before another is made (default 100)
   --leader-elect BOOL                Run the controllers only while holding their Lease in kube-system (default true)
   --node-monitor-grace-period DURATION  A node whose Lease is not renewed for this long becomes NotReady/Unknown (default 40s)
   --node-monitor-period DURATION     How often the node lifecycle controller checks nodes (default 5s)
@@ -80,6 +81,7 @@ export async function runServer(argv: string[]): Promise<number> {
       'default-unreachable-toleration-seconds': { type: 'string' },
       'simulated-nodes': { type: 'string' },
       'sim-heartbeat-interval': { type: 'string' },
+      'max-endpoints-per-slice': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -96,6 +98,7 @@ export async function runServer(argv: string[]): Promise<number> {
   if (backend !== 'sqlite' && backend !== 'memory') throw new Error(`invalid --datastore ${backend}: want sqlite or memory`);
   const leaderElect = parseBool('leader-elect', values['leader-elect'] ?? 'true');
   const controllerConfig: Partial<ControllerManagerConfig> = {
+    ...(values['max-endpoints-per-slice'] ? { maxEndpointsPerSlice: positiveInt('max-endpoints-per-slice', values['max-endpoints-per-slice']) } : {}),
     ...(values['node-monitor-grace-period'] ? { nodeMonitorGracePeriodMs: parseDuration(values['node-monitor-grace-period']) } : {}),
     ...(values['node-monitor-period'] ? { nodeMonitorPeriodMs: parseDuration(values['node-monitor-period']) } : {}),
   };

@@ -12,6 +12,8 @@ export interface ControllerManagerConfig {
   nodeMonitorGracePeriodMs: number;
   /** How often the node lifecycle controller checks Leases. @default 5000 */
   nodeMonitorPeriodMs: number;
+  /** Endpoints in one EndpointSlice before another is made (--max-endpoints-per-slice). @default 100 */
+  maxEndpointsPerSlice: number;
   /** Workers per controller where upstream has a flag for it (--concurrent-*-syncs). @default 5 */
   concurrentSyncs: number;
 }
@@ -19,6 +21,7 @@ export interface ControllerManagerConfig {
 export const DEFAULT_CONTROLLER_MANAGER_CONFIG: Readonly<ControllerManagerConfig> = Object.freeze({
   nodeMonitorGracePeriodMs: 40_000,
   nodeMonitorPeriodMs: 5_000,
+  maxEndpointsPerSlice: 100,
   concurrentSyncs: 5,
 });
 

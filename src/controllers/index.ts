@@ -15,3 +15,8 @@ export { startPersistentVolumeController, type PersistentVolumeControllerOptions
 export { startJobController, type JobControllerOptions } from './job/index.js';
 export { startCronJobController, parseCronSchedule, type CronJobControllerOptions, type CronSchedule } from './cronjob/index.js';
 export { startTtlAfterFinishedController, jobExpiresAt, type TtlAfterFinishedOptions } from './ttl-after-finished.js';
+export { startEndpointsController, type EndpointsControllerOptions } from './endpoint/index.js';
+export { startEndpointSliceController, DEFAULT_MAX_ENDPOINTS_PER_SLICE, type EndpointSliceControllerOptions, type EndpointSliceConfig } from './endpointslice/index.js';
+export { startServiceAccountController, type ServiceAccountControllerOptions } from './serviceaccount.js';
+export { startResourceQuotaController, type ResourceQuotaControllerOptions } from './resourcequota/index.js';
+export { startDisruptionController, type DisruptionControllerOptions } from './disruption.js';

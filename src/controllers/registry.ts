@@ -11,6 +11,11 @@ import { startPersistentVolumeController } from './volume/index.js';
 import { startJobController } from './job/index.js';
 import { startCronJobController } from './cronjob/index.js';
 import { startTtlAfterFinishedController } from './ttl-after-finished.js';
+import { startEndpointsController } from './endpoint/index.js';
+import { startEndpointSliceController } from './endpointslice/index.js';
+import { startServiceAccountController } from './serviceaccount.js';
+import { startResourceQuotaController } from './resourcequota/index.js';
+import { startDisruptionController } from './disruption.js';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   {
@@ -56,5 +61,28 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   {
     name: 'ttl-after-finished',
     start: (ctx) => startTtlAfterFinishedController({ client: ctx.client, informers: ctx.informers, logger: ctx.logger, workers: ctx.config.concurrentSyncs }),
+  },
+  {
+    name: 'endpoint',
+    start: (ctx) => startEndpointsController({ client: ctx.client, informers: ctx.informers, logger: ctx.logger, workers: ctx.config.concurrentSyncs }),
+  },
+  {
+    name: 'endpointslice',
+    start: (ctx) => startEndpointSliceController({
+      client: ctx.client, informers: ctx.informers, logger: ctx.logger, recorder: ctx.recorder, workers: ctx.config.concurrentSyncs,
+      maxEndpointsPerSlice: ctx.config.maxEndpointsPerSlice,
+    }),
+  },
+  {
+    name: 'serviceaccount',
+    start: (ctx) => startServiceAccountController({ client: ctx.client, informers: ctx.informers, logger: ctx.logger }),
+  },
+  {
+    name: 'resourcequota',
+    start: (ctx) => startResourceQuotaController({ client: ctx.client, informers: ctx.informers, logger: ctx.logger, workers: ctx.config.concurrentSyncs }),
+  },
+  {
+    name: 'disruption',
+    start: (ctx) => startDisruptionController({ client: ctx.client, informers: ctx.informers, logger: ctx.logger, recorder: ctx.recorder }),
   },
 ];

@@ -14,7 +14,7 @@ const k31 = findKubectl(31);
 
 let server: RunningServer;
 
-before(async () => { server = await startServer(); });
+before(async () => { server = await startServer({ args: ['--disable-controllers'] }); });
 after(async () => { await server?.stop(); });
 
 /** Each generator: args (with NAME and NS placeholders) and the resource to read back. */

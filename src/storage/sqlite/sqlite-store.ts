@@ -194,9 +194,9 @@ export class SqliteStore implements Store {
    * that did not commit rejects all its writes.
    */
   async #flush(ops: PendingWrite[]): Promise<void> {
-    const batch = encodeBatch(ops);
     let results: WriteResult[];
     try {
+      const batch = encodeBatch(ops);
       const committed = await this.#writer.commit(batch);
       batch.values = committed.values;
       results = decodeResults(batch, committed.results);

@@ -35,7 +35,6 @@ interface Pending {
  */
 export function startWriterThread(config: WriterConfig): WriterThread {
   const worker = new Worker(new URL('./writer-worker.js', import.meta.url), { workerData: config });
-  worker.unref();
   const pending: Pending[] = [];
   let dead: Error | undefined;
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
@@ -53,6 +52,8 @@ export function startWriterThread(config: WriterConfig): WriterThread {
   });
   worker.on('error', (err) => die(new StoreError('sqlite writer thread failed', { cause: err })));
   worker.on('exit', (code) => die(new StoreError(`sqlite writer thread exited (code ${code})`)));
+  // After the listeners: adding a 'message' listener refs the worker's port again.
+  worker.unref();
 
   const request = (m: ToWriter, transfer: ArrayBuffer[] = []): Promise<FromWriter> => new Promise((resolve, reject) => {
     if (dead) {

@@ -31,13 +31,15 @@ export interface Checkpointer {
 export function startCheckpointer(file: string, intervalMs = 500): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER, { eval: true, workerData: { file, intervalMs, driver } });
-  worker.unref();
   worker.on('message', (m: unknown) => {
     if (typeof m === 'object' && m && 'error' in m) process.emitWarning(`sqlite checkpoint failed: ${String((m as { error: string }).error)}`);
   });
+  // After the listener: adding a 'message' listener refs the worker's port again.
+  worker.unref();
   return {
     stop: () => new Promise<void>((resolve) => {
       const done = (): void => { void worker.terminate().finally(resolve); };
+      worker.ref();
       worker.once('message', (m) => { if (m === 'stopped') done(); });
       worker.once('error', done);
       worker.postMessage('stop');

@@ -1,18 +1,20 @@
 import type Database from 'better-sqlite3';
 import { checkReadRevision } from '../read-revision.js';
 import {
-  StoreError, prefixEnd,
+  ConflictError, KeyExistsError, KeyNotFoundError, StoreError, prefixEnd,
   type KeyValue, type ListOptions, type ListResult, type Store, type WatchEvent,
   type WatchListener, type Watcher,
 } from '../store.js';
 import { WatchHub } from '../watch-hub.js';
-import { COMPACT_REVISION_KEY, compactLog } from './compaction.js';
+import { decodeResults, encodeBatch } from './batch-codec.js';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
+import { COMPACT_REVISION_KEY } from './compaction.js';
 import { GroupCommit } from './group-commit.js';
 import { rowToEvent, rowToKeyValue } from './log-row.js';
 import { openDatabase, type SyncMode } from './schema.js';
-import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { prepareStatements, type Statements } from './statements.js';
-import { applyWrite, type WriteOp, type WriteOutcome } from './write-op.js';
+import type { WriteRequest, WriteResult } from './write-op.js';
+import { startWriterThread, type WriterThread } from './writer-thread.js';
 
 export interface SqliteStoreOptions {
   /**
@@ -29,41 +31,57 @@ export interface SqliteStoreOptions {
   backfillPageSize?: number;
 }
 
+/** A queued write with the callbacks that settle its promise. */
+type PendingWrite = WriteRequest & {
+  resolve: (kv: KeyValue) => void;
+  reject: (err: Error) => void;
+};
+
 /**
  * A Store on one SQLite file (better-sqlite3, WAL), laid out as kine's log
- * (see schema.ts). This process must be the file's only writer: revisions are
- * assigned from an in-memory counter restored at open.
+ * (see schema.ts). This process must be the file's only writer.
  *
- * Writes are queued and committed together (GroupCommit), each checked on its
- * own, and resolve only after COMMIT returned. Reads run on the same
- * connection between transactions, so they see exactly the committed state.
+ * Writes go to a writer thread (writer-worker.ts) that owns the write
+ * connection, so transactions and their fsync never block this thread.
+ * Writes are queued and committed together (GroupCommit, one batch in
+ * flight); each resolves, and its watch event is published, only after the
+ * writer's COMMIT returned. `currentRevision` is the newest revision this
+ * thread has been told is committed, and every read runs on this thread's
+ * own connection at that revision: it sees every acknowledged write and
+ * nothing that is not acknowledged yet.
  */
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
-  readonly #checkpointer: Checkpointer;
   readonly #stmts: Statements;
-  readonly #writes: GroupCommit<WriteOp>;
+  readonly #writer: WriterThread;
+  readonly #checkpointer: Checkpointer;
+  readonly #writes: GroupCommit<PendingWrite>;
   readonly #hub: WatchHub;
   readonly #compactionBatch: number;
-  readonly #commitBatch: Database.Transaction<(ops: WriteOp[]) => WriteOutcome[]>;
   #revision: number;
   #compacted: number;
   #compacting: Promise<void> = Promise.resolve();
   #closed = false;
 
   constructor(file: string, opts: SqliteStoreOptions = {}) {
-    this.#db = openDatabase(file, opts.synchronous ?? 'full');
-    this.#db.pragma('wal_autocheckpoint = 0');
+    const synchronous = opts.synchronous ?? 'full';
+    this.#db = openDatabase(file, synchronous);
+    try {
+      this.#db.pragma('query_only = 1');
+      this.#stmts = prepareStatements(this.#db);
+      this.#compacted = this.#stmts.getMeta.get(COMPACT_REVISION_KEY) ?? 0;
+      this.#revision = Math.max(this.#stmts.maxId.get() ?? 0, this.#compacted);
+    } catch (err) {
+      this.#db.close();
+      throw err;
+    }
+    this.#writer = startWriterThread({ file, synchronous, revision: this.#revision });
     this.#checkpointer = startCheckpointer(file);
-    this.#stmts = prepareStatements(this.#db);
-    this.#compacted = this.#stmts.getMeta.get(COMPACT_REVISION_KEY) ?? 0;
-    this.#revision = Math.max(this.#stmts.maxId.get() ?? 0, this.#compacted);
     this.#compactionBatch = opts.compactionBatch ?? 10_000;
     this.#writes = new GroupCommit((ops) => this.#flush(ops), opts.maxBatch ?? 1000);
-    this.#commitBatch = this.#db.transaction((ops: WriteOp[]) => ops.map((op) => this.#applyOne(op)));
     this.#hub = new WatchHub({
       readEvents: (prefix, after, limit) => this.#stmts.events
-        .all({ after, start: prefix, end: prefixEnd(prefix), limit }).map(rowToEvent),
+        .all({ after, rev: this.#revision, start: prefix, end: prefixEnd(prefix), limit }).map(rowToEvent),
       currentRevision: () => this.#revision,
       compactedRevision: () => this.#compacted,
     }, { backfillPageSize: opts.backfillPageSize });
@@ -81,7 +99,7 @@ export class SqliteStore implements Store {
 
   async get(key: string): Promise<KeyValue | undefined> {
     this.#open();
-    const row = this.#stmts.latest.get(key);
+    const row = this.#stmts.latestAt.get({ name: key, rev: this.#revision });
     return row && row.deleted === 0 ? rowToKeyValue(row) : undefined;
   }
 
@@ -120,29 +138,38 @@ export class SqliteStore implements Store {
     return this.#hub.watch(prefix, fromRevision, listener);
   }
 
-  /** Compactions run one at a time; a call returns when its own has finished (or the store closed). */
+  /**
+   * Compactions run one at a time; a call returns when its own has finished
+   * (or the store closed). The compacted revision advances before each
+   * window is sent to the writer, so no read can start at a revision whose
+   * rows the writer may be deleting.
+   */
   compact(revision: number): Promise<void> {
     if (this.#closed) return Promise.reject(new StoreError('store is closed'));
     const run = this.#compacting.then(async () => {
       const to = Math.min(revision, this.#revision);
-      if (this.#closed || to <= this.#compacted) return;
-      await compactLog(this.#db, this.#stmts, { from: this.#compacted, to }, {
-        batchSize: this.#compactionBatch,
-        onWindow: (rev) => { this.#compacted = rev; },
-        shouldStop: () => this.#closed,
-      });
+      while (!this.#closed && this.#compacted < to) {
+        const lo = this.#compacted;
+        const hi = Math.min(to, lo + this.#compactionBatch);
+        this.#compacted = hi;
+        await this.#writer.compact(lo, hi);
+      }
     });
     this.#compacting = run.catch(() => undefined);
     return run;
   }
 
-  /** Commits the writes already queued, stops every watch, waits for a running compaction, closes the file. */
+  /**
+   * Commits the writes already queued (later ones are refused), stops every
+   * watch, waits for a running compaction, closes the writer and the file.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
-    this.#writes.drain();
     this.#closed = true;
+    await this.#writes.drain();
     this.#hub.close();
     await this.#compacting;
+    await this.#writer.close();
     await this.#checkpointer.stop();
     this.#db.close();
   }
@@ -151,7 +178,7 @@ export class SqliteStore implements Store {
     if (this.#closed) throw new StoreError('store is closed');
   }
 
-  #enqueue(make: (resolve: (kv: KeyValue) => void, reject: (err: Error) => void) => WriteOp): Promise<KeyValue> {
+  #enqueue(make: (resolve: (kv: KeyValue) => void, reject: (err: Error) => void) => PendingWrite): Promise<KeyValue> {
     return new Promise((resolve, reject) => {
       if (this.#closed) {
         reject(new StoreError('store is closed'));
@@ -161,41 +188,44 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** Applies one batch in one transaction; settles every op only after COMMIT. */
-  #flush(ops: WriteOp[]): void {
-    const before = this.#revision;
-    let outcomes: WriteOutcome[];
+  /**
+   * Sends one batch to the writer; from its answer, advances the revision,
+   * publishes the events in revision order and settles every write. A batch
+   * that did not commit rejects all its writes.
+   */
+  async #flush(ops: PendingWrite[]): Promise<void> {
+    let results: WriteResult[];
     try {
-      outcomes = this.#commitBatch.immediate(ops);
+      const batch = encodeBatch(ops);
+      const committed = await this.#writer.commit(batch);
+      batch.values = committed.values;
+      results = decodeResults(batch, committed.results);
     } catch (err) {
-      this.#revision = before;
       const error = new StoreError('write batch failed to commit', { cause: err });
       for (const op of ops) op.reject(error);
       return;
     }
     const events: WatchEvent[] = [];
-    for (const o of outcomes) if (o.ok) events.push(o.event);
-    this.#hub.publish(events);
-    outcomes.forEach((o, i) => {
-      if (o.ok) ops[i]!.resolve(o.kv);
-      else ops[i]!.reject(o.error);
-    });
-  }
-
-  /** One write inside the batch transaction; a constraint violation fails only this write. */
-  #applyOne(op: WriteOp): WriteOutcome {
-    try {
-      const outcome = applyWrite(this.#stmts, op, this.#revision + 1);
-      if (outcome.ok) this.#revision++;
-      return outcome;
-    } catch (err) {
-      if (!isConstraintError(err)) throw err;
-      return { ok: false, error: new StoreError(`write to ${op.key} violated a log constraint`, { cause: err }) };
+    for (const r of results) {
+      if (r.status !== 'ok') continue;
+      events.push(rowToEvent(r.row));
     }
+    if (events.length > 0) this.#revision = events[events.length - 1]!.revision;
+    this.#hub.publish(events);
+    let e = 0;
+    results.forEach((r, i) => {
+      const op = ops[i]!;
+      if (r.status === 'ok') op.resolve(events[e++]!.kv);
+      else op.reject(toError(op.key, r));
+    });
   }
 }
 
-function isConstraintError(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err
-    && typeof err.code === 'string' && err.code.startsWith('SQLITE_CONSTRAINT');
+function toError(key: string, r: Exclude<WriteResult, { status: 'ok' }>): Error {
+  switch (r.status) {
+    case 'exists': return new KeyExistsError(key);
+    case 'not-found': return new KeyNotFoundError(key);
+    case 'conflict': return new ConflictError(key, rowToKeyValue(r.current));
+    case 'constraint': return new StoreError(`write to ${key} violated a log constraint`, { cause: new Error(r.message) });
+  }
 }

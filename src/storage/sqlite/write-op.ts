@@ -1,56 +1,62 @@
-import { ConflictError, KeyExistsError, KeyNotFoundError, type KeyValue, type WatchEvent } from '../store.js';
-import { rowToEvent, rowToKeyValue, type LogRow } from './log-row.js';
+import type { LogRow } from './log-row.js';
 import type { Statements } from './statements.js';
 
-/** A queued write; `expected` is the modRevision a CAS requires (absent: unconditional delete). */
-export type WriteOp = {
-  key: string;
-  resolve: (kv: KeyValue) => void;
-  reject: (err: Error) => void;
-} & (
+/** One write of a batch; `expected` is the modRevision a CAS requires (absent: unconditional delete). */
+export type WriteRequest = { key: string } & (
   | { kind: 'create'; value: Uint8Array }
   | { kind: 'update'; value: Uint8Array; expected: number }
   | { kind: 'delete'; expected?: number }
 );
 
-/** What one write did inside the batch transaction. */
-export type WriteOutcome =
-  | { ok: true; kv: KeyValue; event: WatchEvent }
-  | { ok: false; error: Error };
+/**
+ * What one write did inside the batch transaction: `ok` with the row it
+ * appended, or the check that failed. `conflict` carries the key's live row
+ * (the current key-value a ConflictError reports); `constraint` means the log
+ * refused the row (its unique index), which fails only this write.
+ */
+export type WriteResult =
+  | { status: 'ok'; row: LogRow }
+  | { status: 'exists' }
+  | { status: 'not-found' }
+  | { status: 'conflict'; current: LogRow }
+  | { status: 'constraint'; message: string };
 
 /**
  * Checks one write against the key's newest row and appends its log row at
- * `revision`, inside the caller's transaction. A failed check inserts nothing
- * and fails only this write. The check reads rows written earlier in the same
- * transaction, so writes of one batch see each other in queue order.
+ * `revision`, inside the caller's transaction. A failed check inserts nothing.
+ * The check reads rows written earlier in the same transaction, so writes of
+ * one batch see each other in queue order. Errors other than a constraint
+ * violation propagate and fail the whole batch.
  */
-export function applyWrite(stmts: Statements, op: WriteOp, revision: number): WriteOutcome {
-  const cur = stmts.latest.get(op.key);
+export function applyWrite(stmts: Statements, req: WriteRequest, revision: number): WriteResult {
+  const cur = stmts.latest.get(req.key);
   const live = cur !== undefined && cur.deleted === 0 ? cur : undefined;
   let row: LogRow;
-  if (op.kind === 'create') {
-    if (live) return { ok: false, error: new KeyExistsError(op.key) };
+  if (req.kind === 'create') {
+    if (live) return { status: 'exists' };
     row = {
-      id: revision, name: op.key, created: 1, deleted: 0, create_revision: revision,
-      prev_revision: cur?.id ?? 0, value: toBlob(op.value), old_value: null,
+      id: revision, name: req.key, created: 1, deleted: 0, create_revision: revision,
+      prev_revision: cur?.id ?? 0, value: req.value, old_value: null,
     };
   } else {
-    if (!live) return { ok: false, error: new KeyNotFoundError(op.key) };
-    if (op.expected !== undefined && op.expected !== live.id) {
-      return { ok: false, error: new ConflictError(op.key, rowToKeyValue(live)) };
-    }
-    const deleted = op.kind === 'delete';
+    if (!live) return { status: 'not-found' };
+    if (req.expected !== undefined && req.expected !== live.id) return { status: 'conflict', current: live };
+    const deleted = req.kind === 'delete';
     row = {
-      id: revision, name: op.key, created: 0, deleted: deleted ? 1 : 0, create_revision: live.create_revision,
-      prev_revision: live.id, value: deleted ? null : toBlob(op.value), old_value: live.value,
+      id: revision, name: req.key, created: 0, deleted: deleted ? 1 : 0, create_revision: live.create_revision,
+      prev_revision: live.id, value: deleted ? null : req.value, old_value: live.value,
     };
   }
-  stmts.insert.run(row);
-  const event = rowToEvent(row);
-  return { ok: true, kv: event.kv, event };
+  try {
+    stmts.insert.run(row);
+  } catch (err) {
+    if (!isConstraintError(err)) throw err;
+    return { status: 'constraint', message: err instanceof Error ? err.message : String(err) };
+  }
+  return { status: 'ok', row };
 }
 
-/** A private copy: the caller may reuse its array, and watchers share the event. */
-function toBlob(v: Uint8Array): Buffer {
-  return Buffer.from(v);
+function isConstraintError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'code' in err
+    && typeof err.code === 'string' && err.code.startsWith('SQLITE_CONSTRAINT');
 }

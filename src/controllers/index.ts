@@ -10,3 +10,4 @@ export { startNamespaceController, namespaceSync, type NamespaceControllerOption
 export { NamespacedResourcesDeleter, ResourcesRemainingError, KUBERNETES_FINALIZER, type NamespaceDeleterOptions } from './namespace-deleter.js';
 export { NamespaceConditionUpdater, CONDITION_TYPES, type NamespaceConditionType, type ContentTotals } from './namespace-conditions.js';
 export { startGarbageCollector, ORPHAN_FINALIZER, FOREGROUND_FINALIZER, type GarbageCollectorOptions, type RunningGarbageCollector } from './garbage-collector/index.js';
+export { startDaemonSetController, DaemonSetController, type DaemonSetControllerOptions } from './daemonset/index.js';

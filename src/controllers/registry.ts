@@ -5,6 +5,7 @@
 import type { ControllerDescriptor } from './context.js';
 import { startNamespaceController } from './namespace.js';
 import { startGarbageCollector } from './garbage-collector/index.js';
+import { startDaemonSetController } from './daemonset/index.js';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   {
@@ -14,5 +15,9 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   {
     name: 'garbagecollector',
     start: (ctx) => startGarbageCollector({ client: ctx.client, logger: ctx.logger, informerFactory: ctx.informers }),
+  },
+  {
+    name: 'daemonset',
+    start: (ctx) => startDaemonSetController({ client: ctx.client, informers: ctx.informers, recorder: ctx.recorder, logger: ctx.logger }),
   },
 ];

@@ -79,7 +79,7 @@ export function planRollingUpdate(ds: DaemonSet, nodes: readonly Node[], byNode:
       const { newPod, oldPod, ok } = updatedPodsOnNode(perNode.get(name)!, hash);
       if (!ok || (!oldPod && !newPod) || (oldPod && newPod)) { unavailable++; continue; }
       if (newPod) { if (!available(newPod)) unavailable++; continue; }
-      if (!available(oldPod!)) replaceNow.push(oldPod!);
+      if (!available(oldPod!)) { replaceNow.push(oldPod!); unavailable++; }
       else if (unavailable < maxUnavailable) candidates.push(oldPod!);
     }
     const room = Math.min(Math.max(0, maxUnavailable - unavailable), candidates.length);

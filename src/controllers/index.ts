@@ -11,3 +11,4 @@ export { NamespacedResourcesDeleter, ResourcesRemainingError, KUBERNETES_FINALIZ
 export { NamespaceConditionUpdater, CONDITION_TYPES, type NamespaceConditionType, type ContentTotals } from './namespace-conditions.js';
 export { startGarbageCollector, ORPHAN_FINALIZER, FOREGROUND_FINALIZER, type GarbageCollectorOptions, type RunningGarbageCollector } from './garbage-collector/index.js';
 export { startDaemonSetController, DaemonSetController, type DaemonSetControllerOptions } from './daemonset/index.js';
+export { startStatefulSetController, StatefulSetController, type StatefulSetControllerOptions } from './statefulset/index.js';

@@ -6,6 +6,7 @@ import type { ControllerDescriptor } from './context.js';
 import { startNamespaceController } from './namespace.js';
 import { startGarbageCollector } from './garbage-collector/index.js';
 import { startDaemonSetController } from './daemonset/index.js';
+import { startStatefulSetController } from './statefulset/index.js';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   {
@@ -19,5 +20,9 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   {
     name: 'daemonset',
     start: (ctx) => startDaemonSetController({ client: ctx.client, informers: ctx.informers, recorder: ctx.recorder, logger: ctx.logger }),
+  },
+  {
+    name: 'statefulset',
+    start: (ctx) => startStatefulSetController({ client: ctx.client, informers: ctx.informers, recorder: ctx.recorder, logger: ctx.logger }),
   },
 ];

@@ -20,3 +20,5 @@ export { startEndpointSliceController, DEFAULT_MAX_ENDPOINTS_PER_SLICE, type End
 export { startServiceAccountController, type ServiceAccountControllerOptions } from './serviceaccount.js';
 export { startResourceQuotaController, type ResourceQuotaControllerOptions } from './resourcequota/index.js';
 export { startDisruptionController, type DisruptionControllerOptions } from './disruption.js';
+export { startDaemonSetController, DaemonSetController, type DaemonSetControllerOptions } from './daemonset/index.js';
+export { startStatefulSetController, StatefulSetController, type StatefulSetControllerOptions } from './statefulset/index.js';

@@ -16,6 +16,8 @@ import { startEndpointSliceController } from './endpointslice/index.js';
 import { startServiceAccountController } from './serviceaccount.js';
 import { startResourceQuotaController } from './resourcequota/index.js';
 import { startDisruptionController } from './disruption.js';
+import { startDaemonSetController } from './daemonset/index.js';
+import { startStatefulSetController } from './statefulset/index.js';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   {
@@ -84,5 +86,13 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   {
     name: 'disruption',
     start: (ctx) => startDisruptionController({ client: ctx.client, informers: ctx.informers, logger: ctx.logger, recorder: ctx.recorder }),
+  },
+  {
+    name: 'daemonset',
+    start: (ctx) => startDaemonSetController({ client: ctx.client, informers: ctx.informers, recorder: ctx.recorder, logger: ctx.logger }),
+  },
+  {
+    name: 'statefulset',
+    start: (ctx) => startStatefulSetController({ client: ctx.client, informers: ctx.informers, recorder: ctx.recorder, logger: ctx.logger }),
   },
 ];

@@ -54,6 +54,19 @@ export function defaultStatefulSet(sts: StatefulSet): void {
 
 const RETENTION = ['Delete', 'Retain'];
 
+/**
+ * The template as its pods will be: each volumeClaimTemplate becomes a volume
+ * of the same name, so mounts of claims validate (upstream skips volume
+ * checks of StatefulSet templates for this reason).
+ */
+function withClaimVolumes(spec: StatefulSetSpec): StatefulSetSpec['template'] {
+  const claims = (spec.volumeClaimTemplates ?? []).map((c) => c.metadata?.name).filter((n): n is string => !!n);
+  if (!spec.template?.spec || claims.length === 0) return spec.template;
+  const have = new Set((spec.template.spec.volumes ?? []).map((v) => v.name));
+  const extra = claims.filter((n) => !have.has(n)).map((name) => ({ name, persistentVolumeClaim: { claimName: name } }));
+  return { ...spec.template, spec: { ...spec.template.spec, volumes: [...(spec.template.spec.volumes ?? []), ...extra] } };
+}
+
 export function validateStatefulSetSpec(spec: StatefulSetSpec | undefined, path: FieldPath): FieldError[] {
   if (!spec) return [required(path)];
   const errs: FieldError[] = [];
@@ -87,7 +100,7 @@ export function validateStatefulSetSpec(spec: StatefulSetSpec | undefined, path:
   const sel = validateWorkloadSelector(spec.selector, path.child('selector'), 'empty selector is invalid for statefulset');
   errs.push(...sel.errs);
   if (sel.usable) errs.push(...validateSelectorMatchesTemplate(spec.selector, spec.template, path.child('template')));
-  errs.push(...validateAlwaysRunningTemplate(spec.template, path.child('template'), 'StatefulSet'));
+  errs.push(...validateAlwaysRunningTemplate(withClaimVolumes(spec), path.child('template'), 'StatefulSet'));
   errs.push(...nonNegative(spec.revisionHistoryLimit, path.child('revisionHistoryLimit')));
   return errs;
 }

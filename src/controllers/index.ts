@@ -10,3 +10,5 @@ export { startNamespaceController, namespaceSync, type NamespaceControllerOption
 export { NamespacedResourcesDeleter, ResourcesRemainingError, KUBERNETES_FINALIZER, type NamespaceDeleterOptions } from './namespace-deleter.js';
 export { NamespaceConditionUpdater, CONDITION_TYPES, type NamespaceConditionType, type ContentTotals } from './namespace-conditions.js';
 export { startGarbageCollector, ORPHAN_FINALIZER, FOREGROUND_FINALIZER, type GarbageCollectorOptions, type RunningGarbageCollector } from './garbage-collector/index.js';
+export { startReplicaSetController, replicaSetDescriptor, replicationControllerDescriptor, REPLICA_SET_ADAPTER, REPLICATION_CONTROLLER_ADAPTER, type ReplicaSetControllerOptions, type RunningReplicaSetController } from './replicaset/index.js';
+export { startDeploymentController, deploymentDescriptor, type DeploymentControllerOptions, type RunningDeploymentController } from './deployment/index.js';

@@ -5,6 +5,8 @@
 import type { ControllerDescriptor } from './context.js';
 import { startNamespaceController } from './namespace.js';
 import { startGarbageCollector } from './garbage-collector/index.js';
+import { replicaSetDescriptor, replicationControllerDescriptor } from './replicaset/index.js';
+import { deploymentDescriptor } from './deployment/index.js';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   {
@@ -15,4 +17,7 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
     name: 'garbagecollector',
     start: (ctx) => startGarbageCollector({ client: ctx.client, logger: ctx.logger, informerFactory: ctx.informers }),
   },
+  replicaSetDescriptor,
+  replicationControllerDescriptor,
+  deploymentDescriptor,
 ];

@@ -18,7 +18,7 @@ import { getControllerOf, newControllerRef } from '../shared/controller-ref.js';
 import { REVISION_ANNOTATION, maxRevision, setDeploymentRevision, setNewReplicaSetAnnotations } from './annotations.js';
 import { PROGRESSING, REASONS, getCondition, hasProgressDeadline, newCondition, setCondition } from './conditions.js';
 import { replaceWith, updateDeploymentStatus, type DeploymentOps } from './ops.js';
-import { POD_TEMPLATE_HASH_LABEL, equalIgnoreHash, findNewReplicaSet, findOldReplicaSets, newRSNewReplicas } from './replica-sets.js';
+import { POD_TEMPLATE_HASH_LABEL, equalIgnoreHash, hashableTemplate, findNewReplicaSet, findOldReplicaSets, newRSNewReplicas } from './replica-sets.js';
 
 export interface ReplicaSetsOfDeployment {
   newRS: ReplicaSet | undefined;
@@ -57,7 +57,7 @@ async function getNewReplicaSet(ops: DeploymentOps, d: Deployment, rsList: Repli
   if (!create) return undefined;
 
   const template = deepClone(d.spec!.template);
-  const hash = computeHash(template, d.status?.collisionCount ?? undefined);
+  const hash = computeHash(hashableTemplate(template), d.status?.collisionCount ?? undefined);
   template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash } };
   const selector = deepClone(d.spec!.selector);
   selector.matchLabels = { ...(selector.matchLabels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash };

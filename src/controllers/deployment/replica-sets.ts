@@ -57,6 +57,15 @@ function comparable(t: PodTemplateSpec | undefined): unknown {
   return stripNull({ ...(t ?? {}), metadata: meta });
 }
 
+/**
+ * The template as the hash sees it: nulls dropped, so `creationTimestamp:
+ * null` (kubectl's JSON) and no creationTimestamp (its protobuf) hash alike,
+ * as upstream's hash of the Go struct does.
+ */
+export function hashableTemplate(t: PodTemplateSpec): unknown {
+  return stripNull(t);
+}
+
 function stripNull(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(stripNull);
   if (v && typeof v === 'object') {

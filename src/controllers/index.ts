@@ -22,3 +22,5 @@ export { startResourceQuotaController, type ResourceQuotaControllerOptions } fro
 export { startDisruptionController, type DisruptionControllerOptions } from './disruption.js';
 export { startDaemonSetController, DaemonSetController, type DaemonSetControllerOptions } from './daemonset/index.js';
 export { startStatefulSetController, StatefulSetController, type StatefulSetControllerOptions } from './statefulset/index.js';
+export { startReplicaSetController, replicaSetDescriptor, replicationControllerDescriptor, REPLICA_SET_ADAPTER, REPLICATION_CONTROLLER_ADAPTER, type ReplicaSetControllerOptions, type RunningReplicaSetController } from './replicaset/index.js';
+export { startDeploymentController, deploymentDescriptor, type DeploymentControllerOptions, type RunningDeploymentController } from './deployment/index.js';

@@ -18,6 +18,8 @@ import { startResourceQuotaController } from './resourcequota/index.js';
 import { startDisruptionController } from './disruption.js';
 import { startDaemonSetController } from './daemonset/index.js';
 import { startStatefulSetController } from './statefulset/index.js';
+import { replicaSetDescriptor, replicationControllerDescriptor } from './replicaset/index.js';
+import { deploymentDescriptor } from './deployment/index.js';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   {
@@ -95,4 +97,7 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
     name: 'statefulset',
     start: (ctx) => startStatefulSetController({ client: ctx.client, informers: ctx.informers, recorder: ctx.recorder, logger: ctx.logger }),
   },
+  replicaSetDescriptor,
+  replicationControllerDescriptor,
+  deploymentDescriptor,
 ];

@@ -47,7 +47,7 @@ function gcClient(): RestClient {
 }
 
 before(async () => {
-  server = await startServer();
+  server = await startServer({ args: ['--controllers', 'namespace,garbagecollector'] });
   client = RestClient.fromKubeconfig(server.kubeconfig, { component: 'garbage-collector-test' });
   await client.create(RESOURCES.namespaces, { metadata: { name: NS } });
   // A long discovery period: CRDs made by the tests stay unknown to this collector.

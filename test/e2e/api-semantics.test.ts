@@ -21,7 +21,7 @@ type Obj = { metadata: Record<string, unknown> & { name: string; resourceVersion
 type Status = { kind: string; status: string; reason: string; code: number; message: string; details?: { causes?: { reason: string; field: string; message: string }[] } };
 
 before(async () => {
-  server = await startServer({ args: ['--default-watch-cache-size', '50', '--max-requests-inflight', '50'] });
+  server = await startServer({ args: ['--default-watch-cache-size', '50', '--max-requests-inflight', '50', '--controllers', 'namespace,garbagecollector'] });
   api = new RawClient(server.kubeconfig);
   assert.equal((await api.json('POST', '/api/v1/namespaces', { metadata: { name: ns } })).status, 201);
 });

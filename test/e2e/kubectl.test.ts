@@ -42,7 +42,7 @@ for (const minor of [27, 35]) {
     const dir = mkdtempSync(join(tmpdir(), 'kubectl-e2e-'));
 
     before(async () => {
-      server = await startServer();
+      server = await startServer({ args: ['--controllers', 'namespace,garbagecollector'] });
       k = new Kubectl(bin.path!, server.kubeconfig);
       k.ok(['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }) });
     });

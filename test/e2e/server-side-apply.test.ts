@@ -32,7 +32,7 @@ for (const minor of [33, 35]) {
     const dir = mkdtempSync(join(tmpdir(), 'ssa-'));
     const f = join(dir, 'd.yaml');
     before(async () => {
-      server = await startServer();
+      server = await startServer({ args: ['--controllers', 'namespace,garbagecollector'] });
       k = new Kubectl(bin.path!, server.kubeconfig);
     });
     after(async () => { await server?.stop(); });

@@ -3,15 +3,16 @@
  * suffix for a pod template plus a collision count, used as the
  * `pod-template-hash` label of Deployments' ReplicaSets and the names of
  * DaemonSet and StatefulSet ControllerRevisions. FNV-1a (32-bit) over the
- * template's canonical JSON (keys sorted), then upstream's SafeEncodeString
+ * template's canonical JSON (keys sorted, nulls dropped), then upstream's SafeEncodeString
  * alphabet (no vowels, so no words). Values differ from upstream's (which
  * hashes a Go-specific dump), but are as stable: same template, same hash.
  */
 
+/** Keys sorted; null and undefined fields dropped (kubectl's JSON sends `creationTimestamp: null`, its protobuf does not). */
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined && x !== null).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(',')}}`;
   }
   return JSON.stringify(v);

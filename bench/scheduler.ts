@@ -130,7 +130,7 @@ export async function runSchedulerBench(o: SchedulerBenchOptions = {}): Promise<
   const agent = newAgent(bench.target, { maxSockets: clients + 4 });
   try {
     const regStart = performance.now();
-    sim = await spawnK8ts(['sim', '--kubeconfig', kubeconfig, '--nodes', String(nodes), '--stages', stagesFile, '--node-capacity', 'cpu=4,memory=32Gi,pods=110'], 'registered', env, NODES_READY_TIMEOUT_MS);
+    sim = await spawnK8ts(['sim', '--kubeconfig', kubeconfig, '--nodes', String(nodes), '--stages', stagesFile, '--capacity', 'cpu=4,memory=32Gi,pods=110'], 'registered', env, NODES_READY_TIMEOUT_MS);
     await waitNodesReady(bench.target, agent, nodes);
     console.log(`${nodes} nodes registered and Ready in ${ms(performance.now() - regStart)}`);
     scheduler = await spawnK8ts(['scheduler', '--kubeconfig', kubeconfig, '--leader-elect', 'false'], 'scheduler running', env, 60_000);

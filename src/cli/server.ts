@@ -14,7 +14,7 @@ import { CORE_STRATEGIES } from '../apiserver/registry/core/index.js';
 import { GROUP_STRATEGIES, CONVERSIONS } from '../apiserver/registry/groups.js';
 import { admitPod } from '../api/defaults/pod.js';
 import { nonNegativeInt, parseBool, parseDuration, positiveInt } from './flags.js';
-import { startComponentThread, type ComponentThread } from './component-thread.js';
+import { startComponentThread, type ComponentSpec, type ComponentThread } from './component-thread.js';
 import type { ControllerManagerConfig } from '../controllers/index.js';
 
 const HELP = `Usage: k8ts server [flags]
@@ -140,23 +140,27 @@ export async function runServer(argv: string[]): Promise<number> {
   const kc = { server: `https://127.0.0.1:${port}`, caPem: pki.ca.certPem, certPem: pki.adminClient.certPem, keyPem: pki.adminClient.keyPem };
   await writeKubeconfig(kubeconfig, kc);
   if (values['write-kubeconfig']) await writeKubeconfig(resolve(values['write-kubeconfig']), kc);
+  // The controller manager and the scheduler share one thread; simulated nodes (a test load) get their own.
+  const controlPlane: ComponentSpec[] = [];
   if (!values['disable-controllers']) {
     const controllers = values.controllers?.split(',').map((c) => c.trim()).filter(Boolean);
-    components.push(startComponentThread('controller-manager', { kubeconfig, leaderElect, config: controllerConfig, ...(controllers ? { controllers } : {}) }));
+    controlPlane.push({ name: 'controller-manager', args: { kubeconfig, leaderElect, config: controllerConfig, ...(controllers ? { controllers } : {}) } });
+    if (!values['disable-scheduler']) {
+      controlPlane.push({ name: 'scheduler', args: { kubeconfig, leaderElect, ...(values['scheduler-config'] ? { configPath: resolve(values['scheduler-config']) } : {}) } });
+    }
   }
+  if (controlPlane.length > 0) components.push(startComponentThread(controlPlane));
   // Simulated nodes are clients like any other; they register in the background and log when all are in.
   const simCount = values['simulated-nodes'] ? Number(values['simulated-nodes']) : 0;
   if (!Number.isInteger(simCount) || simCount < 0) throw new Error(`invalid --simulated-nodes ${values['simulated-nodes']}: want a non-negative integer`);
   if (simCount > 0) {
-    components.push(startComponentThread('simulated-nodes', {
-      kubeconfig, count: simCount,
-      ...(values['sim-heartbeat-interval'] ? { heartbeatIntervalMs: parseDuration(values['sim-heartbeat-interval']) } : {}),
-    }));
-  }
-  if (!values['disable-controllers'] && !values['disable-scheduler']) {
-    components.push(startComponentThread('scheduler', {
-      kubeconfig, leaderElect, ...(values['scheduler-config'] ? { configPath: resolve(values['scheduler-config']) } : {}),
-    }));
+    components.push(startComponentThread([{
+      name: 'simulated-nodes',
+      args: {
+        kubeconfig, count: simCount,
+        ...(values['sim-heartbeat-interval'] ? { heartbeatIntervalMs: parseDuration(values['sim-heartbeat-interval']) } : {}),
+      },
+    }]));
   }
   await Promise.all(components.map((c) => c.started));
   log.info({ port, dataDir, datastore: backend, kubeconfig, startupMs: Math.round(performance.now() - started) }, 'k8ts server ready');

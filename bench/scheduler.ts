@@ -122,9 +122,10 @@ export async function runSchedulerBench(o: SchedulerBenchOptions = {}): Promise<
   const kubeconfig = bench.server.kubeconfig;
   const stagesDir = join(bench.server.dataDir, 'bench');
   mkdirSync(stagesDir, { recursive: true });
-  // Nodes only: no pod stages, so the simulator adds no pod writes to the measurement (upstream's has no kubelets).
-  const stagesFile = join(stagesDir, 'no-pod-stages.json');
-  writeFileSync(stagesFile, '[]\n');
+  // Only deletions are confirmed: bound pods stay Pending, so the simulator adds no pod writes to the
+  // measurement (upstream's SchedulingBasic has no kubelets).
+  const stagesFile = join(stagesDir, 'delete-only-stages.json');
+  writeFileSync(stagesFile, `${JSON.stringify([{ name: 'pod-delete', selector: { matchExpressions: [{ key: '.metadata.deletionTimestamp', operator: 'Exists' }] }, next: { delete: true } }])}\n`);
   let sim: ChildProcess | undefined;
   let scheduler: ChildProcess | undefined;
   const agent = newAgent(bench.target, { maxSockets: clients + 4 });

@@ -34,7 +34,7 @@ export interface KubeSchedulerConfiguration {
   podInitialBackoffSeconds?: number;
   /** @default 10 */
   podMaxBackoffSeconds?: number;
-  /** Binding cycles in flight at once (our stand-in for upstream's parallelism). @default 16 */
+  /** Binding cycles in flight at once (upstream bounds filtering with it and runs each binding in a goroutine of its own). @default 128 */
   parallelism?: number;
   leaderElection?: { leaderElect?: boolean; resourceNamespace?: string; resourceName?: string; leaseDuration?: string; renewDeadline?: string; retryPeriod?: string };
   profiles?: Profile[];
@@ -123,7 +123,7 @@ export function validateSchedulerConfig(raw: unknown, knownPlugins: ReadonlySet<
     percentageOfNodesToScore: pct(cfg.percentageOfNodesToScore, 'percentageOfNodesToScore') ?? 0,
     podInitialBackoffSeconds: initial,
     podMaxBackoffSeconds: max,
-    parallelism: posInt(cfg.parallelism, 'parallelism', 16),
+    parallelism: posInt(cfg.parallelism, 'parallelism', 128),
     profiles,
   };
 }

@@ -63,6 +63,16 @@ test('Deployment: rollout status, set image, history, undo, scale, pause/resume,
 });
 
 test('DaemonSet on every untainted node; StatefulSet ordinals and claims', { skip, timeout: 120_000 }, () => {
+  // No provisioner: the claims bind to volumes made beforehand (the scheduler waits for bound claims).
+  const pv = (i: number): string => `apiVersion: v1
+kind: PersistentVolume
+metadata: {name: pv-${i}}
+spec:
+  capacity: {storage: 1Gi}
+  accessModes: [ReadWriteOnce]
+  hostPath: {path: /tmp/pv-${i}}
+`;
+  k.ok(['apply', '-f', '-'], { input: [0, 1, 2].map(pv).join('---\n') });
   k.ok(['apply', '-f', '-'], { input: `apiVersion: apps/v1
 kind: DaemonSet
 metadata: {name: agent}
@@ -95,6 +105,7 @@ spec:
   k.ok(['rollout', 'status', 'statefulset/db', '--timeout=60s']);
   assert.deepEqual(livePods('app=db').map((p) => p.metadata.name).sort(), ['db-0', 'db-1', 'db-2']);
   assert.deepEqual(items(['get', 'pvc']).map((c) => c.metadata.name).sort(), ['data-db-0', 'data-db-1', 'data-db-2']);
+  assert.equal(k.ok(['get', 'pvc', '-o', 'jsonpath={.items[*].status.phase}']).trim(), 'Bound Bound Bound');
 });
 
 test('a Job that completes and one that fails after its backoffLimit', { skip, timeout: 120_000 }, () => {

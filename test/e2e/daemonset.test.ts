@@ -32,7 +32,7 @@ let binder: DaemonSetBinder;
 let k: Kubectl;
 
 before(async () => {
-  server = await startServer({ args: ['--controllers', 'daemonset,garbagecollector'] });
+  server = await startServer({ args: ['--controllers', 'daemonset,garbagecollector', '--disable-scheduler'] });
   cluster = await startFakeCluster({ kubeconfig: server.kubeconfig, nodes: 3, bind: false });
   binder = await startDaemonSetBinder(server.kubeconfig);
   k = new Kubectl(bin.path ?? 'kubectl', server.kubeconfig);

@@ -16,7 +16,7 @@ const ns = 'sub';
 type Status = { reason: string; code: number; message: string; details?: { causes?: { reason: string; message: string }[] } };
 
 before(async () => {
-  server = await startServer({ args: ['--controllers', '*,-disruption'] });
+  server = await startServer({ args: ['--controllers', '*,-disruption', '--disable-scheduler'] });
   api = new RawClient(server.kubeconfig);
   await api.json('POST', '/api/v1/namespaces', { metadata: { name: ns } });
 });

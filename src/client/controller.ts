@@ -6,6 +6,7 @@
  */
 import type { Logger } from '../api/log.js';
 import type { WorkQueue } from './work-queue.js';
+import { queueMetrics } from './queue-metrics.js';
 
 /** What the runner needs of an informer (any Informer<T> fits). */
 export interface SyncableInformer {
@@ -49,6 +50,7 @@ export function startController(opts: ControllerOptions): RunningController {
         await sync(key);
         queue.forget(key);
       } catch (e) {
+        queueMetrics().syncErrors.inc({ name });
         const retries = queue.numRequeues(key);
         if (maxRetries < 0 || retries < maxRetries) {
           logger?.debug({ controller: name, key, retries, err: e instanceof Error ? e.message : String(e) }, 'sync failed; requeueing');

@@ -6,6 +6,8 @@
 import { Counter, Gauge, Histogram, register as defaultRegistry, type Registry } from 'prom-client';
 
 export interface QueueMetrics {
+  /** Failed syncs per controller (the runner's `name`); upstream has no counterpart beyond retries. */
+  readonly syncErrors: Counter<'name'>;
   readonly depth: Gauge<'name'>;
   readonly adds: Counter<'name'>;
   readonly retries: Counter<'name'>;
@@ -22,6 +24,7 @@ export function queueMetrics(registry: Registry = defaultRegistry): QueueMetrics
   if (m) return m;
   const registers = [registry];
   m = {
+    syncErrors: new Counter({ name: 'controller_sync_errors_total', help: 'Syncs that failed, by controller', labelNames: ['name'], registers }),
     depth: new Gauge({ name: 'workqueue_depth', help: 'Current depth of workqueue', labelNames: ['name'], registers }),
     adds: new Counter({ name: 'workqueue_adds_total', help: 'Total number of adds handled by workqueue', labelNames: ['name'], registers }),
     retries: new Counter({ name: 'workqueue_retries_total', help: 'Total number of retries handled by workqueue', labelNames: ['name'], registers }),

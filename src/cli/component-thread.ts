@@ -31,7 +31,7 @@ type FromWorker =
   | { type: 'stopped' };
 
 /** Young generation of a components thread, in MB (V8's default for the main thread is about 48). */
-const YOUNG_GENERATION_MB = 8;
+const YOUNG_GENERATION_MB = 4;
 
 /** How long a stopped component's thread may take to exit by itself. */
 const STOP_GRACE_MS = 2000;

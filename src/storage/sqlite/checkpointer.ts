@@ -23,6 +23,9 @@ parentPort.on('message', (m) => {
 });
 `;
 
+/** The checkpointer allocates almost nothing: a small young generation keeps its isolate lean. */
+const SMALL_HEAP = { maxYoungGenerationSizeMb: 1 };
+
 export interface Checkpointer {
   stop(): Promise<void>;
 }
@@ -30,7 +33,7 @@ export interface Checkpointer {
 /** Starts checkpointing `file` every intervalMs. @param intervalMs @default 500 */
 export function startCheckpointer(file: string, intervalMs = 500): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER, { eval: true, workerData: { file, intervalMs, driver } });
+  const worker = new Worker(WORKER, { eval: true, workerData: { file, intervalMs, driver }, resourceLimits: SMALL_HEAP });
   worker.on('message', (m: unknown) => {
     if (typeof m === 'object' && m && 'error' in m) process.emitWarning(`sqlite checkpoint failed: ${String((m as { error: string }).error)}`);
   });

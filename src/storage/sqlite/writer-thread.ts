@@ -34,7 +34,7 @@ interface Pending {
  * is outstanding, so an idle store does not hold a process open.
  */
 export function startWriterThread(config: WriterConfig): WriterThread {
-  const worker = new Worker(new URL('./writer-worker.js', import.meta.url), { workerData: config });
+  const worker = new Worker(new URL('./writer-worker.js', import.meta.url), { workerData: config, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
   const pending: Pending[] = [];
   let dead: Error | undefined;
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));

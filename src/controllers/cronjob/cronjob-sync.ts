@@ -15,9 +15,9 @@ import type { ObjectStoreReader } from '../../client/object-store.js';
 import { RESOURCES } from '../../client/resource.js';
 import type { RestClient } from '../../client/rest-client.js';
 import { getControllerOf, newControllerRef } from '../shared/index.js';
-import { parseCronSchedule, type CronSchedule } from './cron-schedule.js';
+import { parseCronSchedule, type CronSchedule } from '../../api/cron/cron-schedule.js';
 import { dueSchedule, earliestTime, nextRunDelay, TOO_MANY_MISSED } from './schedule-times.js';
-import { formatRfc1123zUtc, formatRfc3339, isKnownTimeZone } from './zoned-time.js';
+import { formatRfc1123zUtc, formatRfc3339, isKnownTimeZone } from '../../api/cron/zoned-time.js';
 
 export const CRONJOB_SCHEDULED_TIMESTAMP = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 

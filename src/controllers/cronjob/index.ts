@@ -4,6 +4,6 @@
  */
 export { startCronJobController, type CronJobControllerOptions } from './cronjob-controller.js';
 export { CronJobSync, jobFromTemplate, jobNameFor, CRONJOB_SCHEDULED_TIMESTAMP, type CronJobSyncDeps } from './cronjob-sync.js';
-export { parseCronSchedule, parseGoDuration, type CronSchedule, type ParseOptions } from './cron-schedule.js';
+export { parseCronSchedule, parseGoDuration, type CronSchedule, type ParseOptions } from '../../api/cron/cron-schedule.js';
 export { dueSchedule, earliestTime, nextRunDelay, TOO_MANY_MISSED, type DueSchedule } from './schedule-times.js';
-export { formatRfc3339, formatRfc1123zUtc, wallClock, instantOf } from './zoned-time.js';
+export { formatRfc3339, formatRfc1123zUtc, wallClock, instantOf } from '../../api/cron/zoned-time.js';

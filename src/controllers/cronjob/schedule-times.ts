@@ -5,7 +5,7 @@
  * now - startingDeadlineSeconds when that is later; and how many run times
  * were missed, which upstream warns about above 100.
  */
-import type { CronSchedule } from './cron-schedule.js';
+import type { CronSchedule } from '../../api/cron/cron-schedule.js';
 
 export interface DueSchedule {
   /** The latest run time not after now, or undefined when none is due. */

@@ -171,7 +171,7 @@ test('a suspended CronJob creates nothing', async () => {
 test('ttlSecondsAfterFinished deletes a finished Job', async () => {
   const job: Job = {
     apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'short-lived', namespace: ns },
-    spec: { ttlSecondsAfterFinished: 1, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'busybox' }] } } },
+    spec: { ttlSecondsAfterFinished: 3, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'busybox' }] } } },
   };
   await client.create(RESOURCES.jobs, job, { namespace: ns });
   await eventually(async () => {
@@ -183,5 +183,5 @@ test('ttlSecondsAfterFinished deletes a finished Job', async () => {
       await client.get<Job>(RESOURCES.jobs, 'short-lived', { namespace: ns });
       return false;
     } catch (e) { return (e as { code?: number }).code === 404; }
-  }, 10_000, 'deleted after its TTL');
+  }, 15_000, 'deleted after its TTL');
 });

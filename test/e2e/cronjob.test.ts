@@ -20,7 +20,7 @@ let k: Kubectl;
 
 before(async () => {
   if (skip) return;
-  server = await startServer({ datastore: 'memory' });
+  server = await startServer({ datastore: 'memory', args: ['--disable-scheduler'] });
   cluster = await startFakeCluster({ kubeconfig: server.kubeconfig, nodes: 1, finishAfterMs: 300 });
   k = new Kubectl(bin.path!, server.kubeconfig);
 });

@@ -23,7 +23,7 @@ let k: Kubectl;
 
 before(async () => {
   if (skip) return;
-  server = await startServer({ datastore: 'memory' });
+  server = await startServer({ datastore: 'memory', args: ['--disable-scheduler'] });
   cluster = await startFakeCluster({ kubeconfig: server.kubeconfig, nodes: 2 });
   client = RestClient.fromKubeconfig(server.kubeconfig);
   k = new Kubectl(bin.path!, server.kubeconfig);

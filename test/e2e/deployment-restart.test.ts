@@ -22,7 +22,7 @@ test('a Deployment converges after the server is killed mid-rollout', async () =
   let cluster: FakeCluster | undefined;
   let client: RestClient | undefined;
   const up = async (): Promise<RestClient> => {
-    server = await startServer({ dataDir });
+    server = await startServer({ dataDir, args: ['--disable-scheduler'] });
     cluster = await startFakeCluster({ kubeconfig: server.kubeconfig, nodes: 3 });
     client = RestClient.fromKubeconfig(server.kubeconfig);
     return client;

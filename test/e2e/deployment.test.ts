@@ -26,7 +26,7 @@ let k: Kubectl;
 
 before(async () => {
   if (skip) return;
-  server = await startServer({ datastore: 'memory' });
+  server = await startServer({ datastore: 'memory', args: ['--disable-scheduler'] });
   cluster = await startFakeCluster({ kubeconfig: server.kubeconfig, nodes: 2 });
   client = RestClient.fromKubeconfig(server.kubeconfig);
   k = new Kubectl(bin.path!, server.kubeconfig);
@@ -148,7 +148,9 @@ test('scale, and proportional scaling during a paused rollout; pause, resume, re
   k.ok(['set', 'image', 'deployment/prop', 'nginx=nginx:2']);
   await new Promise((r) => setTimeout(r, 500));
   assert.equal((await replicaSets('prop')).length, 1, 'a paused deployment does not roll out');
-  // Start the rollout, then freeze it half way by pausing once both ReplicaSets have replicas.
+  // Start the rollout, then freeze it half way by pausing once both ReplicaSets have replicas. New pods
+  // count as available only after minReadySeconds, so the rollout cannot finish before the pause lands.
+  k.ok(['patch', 'deployment/prop', '-p', '{"spec":{"minReadySeconds":60}}']);
   k.ok(['rollout', 'resume', 'deployment/prop']);
   await eventually(async () => {
     const rss = await replicaSets('prop');
@@ -172,6 +174,7 @@ test('scale, and proportional scaling during a paused rollout; pause, resume, re
     const was = before.find((b) => b.metadata!.name === rs.metadata!.name)!.spec!.replicas!;
     assert.ok(rs.spec!.replicas! > was, `${rs.metadata!.name} grew proportionally (${was} -> ${rs.spec!.replicas})`);
   }
+  k.ok(['patch', 'deployment/prop', '-p', '{"spec":{"minReadySeconds":0}}']);
   k.ok(['rollout', 'resume', 'deployment/prop']);
   assert.match(await rolloutStatus('prop'), /successfully rolled out/);
   assert.deepEqual(images(await pods('app=prop')), ['nginx:2']);

@@ -55,10 +55,10 @@ async function renew(name: string): Promise<void> {
 before(async () => {
   if (skip) return;
   server = await startServer({
-    args: ['--node-monitor-grace-period', '5s', '--node-monitor-period', '500ms',
+    args: ['--disable-scheduler', '--node-monitor-grace-period', '5s', '--node-monitor-period', '500ms',
       '--default-not-ready-toleration-seconds', '2', '--default-unreachable-toleration-seconds', '2'],
   });
-  cluster = await startFakeCluster({ kubeconfig: server.kubeconfig, nodes: ['node-a', 'node-b'] });
+  cluster = await startFakeCluster({ kubeconfig: server.kubeconfig, nodes: ['node-a', 'node-b'], renewLeases: false });
   for (const n of cluster.nodes) { alive.add(n); await renew(n); }
   renewer = setInterval(() => { for (const n of alive) renew(n).catch(() => undefined); }, 400);
 });

@@ -21,7 +21,7 @@ let cluster: FakeCluster;
 let k: Kubectl;
 
 before(async () => {
-  server = await startServer();
+  server = await startServer({ args: ['--disable-scheduler'] });
   cluster = await startFakeCluster({ kubeconfig: server.kubeconfig, nodes: 2 });
   k = new Kubectl(bin.path ?? 'kubectl', server.kubeconfig);
 });

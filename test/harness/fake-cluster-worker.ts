@@ -22,6 +22,8 @@ export interface FakeClusterOptions {
   bind?: boolean;
   /** @default 300 */
   finishAfterMs?: number;
+  /** Renew the nodes' Leases (tests of node failure renew them themselves). @default true */
+  renewLeases?: boolean;
   /** Labels for every node. */
   nodeLabels?: Record<string, string>;
 }
@@ -62,8 +64,9 @@ async function run(opts: FakeClusterOptions): Promise<{ nodes: string[]; stop():
       }
     }));
   };
-  await renew();
-  const renewer = setInterval(() => { void renew(); }, LEASE_RENEW_MS);
+  const renewing = opts.renewLeases !== false;
+  if (renewing) await renew();
+  const renewer = setInterval(() => { if (renewing) void renew(); }, LEASE_RENEW_MS);
   const informer = new Informer<Pod>(client, RESOURCES.pods);
   const timers = new Set<NodeJS.Timeout>();
   const acted = new Set<string>();

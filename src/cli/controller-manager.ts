@@ -42,7 +42,7 @@ export async function runControllerManager(argv: string[]): Promise<number> {
     kubeconfig,
     leaderElect: parseBool('leader-elect', values['leader-elect'] ?? 'true'),
     ...(controllers ? { controllers } : {}),
-    ...(grace ? { config: { nodeMonitorGracePeriodMs: parseDuration(grace) } } : {}),
+    ...(grace ? { config: { nodeMonitorGracePeriodMs: parseDuration(grace, 'node-monitor-grace-period') } } : {}),
   });
   log.info({ kubeconfig }, 'controller manager running');
   const sig = await waitForSignal();

@@ -2,10 +2,10 @@
  * Flag values and process plumbing shared by the commands.
  */
 
-/** `90s`, `5m`, `1h`, `250ms` as milliseconds. */
-export function parseDuration(s: string): number {
+/** `90s`, `5m`, `1h`, `250ms` as milliseconds; `flag` names the flag in the error. */
+export function parseDuration(s: string, flag?: string): number {
   const m = /^(\d+)(ms|s|m|h)$/.exec(s);
-  if (!m) throw new Error(`invalid duration ${JSON.stringify(s)} (want e.g. 90s, 5m, 1h)`);
+  if (!m) throw new Error(`invalid ${flag ? `--${flag}` : 'duration'} ${JSON.stringify(s)} (want e.g. 500ms, 10s, 5m, 1h)`);
   const n = Number(m[1]);
   return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
 }

@@ -99,8 +99,8 @@ export async function runServer(argv: string[]): Promise<number> {
   const leaderElect = parseBool('leader-elect', values['leader-elect'] ?? 'true');
   const controllerConfig: Partial<ControllerManagerConfig> = {
     ...(values['max-endpoints-per-slice'] ? { maxEndpointsPerSlice: positiveInt('max-endpoints-per-slice', values['max-endpoints-per-slice']) } : {}),
-    ...(values['node-monitor-grace-period'] ? { nodeMonitorGracePeriodMs: parseDuration(values['node-monitor-grace-period']) } : {}),
-    ...(values['node-monitor-period'] ? { nodeMonitorPeriodMs: parseDuration(values['node-monitor-period']) } : {}),
+    ...(values['node-monitor-grace-period'] ? { nodeMonitorGracePeriodMs: parseDuration(values['node-monitor-grace-period'], 'node-monitor-grace-period') } : {}),
+    ...(values['node-monitor-period'] ? { nodeMonitorPeriodMs: parseDuration(values['node-monitor-period'], 'node-monitor-period') } : {}),
   };
   const tolerationSeconds = {
     ...(values['default-not-ready-toleration-seconds'] !== undefined
@@ -117,7 +117,7 @@ export async function runServer(argv: string[]): Promise<number> {
   if (sync !== 'full' && sync !== 'normal') throw new Error(`invalid --sqlite-synchronous ${sync}: want full or normal`);
   const store = await openStore({
     backend, dataDir, sqliteSynchronous: sync,
-    ...(values['history-retention'] ? { historyRetentionMs: parseDuration(values['history-retention']) } : {}),
+    ...(values['history-retention'] ? { historyRetentionMs: parseDuration(values['history-retention'], 'history-retention') } : {}),
   });
   const server = new ApiServer({
     store,
@@ -158,7 +158,7 @@ export async function runServer(argv: string[]): Promise<number> {
       name: 'simulated-nodes',
       args: {
         kubeconfig, count: simCount,
-        ...(values['sim-heartbeat-interval'] ? { heartbeatIntervalMs: parseDuration(values['sim-heartbeat-interval']) } : {}),
+        ...(values['sim-heartbeat-interval'] ? { heartbeatIntervalMs: parseDuration(values['sim-heartbeat-interval'], 'sim-heartbeat-interval') } : {}),
       },
     }]));
   }

@@ -4,6 +4,7 @@
  * Wiring only; the simulator is src/sim.
  */
 import { parseArgs } from 'node:util';
+import { nonNegativeInt, parseDuration } from './flags.js';
 import { createLogger, type Logger } from '../api/log.js';
 import { parseQuantity } from '../api/validation/quantity.js';
 import { RestClient, defaultKubeconfigPath, loadKubeconfig } from '../client/index.js';
@@ -30,12 +31,6 @@ Flags:
   --stages FILE               Pod stages (YAML or JSON) instead of the built-in ones
 `;
 
-export function parseDurationMs(flag: string, s: string): number {
-  const m = /^(\d+)(ms|s|m|h)$/.exec(s);
-  if (!m) throw new Error(`invalid --${flag} ${JSON.stringify(s)} (want e.g. 500ms, 10s, 5m)`);
-  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-}
-
 function parseMap(flag: string, s: string, check?: (k: string, v: string) => void): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of s.split(',').map((p) => p.trim()).filter(Boolean)) {
@@ -46,12 +41,6 @@ function parseMap(flag: string, s: string, check?: (k: string, v: string) => voi
     out[k] = v;
   }
   return out;
-}
-
-function nodeCount(flag: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`invalid --${flag} ${JSON.stringify(v)}: want a non-negative integer`);
-  return n;
 }
 
 /** Starts simulated nodes for `k8ts server --simulated-nodes N`, with their own clients from the admin kubeconfig. */
@@ -96,7 +85,7 @@ export async function runSim(argv: string[]): Promise<number> {
     return 0;
   }
   if (values.nodes === undefined) throw new Error('--nodes is required (see k8ts sim --help)');
-  const count = nodeCount('nodes', values.nodes);
+  const count = nonNegativeInt('nodes', values.nodes);
   const capacity = values.capacity ? parseMap('capacity', values.capacity, (k, v) => {
     if (!parseQuantity(v)) throw new Error(`invalid --capacity ${k}=${v}: not a quantity`);
   }) : undefined;
@@ -105,7 +94,7 @@ export async function runSim(argv: string[]): Promise<number> {
     if (values['pod-complete-delay']) throw new Error('--pod-complete-delay applies to the built-in stages; set the delay in --stages instead');
     stages = await loadStages(values.stages);
   } else {
-    stages = defaultPodStages(values['pod-complete-delay'] ? { completeAfterMs: parseDurationMs('pod-complete-delay', values['pod-complete-delay']) } : {});
+    stages = defaultPodStages(values['pod-complete-delay'] ? { completeAfterMs: parseDuration(values['pod-complete-delay'], 'pod-complete-delay') } : {});
   }
   const path = values.kubeconfig ?? defaultKubeconfigPath();
   const conn = loadKubeconfig(path, values.context ? { context: values.context } : {});
@@ -119,7 +108,7 @@ export async function runSim(argv: string[]): Promise<number> {
     ...(capacity ? { capacity } : {}),
     ...(values['node-labels'] ? { labels: parseMap('node-labels', values['node-labels']) } : {}),
     ...(values['cluster-cidr'] ? { clusterCIDR: values['cluster-cidr'] } : {}),
-    ...(values['heartbeat-interval'] ? { heartbeatIntervalMs: parseDurationMs('heartbeat-interval', values['heartbeat-interval']) } : {}),
+    ...(values['heartbeat-interval'] ? { heartbeatIntervalMs: parseDuration(values['heartbeat-interval'], 'heartbeat-interval') } : {}),
   });
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {

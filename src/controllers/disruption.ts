@@ -31,6 +31,7 @@ import { objectKey, splitKey } from '../client/object-store.js';
 import { RESOURCES } from '../client/resource.js';
 import type { RestClient } from '../client/rest-client.js';
 import { WorkQueue } from '../client/work-queue.js';
+import { podSelectorHandlers } from './shared/pod-handlers.js';
 
 /** How long a disruptedPods entry waits for its pod's deletion (upstream's DeletionTimeout). */
 export const DELETION_TIMEOUT_MS = 2 * 60 * 1000;
@@ -203,15 +204,7 @@ export function startDisruptionController(opts: DisruptionControllerOptions): { 
       if (b.spec?.selector && labelSelectorAsSelector(b.spec.selector).matches(pod.metadata?.labels ?? {})) queue.add(objectKey(b));
     }
   };
-  pods.addEventHandler({
-    onAdd: enqueueForPod,
-    onUpdate: (old, pod) => {
-      if (old.metadata?.resourceVersion === pod.metadata?.resourceVersion) return;
-      enqueueForPod(pod);
-      if (!deepEqual(old.metadata?.labels, pod.metadata?.labels)) enqueueForPod(old);
-    },
-    onDelete: enqueueForPod,
-  });
+  pods.addEventHandler(podSelectorHandlers(enqueueForPod));
   // A controller's scale is part of expectedPods: re-sync the budgets of its namespace.
   const enqueueNamespace = (o: { metadata?: { namespace?: string } }): void => {
     for (const b of pdbs.store.byNamespace(o.metadata?.namespace ?? '')) queue.add(objectKey(b));

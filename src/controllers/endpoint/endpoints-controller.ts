@@ -25,6 +25,7 @@ import { WorkQueue } from '../../client/work-queue.js';
 import { findPort, isServiceIPSet, podHostname, podIPv4, servicesSelecting, serviceSelects, serviceSelectsPods, shouldPodBeInEndpoints } from './pod-endpoint.js';
 import { countAddresses, repackSubsets, type AddressPort } from './subsets.js';
 import { LAST_CHANGE_TRIGGER_TIME, TriggerTimeTracker } from './trigger-time.js';
+import { podSelectorHandlers } from '../shared/pod-handlers.js';
 
 /** Label on the Endpoints (and EndpointSlices) of a headless Service. */
 export const HEADLESS_LABEL = 'service.kubernetes.io/headless';
@@ -115,15 +116,7 @@ export function startEndpointsController(opts: EndpointsControllerOptions): { st
   const enqueueForPod = (pod: Pod): void => {
     for (const k of servicesSelecting(services.store.byNamespace(pod.metadata?.namespace ?? ''), pod)) queue.add(k);
   };
-  pods.addEventHandler({
-    onAdd: enqueueForPod,
-    onUpdate: (old, pod) => {
-      if (old.metadata?.resourceVersion === pod.metadata?.resourceVersion) return;
-      enqueueForPod(pod);
-      if (!deepEqual(old.metadata?.labels, pod.metadata?.labels)) enqueueForPod(old);
-    },
-    onDelete: enqueueForPod,
-  });
+  pods.addEventHandler(podSelectorHandlers(enqueueForPod));
   // A deleted or changed Endpoints of a selector Service is put back.
   const enqueueForEndpoints = (ep: Endpoints): void => {
     const svc = services.store.get(objectKey(ep));

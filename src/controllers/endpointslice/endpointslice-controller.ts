@@ -15,7 +15,6 @@
 import type { Node, Pod, Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
 import type { Logger } from '../../api/log.js';
-import { deepEqual } from '../../api/object.js';
 import { startController } from '../../client/controller.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
 import type { Informer } from '../../client/informer.js';
@@ -28,6 +27,7 @@ import { serviceSelects, serviceSelectsPods, servicesSelecting } from '../endpoi
 import { TriggerTimeTracker } from '../endpoint/trigger-time.js';
 import { desiredPortGroups, ZONE_LABEL } from './desired-endpoints.js';
 import { CONTROLLER_NAME, MANAGED_BY_LABEL, reconcileSlices, SERVICE_NAME_LABEL } from './reconciler.js';
+import { podSelectorHandlers } from '../shared/pod-handlers.js';
 
 /** Upstream's --max-endpoints-per-slice default. */
 export const DEFAULT_MAX_ENDPOINTS_PER_SLICE = 100;
@@ -116,15 +116,7 @@ export function startEndpointSliceController(opts: EndpointSliceControllerOption
   const enqueueForPod = (pod: Pod): void => {
     for (const k of servicesSelecting(services.store.byNamespace(pod.metadata?.namespace ?? ''), pod)) queue.add(k);
   };
-  pods.addEventHandler({
-    onAdd: enqueueForPod,
-    onUpdate: (old, pod) => {
-      if (old.metadata?.resourceVersion === pod.metadata?.resourceVersion) return;
-      enqueueForPod(pod);
-      if (!deepEqual(old.metadata?.labels, pod.metadata?.labels)) enqueueForPod(old);
-    },
-    onDelete: enqueueForPod,
-  });
+  pods.addEventHandler(podSelectorHandlers(enqueueForPod));
   const enqueueForSlice = (s: EndpointSlice): void => {
     const k = managedSliceService(s);
     if (k) queue.add(k);

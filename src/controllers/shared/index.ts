@@ -7,3 +7,4 @@ export { ControllerExpectations, type ExpectationsOptions } from './expectations
 export { getControllerOf, newControllerRef, claimObjects, recheckOwner, type ClaimOptions } from './controller-ref.js';
 export { PodControl, podFromTemplate } from './pod-control.js';
 export { computeHash, safeEncodeString } from './hash.js';
+export { podSelectorHandlers } from './pod-handlers.js';

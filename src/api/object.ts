@@ -20,9 +20,29 @@ export interface KubeObject {
 /** A KubeObject whose metadata is present (the registry guarantees this after decoding). */
 export type WithMeta<T extends KubeObject = KubeObject> = T & { metadata: ObjectMeta };
 
-/** Deep copy of a JSON value. Never mutate objects read from a cache: clone them first. */
+/**
+ * Deep copy of a JSON value. Never mutate objects read from a cache: clone
+ * them first. Plain objects and arrays are copied by a walk (several times
+ * faster than structuredClone for decoded JSON); anything else (a Date, a Map)
+ * goes to structuredClone.
+ */
 export function deepClone<T>(v: T): T {
-  return structuredClone(v);
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = deepClone(v[i]);
+    return out as T;
+  }
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (proto !== Object.prototype && proto !== null) return structuredClone(v);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    const c = deepClone((v as Record<string, unknown>)[k]);
+    // JSON.parse makes "__proto__" an own key; plain assignment would set the prototype.
+    if (k === '__proto__') Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
+    else out[k] = c;
+  }
+  return out as T;
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {

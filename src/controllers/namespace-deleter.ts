@@ -22,6 +22,7 @@ import { RESOURCES, resourcePath, type ResourceDescriptor } from '../client/reso
 import type { ApiObject } from '../client/api-object.js';
 import { serverPreferredResources, type DiscoveryResult, type DiscoveredResource } from '../client/discovery.js';
 import { NamespaceConditionUpdater, type ContentTotals } from './namespace-conditions.js';
+import { deepClone } from '../api/object.js';
 
 /** The spec.finalizers token this controller owns. */
 export const KUBERNETES_FINALIZER = 'kubernetes';
@@ -177,7 +178,7 @@ export class NamespacedResourcesDeleter {
 
     // Always write the conditions: a condition that went from failing to fine must say so.
     let namespace = ns;
-    const copy = structuredClone(ns);
+    const copy = deepClone(ns);
     if (conditions.update(copy)) {
       try {
         namespace = await this.client.updateStatus<Namespace>(RESOURCES.namespaces, copy);

@@ -17,6 +17,7 @@ import type { ManagedResult, WriteOptions } from './write-context.js';
 import {
   BEFORE_FIRST_APPLY_MANAGER, runUpdate, stripManager, updaterContext, withManagedFields, withoutManagedFields,
 } from './write-context.js';
+import { deepClone } from '../object.js';
 
 export interface ApplyOptions extends WriteOptions {
   /** Take ownership of conflicting fields instead of failing. */
@@ -41,7 +42,7 @@ export interface ApplyResult extends ManagedResult {
  *   500 when the live managedFields cannot be decoded.
  */
 export function applyManagedFields(live: object | undefined, config: object, opts: ApplyOptions): ApplyResult {
-  const cfg = structuredClone(config) as JsonObject;
+  const cfg = deepClone(config) as JsonObject;
   if (isObject(cfg.metadata) && cfg.metadata.managedFields !== undefined && cfg.metadata.managedFields !== null) {
     throw badRequest('metadata.managedFields must be nil');
   }

@@ -27,12 +27,36 @@ export class FieldSet {
     return this;
   }
 
+  /**
+   * insert() with each element's serialized key given (`keys[i]` is
+   * serializePathElement(path[i])); neither array is kept.
+   */
+  insertKeyed(path: readonly PathElement[], keys: readonly string[]): this {
+    const n = path.length;
+    if (n === 0) return this;
+    let node: FieldSet = this;
+    for (let i = 0; i < n - 1; i++) {
+      let c = node.childMap.get(keys[i]);
+      if (!c) { c = { pe: path[i], set: new FieldSet() }; node.childMap.set(keys[i], c); }
+      node = c.set;
+    }
+    node.memberMap.set(keys[n - 1], path[n - 1]);
+    return this;
+  }
+
   /** The subtree under `pe`, created if missing (builder use only). */
   childFor(pe: PathElement): FieldSet {
     const k = serializePathElement(pe);
     let c = this.childMap.get(k);
     if (!c) { c = { pe, set: new FieldSet() }; this.childMap.set(k, c); }
     return c.set;
+  }
+
+  /** Puts `set` under `pe` (merged with what is there already; builder use only). */
+  attachChild(pe: PathElement, set: FieldSet): void {
+    const k = serializePathElement(pe);
+    const c = this.childMap.get(k);
+    this.childMap.set(k, { pe, set: c ? c.set.union(set) : set });
   }
 
   /** Adds `pe` as a member of this node. */
@@ -60,6 +84,19 @@ export class FieldSet {
     if (this.memberMap.size > 0) return false;
     for (const c of this.childMap.values()) if (!c.set.empty()) return false;
     return true;
+  }
+
+  /**
+   * This node's entries in upstream order: each path element that is a
+   * member, has a subtree, or both, with its serialized key. `child` may be
+   * an empty set.
+   */
+  sortedNodes(): Array<{ key: string; pe: PathElement; member: boolean; child?: FieldSet }> {
+    const out: Array<{ key: string; pe: PathElement; member: boolean; child?: FieldSet }> = [];
+    for (const [key, pe] of this.memberMap) out.push({ key, pe, member: true, child: this.childMap.get(key)?.set });
+    for (const [key, c] of this.childMap) if (!this.memberMap.has(key)) out.push({ key, pe: c.pe, member: false, child: c.set });
+    if (out.length > 1) out.sort((a, b) => comparePathElements(a.pe, b.pe));
+    return out;
   }
 
   /** Members in upstream order. */

@@ -13,21 +13,24 @@ export interface FieldsV1Json { [key: string]: FieldsV1Json }
 
 /** Encodes with keys in upstream order (members and children interleaved by path element order). */
 export function encodeFieldsV1(set: FieldSet): FieldsV1Json {
-  return emit(set, false);
+  return ENCODED.get(set) ?? emit(set, false);
 }
 
 function emit(set: FieldSet, includeSelf: boolean): FieldsV1Json {
   const out: FieldsV1Json = {};
-  const ms = set.members(), cs = set.children();
-  if (includeSelf && (ms.length > 0 || cs.length > 0)) out['.'] = {};
-  const nodes = new Map<string, { pe: PathElement; member: boolean; child?: FieldSet }>();
-  for (const m of ms) nodes.set(serializePathElement(m), { pe: m, member: true });
-  for (const c of cs) {
-    const k = serializePathElement(c.pe);
-    nodes.set(k, { pe: c.pe, member: nodes.has(k), child: c.set });
+  let any = false;
+  for (const n of set.sortedNodes()) {
+    if (n.child) {
+      const inner = emit(n.child, n.member);
+      if (!n.member && Object.keys(inner).length === 0) continue;
+      if (!any && includeSelf) out['.'] = {};
+      out[n.key] = inner;
+    } else {
+      if (!any && includeSelf) out['.'] = {};
+      out[n.key] = {};
+    }
+    any = true;
   }
-  const sorted = [...nodes.entries()].sort((a, b) => comparePathElements(a[1].pe, b[1].pe));
-  for (const [k, n] of sorted) out[k] = n.child ? emit(n.child, n.member) : {};
   return out;
 }
 
@@ -41,16 +44,36 @@ export class FieldsV1DecodeError extends Error {}
 export function decodeFieldsV1(json: unknown): FieldSet {
   if (!isObject(json)) throw new FieldsV1DecodeError('fieldsV1 must be a JSON object');
   const set = new FieldSet();
-  read(json, set);
+  const state = { canonical: true };
+  read(json, set, state);
+  if (state.canonical) ENCODED.set(set, json as FieldsV1Json);
   return set;
 }
 
-/** Reads `json` into `into`; returns whether the node is a member (has "." or no children). */
-function read(json: unknown, into: FieldSet): boolean {
+/**
+ * Sets decoded from JSON that is exactly what encodeFieldsV1 would write, to
+ * that JSON: a manager whose fields a write leaves alone is not re-encoded.
+ * Sets are immutable once built, so the pairing stays true.
+ */
+const ENCODED = new WeakMap<FieldSet, FieldsV1Json>();
+
+/**
+ * Reads `json` into `into`; returns whether the node is a member (has "." or
+ * no children). Clears `state.canonical` when re-encoding would differ.
+ */
+function read(json: unknown, into: FieldSet, state: { canonical: boolean }): boolean {
   if (!isObject(json)) throw new FieldsV1DecodeError('fieldsV1 values must be JSON objects');
   let isMember = false, hasChildren = false;
+  let prev: PathElement | undefined;
+  let first = true;
   for (const [k, v] of Object.entries(json)) {
-    if (k === '.') { isMember = true; continue; }
+    if (k === '.') {
+      if (!first) state.canonical = false;
+      isMember = true;
+      first = false;
+      continue;
+    }
+    first = false;
     let pe;
     try {
       pe = deserializePathElement(k);
@@ -58,15 +81,16 @@ function read(json: unknown, into: FieldSet): boolean {
       if (e instanceof PathElementSyntaxError) throw new FieldsV1DecodeError(`parsing key as path element: ${e.message}`);
       throw e;
     }
-    if (pe === undefined) continue;
+    if (pe === undefined) { state.canonical = false; continue; }
+    if (state.canonical && (k !== serializePathElement(pe) || (prev !== undefined && comparePathElements(prev, pe) >= 0))) state.canonical = false;
+    prev = pe;
     hasChildren = true;
     const child = new FieldSet();
-    const childIsMember = read(v, child);
+    const childIsMember = read(v, child, state);
     if (childIsMember) into.insertMember(pe);
-    if (!child.empty()) {
-      const target = into.childFor(pe);
-      for (const p of child.paths()) target.insert(p);
-    }
+    if (!child.empty()) into.attachChild(pe, child);
+    else if (isObject(v) && Object.keys(v).length > 0) state.canonical = false;
   }
+  if (isMember && !hasChildren) state.canonical = false;
   return isMember || !hasChildren;
 }

@@ -11,6 +11,7 @@ import { toFieldSet } from './to-field-set.js';
 import type { FieldType } from './types.js';
 import type { JsonObject, JsonValue } from './value.js';
 import { isObject, toGoJson } from './value.js';
+import { deepClone } from '../object.js';
 
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
 /** The only manager the migration applies to; other names opt out. */
@@ -56,7 +57,7 @@ export function allowedConflictsFromLastApplied(live: JsonValue | undefined, typ
 
 /** The annotation value for an applied config: its JSON (sorted keys, trailing newline) without the annotation. */
 export function buildLastApplied(config: JsonObject): string {
-  const copy = structuredClone(config);
+  const copy = deepClone(config);
   const a = annotations(copy);
   if (a) delete a[LAST_APPLIED_ANNOTATION];
   return `${toGoJson(copy)}\n`;

@@ -99,9 +99,12 @@ export function unixSeconds(t: string | undefined): number {
 
 /** RFC 3339 with second precision in UTC, as managedFields times are written. */
 export function rfc3339Seconds(t: string | Date): string {
+  if (typeof t === 'string' && SECONDS_UTC.test(t)) return t;
   const d = typeof t === 'string' ? new Date(t) : t;
   return d.toISOString().replace(/\.\d+Z$/, 'Z');
 }
+
+const SECONDS_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
 /** A deep copy of the map (sets are immutable once built, so shared). */
 export function cloneManagers(m: Managers): Managers {

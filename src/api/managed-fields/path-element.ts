@@ -49,14 +49,29 @@ export function keyElement(fields: Iterable<readonly [string, JsonValue]>): Path
 /** The FieldsV1 object key: `f:name`, `k:{"name":"app"}`, `v:"x"`, `i:0`. */
 export function serializePathElement(pe: PathElement): string {
   if ('field' in pe) return `f:${pe.field}`;
-  if ('key' in pe) {
-    const o: Record<string, JsonValue> = {};
-    for (const [k, v] of pe.key) o[k] = v;
-    return `k:${toGoJson(o)}`;
+  if ('index' in pe) return `i:${pe.index}`;
+  // Key and value elements are immutable once made; their text (Go JSON) is
+  // the costly part of building and encoding field sets, so it is kept.
+  let s = SERIALIZED.get(pe);
+  if (s === undefined) {
+    if ('key' in pe) {
+      // Go JSON of the key fields as a map: sorted by name, written field by field.
+      const fields = pe.key.length < 2 ? pe.key : [...pe.key].sort((x, y) => compareStrings(x[0], y[0]));
+      s = 'k:{';
+      for (let i = 0; i < fields.length; i++) {
+        const [k, v] = fields[i];
+        s += `${i ? ',' : ''}${toGoJson(k)}:${toGoJson(v)}`;
+      }
+      s += '}';
+    } else {
+      s = `v:${toGoJson(pe.value)}`;
+    }
+    SERIALIZED.set(pe, s);
   }
-  if ('value' in pe) return `v:${toGoJson(pe.value)}`;
-  return `i:${pe.index}`;
+  return s;
 }
+
+const SERIALIZED = new WeakMap<PathElement, string>();
 
 /** Thrown for a FieldsV1 key with a known prefix and a malformed body. */
 export class PathElementSyntaxError extends Error {}

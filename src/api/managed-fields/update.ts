@@ -3,12 +3,12 @@
  * FieldManager.Update): fields the write changed move to the writer's
  * Update entry and leave everyone else's; never conflicts.
  */
-import { ManagedFieldsDecodeError, decodeManagedFields } from './managers.js';
+import { ManagedFieldsDecodeError, decodeManagedFields, rfc3339Seconds } from './managers.js';
 import type { ManagedFieldsEntry, Managers } from './managers.js';
 import type { JsonObject } from './value.js';
 import { isObject } from './value.js';
 import type { ManagedResult, WriteOptions } from './write-context.js';
-import { runUpdate, updaterContext, withManagedFields, withoutManagedFields } from './write-context.js';
+import { runUpdate, updaterContext, viewWithoutManagedFields, withManagedFields } from './write-context.js';
 
 export interface UpdateOptions extends WriteOptions {
   /** Only Update exists for non-apply writes. @default 'Update' */
@@ -40,6 +40,7 @@ function isReset(mf: unknown): boolean {
  * written object's own managedFields are honoured on main-resource writes
  * (clients may edit them; `[]` or `[{}]` clears them; absent or invalid
  * falls back to the live ones); subresource writes always use the live ones.
+ * The returned object shares nested values with newObj.
  */
 export function updateManagedFields(oldObj: object | undefined, newObj: object, opts: UpdateOptions): ManagedResult {
   const written = newObj as JsonObject;
@@ -59,8 +60,10 @@ export function updateManagedFields(oldObj: object | undefined, newObj: object, 
     if (managers.size === 0) managers = decodeOrEmpty(opts.managedFields);
   }
   const ctx = updaterContext(opts);
-  const oldJ: JsonObject = oldObj === undefined ? {} : withoutManagedFields(oldObj);
-  const newJ = withoutManagedFields(newObj);
-  runUpdate(oldJ, newJ, managers, opts.manager, typeof opts.time === 'string' ? opts.time : opts.time.toISOString(), opts, ctx);
+  // Views, not copies: the update path only compares the two objects. The
+  // result shares all but its top level and metadata with newObj.
+  const oldJ: JsonObject = oldObj === undefined ? {} : viewWithoutManagedFields(oldObj);
+  const newJ = viewWithoutManagedFields(newObj);
+  runUpdate(oldJ, newJ, managers, opts.manager, rfc3339Seconds(opts.time), opts, ctx);
   return withManagedFields(newJ, managers);
 }

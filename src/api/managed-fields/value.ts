@@ -3,6 +3,7 @@
  * JSON text used inside path elements (`k:`/`v:`), all matching upstream
  * (sigs.k8s.io/structured-merge-diff value/less.go, value/equals).
  */
+import { deepClone } from '../object.js';
 
 /** Any JSON value. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -85,8 +86,12 @@ const GO_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&'
 
 /** JSON text as Go's encoder writes it: map keys sorted, `<>&` escaped. */
 export function toGoJson(v: JsonValue): string {
-  return JSON.stringify(canonical(v)).replace(/[<>&\u2028\u2029]/g, (c) => GO_ESCAPES[c]);
+  const text = JSON.stringify(typeof v === 'object' && v !== null ? canonical(v) : v);
+  return GO_ESCAPED.test(text) ? text.replace(GO_ESCAPED_ALL, (c) => GO_ESCAPES[c]) : text;
 }
+
+const GO_ESCAPED = /[<>&\u2028\u2029]/;
+const GO_ESCAPED_ALL = /[<>&\u2028\u2029]/g;
 
 function canonical(v: JsonValue): JsonValue {
   if (Array.isArray(v)) return v.map(canonical);
@@ -100,5 +105,5 @@ function canonical(v: JsonValue): JsonValue {
 
 /** Deep copy of a JSON value. */
 export function cloneValue<T extends JsonValue>(v: T): T {
-  return (v === null || typeof v !== 'object') ? v : structuredClone(v);
+  return (v === null || typeof v !== 'object') ? v : deepClone(v);
 }

@@ -15,6 +15,7 @@ import type { UpdaterContext } from './updater.js';
 import { updaterUpdate } from './updater.js';
 import type { JsonObject } from './value.js';
 import { isObject } from './value.js';
+import { deepClone } from '../object.js';
 
 /** Options every managed write shares. */
 export interface WriteOptions {
@@ -59,8 +60,22 @@ export function updaterContext(opts: WriteOptions): UpdaterContext {
 
 /** A deep copy of `o` as JSON, without metadata.managedFields. */
 export function withoutManagedFields(o: object): JsonObject {
-  const c = structuredClone(o) as JsonObject;
+  const c = deepClone(o) as JsonObject;
   if (isObject(c.metadata)) delete c.metadata.managedFields;
+  return c;
+}
+
+/**
+ * `o` without metadata.managedFields, sharing everything else with `o`: only
+ * the top level and metadata are copied. For readers that never mutate
+ * below metadata (the update path compares; it does not merge).
+ */
+export function viewWithoutManagedFields(o: object): JsonObject {
+  const c = { ...(o as JsonObject) };
+  if (isObject(c.metadata)) {
+    const { managedFields: _dropped, ...md } = c.metadata;
+    c.metadata = md;
+  }
   return c;
 }
 

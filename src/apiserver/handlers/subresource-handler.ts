@@ -102,7 +102,7 @@ export class SubresourceHandler {
       throw badRequest(`the name of the object (${binding.metadata.name}) does not match the name on the URL (${name})`);
     }
     if (!name) throw badRequest('metadata.name: Required value');
-    await pods.guaranteedUpdate(info.namespace, name, (cur) => bindPod(deepClone(cur), binding), { dryRun: parseDryRun(q), subresource: 'binding' });
+    await pods.guaranteedUpdate(info.namespace, name, (cur) => bindPod(cur, binding), { dryRun: parseDryRun(q), subresource: 'binding' });
     writeJson(res, 201, successStatus(undefined));
   }
 

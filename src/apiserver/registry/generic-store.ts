@@ -80,6 +80,7 @@ export interface UpdateOptions extends WriteOptions {
 }
 
 /** Transforms the current object into the desired one; may throw a StatusError. Gets a private copy. */
+/** Makes the next object from `current`, a private copy it may change and return. */
 export type TryUpdate = (current: WithMeta) => WithMeta | Promise<WithMeta>;
 
 export interface DeleteResult {

@@ -12,6 +12,7 @@ import { maxReplicasAnnotation, replicasAnnotationsNeedUpdate, setReplicasAnnota
 import { desiredReplicas, isRollingUpdate, maxSurge } from './int-or-percent.js';
 import { replaceWith, type DeploymentOps } from './ops.js';
 import { bySizeNewer, bySizeOlder, filterActive, findActiveOrLatest, isSaturated, replicaCount, specReplicas } from './replica-sets.js';
+import { deepClone } from '../../api/object.js';
 
 /**
  * Sets rs.spec.replicas to `newScale` and the replicas annotations to the
@@ -25,7 +26,7 @@ export async function scaleReplicaSet(ops: DeploymentOps, rs: ReplicaSet, newSca
   const desired = desiredReplicas(d);
   const max = desired + maxSurge(d);
   if (!sizeChanged && !replicasAnnotationsNeedUpdate(rs, desired, max)) return false;
-  const copy = structuredClone(rs);
+  const copy = deepClone(rs);
   copy.spec = { ...copy.spec!, replicas: newScale };
   setReplicasAnnotations(copy, desired, max);
   const updated = await ops.client.update<ReplicaSet>(RESOURCES.replicasets, copy, { namespace: rs.metadata!.namespace! });

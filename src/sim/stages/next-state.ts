@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Container, Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1.js';
 import type { Stage } from './stage.js';
 import { renderTemplate, type TemplateVariables } from './template.js';
+import { deepClone } from '../../api/object.js';
 
 export interface StageContext {
   /** RFC 3339 seconds, e.g. 2024-01-02T03:04:05Z. */
@@ -77,7 +78,7 @@ export function nextState(pod: Pod, stage: Stage, ctx: StageContext): StageResul
     'container.id': () => containerID(uid, c.name),
     'container.startedAt': () => startedAtOf(pod, c.name, init) ?? ctx.now,
   });
-  let status = structuredClone((pod.status ?? {}) as Json);
+  let status = deepClone((pod.status ?? {}) as Json);
   if (stage.next.status) status = merge(status, renderTemplate(stage.next.status, vars), ctx.now);
   if (stage.next.initContainerStatus && pod.spec?.initContainers?.length) {
     status['initContainerStatuses'] = pod.spec.initContainers.map((c) => renderTemplate(stage.next.initContainerStatus!, perContainer(c, true)));

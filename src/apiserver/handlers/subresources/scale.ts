@@ -6,6 +6,7 @@
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import type { WithMeta } from '../../../api/object.js';
 import { labelSelectorAsSelector, selectorFromSet } from '../../../api/selectors/index.js';
+import { deepClone } from '../../../api/object.js';
 
 export interface Scale {
   kind: 'Scale';
@@ -35,7 +36,7 @@ export function scaleOf(parent: WithMeta): Scale {
 
 /** The parent with the Scale's replicas applied (a copy; the input is not changed). */
 export function withReplicas(parent: WithMeta, scale: { spec?: { replicas?: number }; metadata?: { resourceVersion?: string } }): WithMeta {
-  const next = structuredClone(parent);
+  const next = deepClone(parent);
   (next.spec as Record<string, unknown>).replicas = scale.spec?.replicas ?? 0;
   if (scale.metadata?.resourceVersion) next.metadata.resourceVersion = scale.metadata.resourceVersion;
   return next;

@@ -64,7 +64,24 @@ interface Registered {
   sink: WatchSink;
   keyPrefix: string;
   stopped: boolean;
-  /** Serialized events waiting for the next flush. */
+  /** Serialized events waiting for the next flush (watchers with a filter). */
+  pending: Buffer[];
+  /** Unfiltered watchers share their group's pending events. */
+  group?: Group;
+  /** Events of the group's pending list that predate this watcher (it joined mid-window). */
+  skip: number;
+}
+
+/**
+ * Unfiltered watchers of one key prefix and encoding: each event is encoded
+ * once for all of them, and each window's events are joined into one buffer
+ * that every member writes.
+ */
+interface Group {
+  readonly keyPrefix: string;
+  /** A member's sink, used to encode (unfiltered encodings do not depend on the watcher). */
+  sink: WatchSink;
+  readonly members: Set<Registered>;
   pending: Buffer[];
 }
 
@@ -88,6 +105,10 @@ export class ResourceCache {
   /** Watches from any revision >= this are servable. */
   oldestRevision: number;
   private readonly watchers = new Set<Registered>();
+  /** Watchers with selectors (or a name): each event is checked and queued per watcher. */
+  private readonly filtered = new Set<Registered>();
+  /** Watchers without: by encoding and key prefix. */
+  private readonly groups = new Map<string, Group>();
 
   constructor(readonly prefix: string, startRevision: number, private readonly owner: WatchCache) {
     this.oldestRevision = startRevision;
@@ -139,24 +160,16 @@ export class ResourceCache {
     this.maxBuffered = maxBuffered;
     let any = false;
     for (const ev of batch) {
-      // Most watchers share an encoding and watch without selectors: encode
-      // once, and hand the same bytes to each of them.
-      let sharedId = '';
-      let sharedBuf: Buffer | undefined;
-      const plainType: WatchEventType = ev.type;
-      for (const w of this.watchers) {
-        if (w.stopped || !ev.key.startsWith(w.keyPrefix)) continue;
-        if (w.filter === MATCH_ALL) {
-          if (sharedBuf === undefined || sharedId !== w.sink.encodingId) {
-            sharedId = w.sink.encodingId;
-            sharedBuf = encodeMemo(ev, w.sink, plainType, ev.object);
-          }
-          w.pending.push(sharedBuf);
-        } else {
-          const out = eventFor(w, ev);
-          if (!out) continue;
-          w.pending.push(encodeMemo(ev, w.sink, out.type, out.object));
-        }
+      for (const g of this.groups.values()) {
+        if (!ev.key.startsWith(g.keyPrefix)) continue;
+        g.pending.push(encodeMemo(ev, g.sink, ev.type, ev.object));
+        any = true;
+      }
+      for (const w of this.filtered) {
+        if (w.stopped) continue;
+        const out = eventFor(w, ev);
+        if (!out) continue;
+        w.pending.push(encodeMemo(ev, w.sink, out.type, out.object));
         any = true;
       }
     }
@@ -169,13 +182,24 @@ export class ResourceCache {
 
   /** Writes every watcher's pending events; drops the ones too far behind. */
   private flush(): void {
-    for (const w of this.watchers) {
+    const slow: Registered[] = [];
+    for (const g of this.groups.values()) {
+      if (g.pending.length === 0) continue;
+      const all = g.pending.length === 1 ? g.pending[0] : Buffer.concat(g.pending);
+      for (const w of g.members) {
+        const chunk = w.skip === 0 ? all : w.skip < g.pending.length ? Buffer.concat(g.pending.slice(w.skip)) : undefined;
+        w.skip = 0;
+        if (chunk && w.sink.write([chunk]) > this.maxBuffered) slow.push(w);
+      }
+      g.pending = [];
+    }
+    for (const w of this.filtered) {
       if (w.stopped || w.pending.length === 0) continue;
       const chunks = w.pending;
       w.pending = [];
-      const buffered = w.sink.write(chunks);
-      if (buffered > this.maxBuffered) this.drop(w, 'watcher too slow: too much data buffered');
+      if (w.sink.write(chunks) > this.maxBuffered) slow.push(w);
     }
+    for (const w of slow) this.drop(w, 'watcher too slow: too much data buffered');
   }
 
   /** @internal Writes pending events now (before a bookmark, so it is not ahead of them). */
@@ -191,7 +215,7 @@ export class ResourceCache {
     if (fromRevision !== undefined && fromRevision < this.oldestRevision) {
       throw resourceVersionTooOld(fromRevision, this.oldestRevision);
     }
-    const w: Registered = { filter, sink, keyPrefix, stopped: false, pending: [] };
+    const w: Registered = { filter, sink, keyPrefix, stopped: false, pending: [], skip: 0 };
     const chunks: Buffer[] = [];
     if (fromRevision === undefined) {
       for (const o of this.snapshot(keyPrefix, filter)) chunks.push(sink.encode('ADDED', o));
@@ -205,8 +229,32 @@ export class ResourceCache {
     }
     if (chunks.length) sink.write(chunks);
     onInitialDone?.(this.owner.processedRevision);
+    this.register(w);
+    return { stop: () => this.unregister(w) };
+  }
+
+  private register(w: Registered): void {
     this.watchers.add(w);
-    return { stop: () => { w.stopped = true; this.watchers.delete(w); } };
+    if (w.filter !== MATCH_ALL) { this.filtered.add(w); return; }
+    const id = `${w.sink.encodingId}\0${w.keyPrefix}`;
+    let g = this.groups.get(id);
+    if (!g) { g = { keyPrefix: w.keyPrefix, sink: w.sink, members: new Set(), pending: [] }; this.groups.set(id, g); }
+    w.group = g;
+    w.skip = g.pending.length;
+    g.members.add(w);
+  }
+
+  private unregister(w: Registered): void {
+    if (w.stopped) return;
+    w.stopped = true;
+    this.watchers.delete(w);
+    this.filtered.delete(w);
+    const g = w.group;
+    if (!g) return;
+    g.members.delete(w);
+    const id = `${w.sink.encodingId}\0${w.keyPrefix}`;
+    if (g.members.size === 0) { if (this.groups.get(id) === g) this.groups.delete(id); }
+    else if (g.sink === w.sink) g.sink = g.members.values().next().value!.sink;
   }
 
   /** Closes every watcher (they relist), e.g. when the cache restarts. */
@@ -215,8 +263,7 @@ export class ResourceCache {
   }
 
   private drop(w: Registered, reason: string): void {
-    w.stopped = true;
-    this.watchers.delete(w);
+    this.unregister(w);
     w.sink.close(reason);
   }
 }

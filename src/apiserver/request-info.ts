@@ -88,6 +88,16 @@ export function parseRequestInfo(method: string, pathname: string, query: URLSea
 
 /** The request's URL split into pathname and query. */
 export function splitUrl(req: IncomingMessage): { pathname: string; query: URLSearchParams } {
-  const url = new URL(req.url ?? '/', 'http://x');
+  const raw = req.url ?? '/';
+  const q = raw.indexOf('?');
+  const path = q < 0 ? raw : raw.slice(0, q);
+  // Paths clients send are plain; anything URL would normalise (dot
+  // segments, escapes, backslashes, a missing leading slash) goes through it.
+  if (path.startsWith('/') && PLAIN_PATH.test(path) && !path.includes('/.')) {
+    return { pathname: path, query: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)) };
+  }
+  const url = new URL(raw, 'http://x');
   return { pathname: url.pathname, query: url.searchParams };
 }
+
+const PLAIN_PATH = /^[A-Za-z0-9/_.:~-]*$/;

@@ -23,7 +23,7 @@ class Watcher {
   private buf = '';
   private req?: ClientRequest;
 
-  constructor(private readonly hist: Histogram, private readonly counters: { errorEvents: number; offsetMs: number }) {}
+  constructor(private readonly hist: Histogram, private readonly counters: { errorEvents: number; offsetMs: number; bytes: number }) {}
 
   /** Resolves when response headers arrive (200) or rejects on error / other status. */
   open(cfg: WatchersConfig, target: ReturnType<typeof loadTarget>, agent: Agent): Promise<void> {
@@ -54,6 +54,7 @@ class Watcher {
 
   private onData(d: string): void {
     const now = epochMs();
+    this.counters.bytes += d.length;
     const text = this.buf + d;
     let from = 0;
     let nl: number;
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
   const target = loadTarget(cfg.kubeconfig);
   const agent = new Agent({ keepAlive: true, maxSockets: cfg.watchers + 16, ca: target.ca, cert: target.cert, key: target.key });
   const hist = new Histogram();
-  const counters = { errorEvents: 0, offsetMs: 0 };
+  const counters = { errorEvents: 0, offsetMs: 0, bytes: 0 };
   const watchers = Array.from({ length: cfg.watchers }, () => new Watcher(hist, counters));
 
   // Open with bounded concurrency and a bounded total time.
@@ -113,6 +114,7 @@ async function main(): Promise<void> {
       send({ type: 'clock', seq: m.seq, childMs: epochMs() });
     } else if (m.type === 'start') {
       counters.offsetMs = m.childMinusParentMs;
+      counters.bytes = 0;
       cpu0 = process.cpuUsage();
       wall0 = performance.now();
     } else if (m.type === 'drain') {
@@ -127,6 +129,7 @@ async function main(): Promise<void> {
           closedByServer: closed.length,
           closedDetails: [...new Set(closed.map((w) => w.closedReason))].slice(0, 5),
           errorEvents: counters.errorEvents,
+          bytes: counters.bytes,
           cpu: (used.user + used.system) / 1000 / (performance.now() - wall0),
           drainMs: performance.now() - drainStart,
         };

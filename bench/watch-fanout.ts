@@ -5,13 +5,16 @@
  * a fixed rate (default 1000/s), each stamped with its send time. Prints
  * delivery latency (send → arrival at a watcher) p50/p99 against the target
  * p99 < 100 ms, deliveries missing, watchers the server closed, and the CPU
- * of server, writer and watchers, flagging a saturated client.
+ * of server, writer and watchers, flagging a saturated client. Then the
+ * transport alone (tls-ceiling.ts) at the same event size and rate: the
+ * floor this machine puts under the figure.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runOpenLoop } from './open-loop.js';
+import { measureTlsCeiling, type TlsCeiling } from './tls-ceiling.js';
 import type { Agent } from 'node:https';
 import { startBenchServer, newAgent, send, BENCH_NAMESPACE, type Target } from './k8ts-target.js';
 import { configMapBody, uniquePrefix } from './payload.js';
@@ -159,12 +162,26 @@ export async function runWatchFanout(o: WatchFanoutOptions): Promise<ResultRow[]
     console.log(`watchers closed by the server: ${r.closedByServer}${r.closedDetails.length ? ` (${r.closedDetails.join('; ')})` : ''}; ERROR events: ${r.errorEvents}`);
     console.log(`CPU: server ${(serverCpu * 100).toFixed(0)}%, ${describeCpu('writer', writerCpu)}, ${describeCpu('watchers', r.cpu)}, ${describeOthers(machineCpu, serverCpu + writerCpu + r.cpu)} (machine has ${CORES} cores)`);
     if (r.cpu >= 0.9) console.log('NOTE: the watcher process used a whole core: latency figures include client-side queueing; the server may be faster than shown.');
+    const eventBytes = r.delivered > 0 ? r.bytes / r.delivered : 0;
+    let ceiling: TlsCeiling | undefined;
+    if (eventBytes > 0) {
+      ceiling = await measureTlsCeiling({
+        dataDir: bench.server.dataDir, connections: ready.opened, eventsPerSecond: rate, bytesPerEvent: eventBytes,
+        windowMs: 50, durationS: Math.min(o.durationS, 5),
+      });
+      console.log(`transport alone (no API server; same connections, ${eventBytes.toFixed(0)}-byte events, ${rate}/s each, one write per 50 ms window): `
+        + `${ceiling.achievedMBps.toFixed(0)} of ${ceiling.wantedMBps.toFixed(0)} MB/s through TLS, writer CPU ${(ceiling.writerCpu * 100).toFixed(0)}%, readers CPU ${(ceiling.readerCpu * 100).toFixed(0)}%`);
+    }
     return [
       { name: `watch x${watchers} @${rate}/s delivered`, value: `${r.delivered}/${wanted}` },
       { name: `watch x${watchers} @${rate}/s p50`, value: ms(p50) },
       { name: `watch x${watchers} @${rate}/s p99`, value: ms(p99), target: `< ${P99_TARGET_MS} ms`, ok },
       { name: `watch x${watchers} closed by server`, value: String(r.closedByServer) },
       { name: `watch x${watchers} client CPU (watchers)`, value: `${(r.cpu * 100).toFixed(0)}%${r.cpu >= 0.9 ? ' SATURATED' : ''}` },
+      ...(ceiling ? [{
+        name: `watch x${watchers} @${rate}/s TLS alone`,
+        value: `${ceiling.achievedMBps.toFixed(0)}/${ceiling.wantedMBps.toFixed(0)} MB/s, CPU ${(ceiling.writerCpu * 100).toFixed(0)}% + ${(ceiling.readerCpu * 100).toFixed(0)}%`,
+      }] : []),
     ];
   } finally {
     if (child && child.exitCode === null) child.kill();

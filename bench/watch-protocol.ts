@@ -31,6 +31,8 @@ export interface WatchersResult {
   closedDetails: string[];
   /** Watch events of type ERROR seen. */
   errorEvents: number;
+  /** Bytes of watch stream received (chunked framing excluded) from start to the end of drain. */
+  bytes: number;
   /** Cores this process used between `start` and the end of drain. */
   cpu: number;
   /** Time from the writer's end until every watcher had everything (or the drain timeout). */

@@ -183,7 +183,7 @@ export class SchedulingQueue implements Nominator {
 
   nominatedPodsForNode(nodeName: string): readonly PodInfo[] {
     const m = this.nominated.get(nodeName);
-    return m ? [...m.values()] : [];
+    return m ? [...m.values()] : NONE;
   }
 
   /** Records (or clears, with '') the node a pod was nominated to. */
@@ -259,6 +259,9 @@ export class SchedulingQueue implements Nominator {
     }
   }
 }
+
+/** Shared by every node without nominated pods (the common case), so the filter loop allocates nothing. */
+const NONE: readonly PodInfo[] = Object.freeze([]);
 
 function specOrLabelsChanged(a: Pod, b: Pod): boolean {
   return JSON.stringify(a.spec) !== JSON.stringify(b.spec) || JSON.stringify(a.metadata?.labels) !== JSON.stringify(b.metadata?.labels)

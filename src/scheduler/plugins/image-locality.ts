@@ -12,23 +12,29 @@ const MIN_THRESHOLD = 23 * MB;
 const MAX_CONTAINER_THRESHOLD = 1000 * MB;
 const KEY = 'Score' + NAME;
 
+/** The pod's normalized image names and container count, computed once per cycle. */
+interface PodImages { names: string[]; containers: number }
 
 export function newImageLocality(_args: unknown, handle: Handle): ScorePlugin {
   return {
     name: NAME,
     score(state, pod, node) {
+      if (node.images.size === 0) return 0;
       const total = handle.snapshot.nodes().length;
-      const containers = [...(pod.pod.spec?.initContainers ?? []), ...(pod.pod.spec?.containers ?? [])];
-      if (total === 0 || node.images.size === 0) return 0;
-      let names = state.read<string[]>(KEY);
-      if (!names) state.write(KEY, (names = containers.filter((c) => c.image).map((c) => normalizedImageName(c.image!))));
+      if (total === 0) return 0;
+      let images = state.read<PodImages>(KEY);
+      if (!images) {
+        const containers = [...(pod.pod.spec?.initContainers ?? []), ...(pod.pod.spec?.containers ?? [])];
+        images = { names: containers.filter((c) => c.image).map((c) => normalizedImageName(c.image!)), containers: containers.length };
+        state.write(KEY, images);
+      }
       let sum = 0;
-      for (const name of names) {
+      for (const name of images.names) {
         const size = node.images.get(name);
         if (size === undefined) continue;
         sum += Math.trunc(size * (handle.snapshot.imageSpread(name) / total));
       }
-      const max = MAX_CONTAINER_THRESHOLD * Math.max(1, containers.length);
+      const max = MAX_CONTAINER_THRESHOLD * Math.max(1, images.containers);
       const clamped = Math.min(max, Math.max(MIN_THRESHOLD, sum));
       return Math.trunc((MAX_NODE_SCORE * (clamped - MIN_THRESHOLD)) / (max - MIN_THRESHOLD));
     },

@@ -186,6 +186,8 @@ export class SchedulingQueue implements Nominator {
     return m ? [...m.values()] : NONE;
   }
 
+  hasNominatedPods(): boolean { return this.nominatedNode.size > 0; }
+
   /** Records (or clears, with '') the node a pod was nominated to. */
   nominate(info: PodInfo, nodeName: string): void {
     this.deleteNomination(info.key);

@@ -131,7 +131,9 @@ export class Framework {
    * not take the room a preemptor made.
    */
   runFilterWithNominatedPods(state: CycleState, pod: PodInfo, node: NodeInfo): Status | null {
-    const nominated = this.handle.nominator.nominatedPodsForNode(node.name);
+    const nominator = this.handle.nominator;
+    if (nominator.hasNominatedPods?.() === false) return this.runFilterPlugins(state, pod, node);
+    const nominated = nominator.nominatedPodsForNode(node.name);
     if (nominated.length) {
       let withThem: NodeInfo | undefined;
       for (const n of nominated) {

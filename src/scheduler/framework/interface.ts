@@ -69,6 +69,8 @@ export interface Listers {
 /** Nominated pods: those that preempted and wait for their victims to go (upstream's PodNominator). */
 export interface Nominator {
   nominatedPodsForNode(nodeName: string): readonly PodInfo[];
+  /** False only when no pod is nominated to any node, so Filter can skip the per-node lookup. Absent: assume some may be. */
+  hasNominatedPods?(): boolean;
 }
 
 /** What plugins get at construction (upstream's framework.Handle). */

@@ -17,6 +17,15 @@ export class NodeInfo {
   readonly requested: Resource = emptyResource();
   nonZeroMilliCPU = 0;
   nonZeroMemory = 0;
+  /**
+   * allocatable minus requested (pods: allowedPodNumber minus pods.size),
+   * kept current with them: the resource filter reads these per node
+   * without following allocatable, requested and pods.
+   */
+  freePods = 0;
+  freeMilliCPU = 0;
+  freeMemory = 0;
+  freeEphemeralStorage = 0;
   /** "protocol/port" -> IPs using it. */
   readonly usedPorts = new Map<string, string[]>();
   readonly podsWithAffinity = new Set<PodInfo>();
@@ -40,6 +49,7 @@ export class NodeInfo {
       for (const n of img.names ?? []) images.set(normalizedImageName(n), img.sizeBytes ?? 0);
     }
     this.images = images;
+    this.updateFree();
     this.generation++;
   }
 
@@ -72,8 +82,17 @@ export class NodeInfo {
     c.node = this.node;
     c.allocatable = this.allocatable;
     c.images = this.images;
+    c.updateFree();
     for (const p of this.pods.values()) c.addPod(p);
     return c;
+  }
+
+  private updateFree(): void {
+    const a = this.allocatable, r = this.requested;
+    this.freePods = a.allowedPodNumber - this.pods.size;
+    this.freeMilliCPU = a.milliCPU - r.milliCPU;
+    this.freeMemory = a.memory - r.memory;
+    this.freeEphemeralStorage = a.ephemeralStorage - r.ephemeralStorage;
   }
 
   private account(p: PodInfo, sign: 1 | -1): void {
@@ -96,6 +115,7 @@ export class NodeInfo {
     if (p.requiredAntiAffinity.length) {
       if (sign > 0) this.podsWithRequiredAntiAffinity.add(p); else this.podsWithRequiredAntiAffinity.delete(p);
     }
+    this.updateFree();
     this.generation++;
   }
 }

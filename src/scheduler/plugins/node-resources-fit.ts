@@ -65,14 +65,13 @@ const FITS: readonly string[] = Object.freeze([]);
 export function insufficientResources(pod: PodInfo, node: NodeInfo, ignored: ReadonlySet<string> = NO_IGNORED,
   ignoredGroups: readonly string[] = FITS): readonly string[] {
   let out: string[] | undefined;
-  if (node.pods.size + 1 > node.allocatable.allowedPodNumber) (out ??= []).push('Too many pods');
+  if (node.freePods < 1) (out ??= []).push('Too many pods');
   const r = pod.resources.requests;
-  const req = node.requested;
-  const alloc = node.allocatable;
-  if (r.milliCPU > 0 && r.milliCPU > alloc.milliCPU - req.milliCPU) (out ??= []).push('Insufficient cpu');
-  if (r.memory > 0 && r.memory > alloc.memory - req.memory) (out ??= []).push('Insufficient memory');
-  if (r.ephemeralStorage > 0 && r.ephemeralStorage > alloc.ephemeralStorage - req.ephemeralStorage) (out ??= []).push('Insufficient ephemeral-storage');
+  if (r.milliCPU > 0 && r.milliCPU > node.freeMilliCPU) (out ??= []).push('Insufficient cpu');
+  if (r.memory > 0 && r.memory > node.freeMemory) (out ??= []).push('Insufficient memory');
+  if (r.ephemeralStorage > 0 && r.ephemeralStorage > node.freeEphemeralStorage) (out ??= []).push('Insufficient ephemeral-storage');
   if (r.scalar.size) {
+    const alloc = node.allocatable, req = node.requested;
     for (const [name, v] of r.scalar) {
       if (v === 0 || ignored.has(name) || ignoredGroups.some((g) => name.startsWith(`${g}/`))) continue;
       if (v > (alloc.scalar.get(name) ?? 0) - (req.scalar.get(name) ?? 0)) (out ??= []).push(`Insufficient ${name}`);

@@ -4,11 +4,13 @@
  * as pods come and go: requested resources, non-zero requests for scoring,
  * used host ports, and the pods that carry affinity terms.
  */
-import type { Node } from 'kubernetes-types/core/v1.js';
+import type { Node, Taint } from 'kubernetes-types/core/v1.js';
 import { toAmounts } from '../../api/pods/index.js';
 import { addResource, emptyResource, resourceFromAmounts, type Resource } from './resource.js';
 import { normalizedImageName } from './image-name.js';
 import { hasAffinity, type HostPort, type PodInfo } from './pod-info.js';
+
+const NO_TAINTS: readonly Taint[] = Object.freeze([]);
 
 export class NodeInfo {
   node: Node | undefined;
@@ -32,6 +34,9 @@ export class NodeInfo {
   readonly podsWithRequiredAntiAffinity = new Set<PodInfo>();
   /** Normalized image name -> size in bytes, from status.images. */
   images = new Map<string, number>();
+  /** spec.unschedulable and spec.taints, copied by setNode so per-node filters need not read the Node. */
+  unschedulable = false;
+  taints: readonly Taint[] = NO_TAINTS;
   /** Bumped on every change; snapshots and why-pending compare it. */
   generation = 0;
 
@@ -49,6 +54,8 @@ export class NodeInfo {
       for (const n of img.names ?? []) images.set(normalizedImageName(n), img.sizeBytes ?? 0);
     }
     this.images = images;
+    this.unschedulable = !!node.spec?.unschedulable;
+    this.taints = node.spec?.taints ?? NO_TAINTS;
     this.updateFree();
     this.generation++;
   }
@@ -82,6 +89,8 @@ export class NodeInfo {
     c.node = this.node;
     c.allocatable = this.allocatable;
     c.images = this.images;
+    c.unschedulable = this.unschedulable;
+    c.taints = this.taints;
     c.updateFree();
     for (const p of this.pods.values()) c.addPod(p);
     return c;

@@ -5,8 +5,9 @@
  * failures reject with Node's error (string `code`, e.g. ECONNREFUSED).
  * Returned objects are fresh parses: the caller owns them.
  */
-import { Agent, request as httpsRequest } from 'node:https';
-import type { IncomingMessage, ClientRequest } from 'node:http';
+import { Agent, request as httpsRequest, type RequestOptions as HttpsRequestOptions } from 'node:https';
+import type { IncomingMessage, ClientRequest, OutgoingHttpHeaders } from 'node:http';
+import { createSecureContext } from 'node:tls';
 import type { DeleteOptions, Preconditions, Status } from 'kubernetes-types/meta/v1.js';
 import type { ApiObject } from './api-object.js';
 import { loadKubeconfig, type ConnectionConfig } from './kubeconfig.js';
@@ -107,19 +108,33 @@ export class RestClient {
   readonly userAgent: string;
   private readonly agent: Agent;
   private readonly timeoutMs: number;
-  private readonly token: string | undefined;
+  /** Host, port and path prefix of `server`, parsed once (no URL parsing per request). */
+  private readonly target: { hostname: string; port: number; basePath: string };
+  /** User-Agent, Accept and Authorization: the same on every request. */
+  private readonly baseHeaders: Readonly<Record<string, string>>;
 
   constructor(config: ConnectionConfig, opts: RestClientOptions = {}) {
     this.server = config.server.replace(/\/+$/, '');
     this.userAgent = `k8ts/${opts.component ?? 'client'}`;
     this.timeoutMs = opts.timeoutMs ?? 30_000;
-    this.token = config.token;
+    const u = new URL(this.server);
+    this.target = {
+      hostname: u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname,
+      port: u.port ? Number(u.port) : 443,
+      basePath: u.pathname.replace(/\/+$/, ''),
+    };
+    this.baseHeaders = {
+      'User-Agent': this.userAgent, Accept: 'application/json',
+      ...(config.token ? { Authorization: `Bearer ${config.token}` } : {}),
+    };
+    // The certificates go in one secure context rather than as agent options: the agent keys its
+    // socket pools by a name built from every TLS option on each request, certificates included.
+    const tls = config.ca || config.cert || config.key;
     this.agent = new Agent({
       keepAlive: true,
       maxSockets: opts.maxSockets ?? 64,
-      ...(config.ca ? { ca: config.ca } : {}),
-      ...(config.cert ? { cert: config.cert } : {}),
-      ...(config.key ? { key: config.key } : {}),
+      ...(tls ? { secureContext: createSecureContext({ ...(config.ca ? { ca: config.ca } : {}),
+        ...(config.cert ? { cert: config.cert } : {}), ...(config.key ? { key: config.key } : {}) }) } : {}),
       ...(config.tlsServerName ? { servername: config.tlsServerName } : {}),
       rejectUnauthorized: !config.insecureSkipTLSVerify,
     });
@@ -190,10 +205,11 @@ export class RestClient {
    */
   async watch<T extends ApiObject = ApiObject>(res: ResourceDescriptor, opts: WatchOptions = {}): Promise<WatchStream<T>> {
     const { namespace, signal, allowWatchBookmarks, ...q } = opts;
-    const url = this.url(resourcePath(res, { namespace }), {
+    const path = this.path(resourcePath(res, { namespace }), {
       ...q, watch: 1, allowWatchBookmarks: allowWatchBookmarks ?? true,
     });
-    const { req, res: reply } = await this.open('GET', url, undefined, undefined, { signal });
+    const { req, res: opened } = this.open('GET', path, undefined, undefined, signal);
+    const reply = await opened;
     if ((reply.statusCode ?? 0) >= 300) {
       const body = await readBody(reply);
       throw responseToError(reply.statusCode ?? 0, body, header(reply, 'retry-after'));
@@ -215,16 +231,23 @@ export class RestClient {
       : typeof opts.body === 'string' || Buffer.isBuffer(opts.body) ? opts.body : JSON.stringify(opts.body);
     const contentType = body === undefined ? undefined : (opts.contentType ?? 'application/json');
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
-    const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(), timeoutMs);
+    // One timer that destroys the request, rather than an AbortController and signal listeners per call.
+    let req: ClientRequest | undefined;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      req?.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' }));
+    }, timeoutMs);
     try {
-      const { res } = await this.open(method, this.url(path, opts.query), body, contentType, { signal: ac.signal });
+      const opened = this.open(method, this.path(path, opts.query), body, contentType);
+      req = opened.req;
+      const res = await opened.res;
       const text = await readBody(res);
       const code = res.statusCode ?? 0;
       if (code < 200 || code >= 300) throw responseToError(code, text, header(res, 'retry-after'));
       return (text ? JSON.parse(text) : undefined) as T;
     } catch (e) {
-      if (ac.signal.aborted) {
+      if (timedOut) {
         throw Object.assign(new Error(`${method} ${path}: request timed out after ${timeoutMs} ms`, { cause: e }), { code: 'ETIMEDOUT' });
       }
       throw e;
@@ -238,27 +261,39 @@ export class RestClient {
     this.agent.destroy();
   }
 
-  private url(path: string, query?: RequestOptions['query']): string {
-    const qs = new URLSearchParams();
-    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') qs.set(k, String(v));
-    const s = qs.toString();
-    return this.server + path + (s ? `?${s}` : '');
+  /** The request path: the server's path prefix, `path`, and the query without its unset or empty values. */
+  private path(path: string, query?: RequestOptions['query']): string {
+    const base = this.target.basePath + path;
+    if (!query) return base;
+    let qs: URLSearchParams | undefined;
+    for (const k in query) {
+      const v = query[k];
+      if (v !== undefined && v !== '') (qs ??= new URLSearchParams()).set(k, String(v));
+    }
+    return qs ? `${base}?${qs.toString()}` : base;
   }
 
-  private open(method: string, url: string, body: string | Buffer | undefined, contentType: string | undefined,
-    opts: { signal?: AbortSignal }): Promise<{ req: ClientRequest; res: IncomingMessage }> {
-    return new Promise((resolve, reject) => {
-      const headers: Record<string, string> = { 'User-Agent': this.userAgent, Accept: 'application/json' };
-      if (this.token) headers['Authorization'] = `Bearer ${this.token}`;
-      if (body !== undefined) {
-        headers['Content-Type'] = contentType ?? 'application/json';
-        headers['Content-Length'] = String(Buffer.byteLength(body));
-      }
-      const req = httpsRequest(url, { method, agent: this.agent, headers, ...(opts.signal ? { signal: opts.signal } : {}) },
-        (res) => resolve({ req, res }));
+  /**
+   * Sends the request; `res` resolves with the reply's head, rejects on a
+   * request error (including destroy()). Throws on a path Node refuses
+   * (callers pass paths with their names already percent-encoded).
+   */
+  private open(method: string, path: string, body: string | Buffer | undefined, contentType: string | undefined, signal?: AbortSignal):
+    { req: ClientRequest; res: Promise<IncomingMessage> } {
+    const headers: OutgoingHttpHeaders = { ...this.baseHeaders };
+    if (body !== undefined) {
+      headers['Content-Type'] = contentType ?? 'application/json';
+      headers['Content-Length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+    }
+    const options: HttpsRequestOptions = { method, hostname: this.target.hostname, port: this.target.port, path, agent: this.agent, headers };
+    if (signal) options.signal = signal;
+    const req = httpsRequest(options);
+    const res = new Promise<IncomingMessage>((resolve, reject) => {
+      req.once('response', resolve);
       req.on('error', reject);
-      if (body !== undefined) req.end(body); else req.end();
     });
+    if (body !== undefined) req.end(body); else req.end();
+    return { req, res };
   }
 }
 

@@ -183,8 +183,10 @@ export class SchedulingQueue implements Nominator {
 
   nominatedPodsForNode(nodeName: string): readonly PodInfo[] {
     const m = this.nominated.get(nodeName);
-    return m ? [...m.values()] : [];
+    return m ? [...m.values()] : NONE;
   }
+
+  hasNominatedPods(): boolean { return this.nominatedNode.size > 0; }
 
   /** Records (or clears, with '') the node a pod was nominated to. */
   nominate(info: PodInfo, nodeName: string): void {
@@ -259,6 +261,9 @@ export class SchedulingQueue implements Nominator {
     }
   }
 }
+
+/** Shared by every node without nominated pods (the common case), so the filter loop allocates nothing. */
+const NONE: readonly PodInfo[] = Object.freeze([]);
 
 function specOrLabelsChanged(a: Pod, b: Pod): boolean {
   return JSON.stringify(a.spec) !== JSON.stringify(b.spec) || JSON.stringify(a.metadata?.labels) !== JSON.stringify(b.metadata?.labels)

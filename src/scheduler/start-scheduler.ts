@@ -105,7 +105,10 @@ export function startScheduler(opts: SchedulerOptions): RunningScheduler {
   const cache = new SchedulerCache();
   const resolvePriority = priorityResolver(inf.listers);
   let queueRef: SchedulingQueue | undefined;
-  const nominator = { nominatedPodsForNode: (n: string) => queueRef?.nominatedPodsForNode(n) ?? [] };
+  const nominator = {
+    nominatedPodsForNode: (n: string) => queueRef?.nominatedPodsForNode(n) ?? [],
+    hasNominatedPods: () => queueRef?.hasNominatedPods() ?? false,
+  };
   const profiles = new Map<string, Framework>();
   const recorders = new Map<string, EventRecorder>();
   for (const p of cfg.profiles) {

@@ -162,3 +162,30 @@ test('user agent and network errors', async () => {
   await assert.rejects(dead.get(RESOURCES.namespaces, 'x'), (e: NodeJS.ErrnoException) => e.code === 'ECONNREFUSED');
   dead.close();
 });
+
+test('a request with no reply within timeoutMs rejects with ETIMEDOUT, before and after the reply head', async () => {
+  const { createServer } = await import('node:net');
+  const { createServer: createHttpsServer } = await import('node:https');
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  // Accepts TCP but never completes the TLS handshake.
+  const silent = createServer(() => undefined);
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  // Sends the reply head, never the body.
+  const tlsDir = join(server.dataDir, 'tls');
+  const half = createHttpsServer({ cert: readFileSync(join(tlsDir, 'serving.crt')), key: readFileSync(join(tlsDir, 'serving.key')) },
+    (_req, res) => { res.writeHead(200, { 'Content-Type': 'application/json' }); res.write('{'); });
+  await new Promise<void>((r) => half.listen(0, '127.0.0.1', r));
+  const timedOut = (e: NodeJS.ErrnoException): boolean => e.code === 'ETIMEDOUT' && /timed out after 300 ms/.test(e.message);
+  const port = (s: typeof silent | typeof half): number => (s.address() as { port: number }).port;
+  const a = new RestClient({ server: `https://127.0.0.1:${port(silent)}` }, { timeoutMs: 300 });
+  const b = new RestClient({ server: `https://127.0.0.1:${port(half)}`, insecureSkipTLSVerify: true }, { timeoutMs: 300 });
+  try {
+    await assert.rejects(a.get(RESOURCES.namespaces, 'x'), timedOut);
+    await assert.rejects(b.get(RESOURCES.namespaces, 'x'), timedOut);
+  } finally {
+    a.close(); b.close();
+    half.closeAllConnections();
+    silent.close(); half.close();
+  }
+});

@@ -89,7 +89,7 @@ export class Framework {
       let s: Status | null;
       try { s = p.preFilter(state, pod, this.handle.snapshot); } catch (e) { return asError(e).withPlugin(p.name); }
       if (!s || s.code === 'Success') continue;
-      if (s.code === 'Skip') { state.skipFilter.add(p.name); continue; }
+      if (s.code === 'Skip') { state.addSkipFilter(p.name); continue; }
       return s.withPlugin(p.name);
     }
     return null;
@@ -97,13 +97,21 @@ export class Framework {
 
   /** The first Filter rejection for `node`, or null when the pod fits. */
   runFilterPlugins(state: CycleState, pod: PodInfo, node: NodeInfo): Status | null {
-    const skip = state.skipFilter;
-    for (const p of this.filter) {
-      if (skip.size && skip.has(p.name)) continue;
+    const filters = state.activeFilters ?? this.activeFilters(state);
+    for (let i = 0; i < filters.length; i++) {
+      const p = filters[i]!;
       const s = p.filter(state, pod, node);
       if (s) return s.withPlugin(p.name);
     }
     return null;
+  }
+
+  /** The Filter plugins not skipped for this pod, memoized on the state (one list per cycle, not a lookup per node). */
+  private activeFilters(state: CycleState): readonly FilterPlugin[] {
+    const skip = state.skipFilter;
+    const out = skip.size ? this.filter.filter((p) => !skip.has(p.name)) : this.filter;
+    state.activeFilters = out;
+    return out;
   }
 
   /** Every Filter rejection for `node` (why-pending shows them all). */
@@ -123,7 +131,9 @@ export class Framework {
    * not take the room a preemptor made.
    */
   runFilterWithNominatedPods(state: CycleState, pod: PodInfo, node: NodeInfo): Status | null {
-    const nominated = this.handle.nominator.nominatedPodsForNode(node.name);
+    const nominator = this.handle.nominator;
+    if (nominator.hasNominatedPods?.() === false) return this.runFilterPlugins(state, pod, node);
+    const nominated = nominator.nominatedPodsForNode(node.name);
     if (nominated.length) {
       let withThem: NodeInfo | undefined;
       for (const n of nominated) {
@@ -169,12 +179,20 @@ export class Framework {
 
   /** Weighted, normalized scores of `nodes`; `detail` keeps each plugin's share. */
   runScorePlugins(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], detail = false): NodeScoreDetail[] {
-    const out: NodeScoreDetail[] = nodes.map((n) => ({ name: n.name, total: 0, byPlugin: detail ? new Map() : EMPTY }));
+    const n = nodes.length;
+    const out: NodeScoreDetail[] = new Array<NodeScoreDetail>(n);
+    // One NodeScore per node, refilled by each plugin in turn (normalizeScore must not keep the array).
+    const scores: NodeScore[] = new Array<NodeScore>(n);
+    for (let i = 0; i < n; i++) {
+      const name = nodes[i]!.name;
+      out[i] = { name, total: 0, byPlugin: detail ? new Map() : EMPTY };
+      scores[i] = { name, score: 0 };
+    }
     for (const { plugin, weight } of this.score) {
       if (state.skipScore.has(plugin.name)) continue;
-      const scores: NodeScore[] = nodes.map((n) => ({ name: n.name, score: plugin.score(state, pod, n) }));
+      for (let i = 0; i < n; i++) scores[i]!.score = plugin.score(state, pod, nodes[i]!);
       plugin.normalizeScore?.(state, pod, scores);
-      for (let i = 0; i < scores.length; i++) {
+      for (let i = 0; i < n; i++) {
         const v = scores[i]!.score * weight;
         out[i]!.total += v;
         if (detail) out[i]!.byPlugin.set(plugin.name, v);

@@ -16,10 +16,20 @@ export const MAX_NODE_SCORE = 100;
 /** Per-cycle data plugins share between their extension points (upstream's CycleState). */
 export class CycleState {
   private readonly data = new Map<string, unknown>();
-  /** Plugins whose PreFilter returned Skip: their Filter is not run for this pod. */
-  readonly skipFilter = new Set<string>();
+  private readonly skippedFilters = new Set<string>();
+  /**
+   * The framework's Filter plugins minus skipFilter, as the framework last
+   * listed them; addSkipFilter drops it. Only the framework reads or sets it.
+   */
+  activeFilters: readonly FilterPlugin[] | undefined;
   /** Plugins whose PreScore returned Skip. */
   readonly skipScore = new Set<string>();
+  /** Plugins whose PreFilter returned Skip: their Filter is not run for this pod. */
+  get skipFilter(): ReadonlySet<string> { return this.skippedFilters; }
+  addSkipFilter(plugin: string): void {
+    this.skippedFilters.add(plugin);
+    this.activeFilters = undefined;
+  }
   read<T>(key: string): T | undefined { return this.data.get(key) as T | undefined; }
   write(key: string, v: unknown): void { this.data.set(key, v); }
 }
@@ -59,6 +69,8 @@ export interface Listers {
 /** Nominated pods: those that preempted and wait for their victims to go (upstream's PodNominator). */
 export interface Nominator {
   nominatedPodsForNode(nodeName: string): readonly PodInfo[];
+  /** False only when no pod is nominated to any node, so Filter can skip the per-node lookup. Absent: assume some may be. */
+  hasNominatedPods?(): boolean;
 }
 
 /** What plugins get at construction (upstream's framework.Handle). */
@@ -120,6 +132,7 @@ export interface NodeScore { name: string; score: number }
 /** score() returns 0..MAX_NODE_SCORE unless normalizeScore maps the raw scores into that range. */
 export interface ScorePlugin extends Plugin {
   score(state: CycleState, pod: PodInfo, node: NodeInfo): number;
+  /** Rewrites each entry's score in place (no reordering); must not keep the array or its entries (the framework reuses them). */
   normalizeScore?(state: CycleState, pod: PodInfo, scores: NodeScore[]): void;
 }
 

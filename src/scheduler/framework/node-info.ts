@@ -4,11 +4,13 @@
  * as pods come and go: requested resources, non-zero requests for scoring,
  * used host ports, and the pods that carry affinity terms.
  */
-import type { Node } from 'kubernetes-types/core/v1.js';
+import type { Node, Taint } from 'kubernetes-types/core/v1.js';
 import { toAmounts } from '../../api/pods/index.js';
 import { addResource, emptyResource, resourceFromAmounts, type Resource } from './resource.js';
 import { normalizedImageName } from './image-name.js';
 import { hasAffinity, type HostPort, type PodInfo } from './pod-info.js';
+
+const NO_TAINTS: readonly Taint[] = Object.freeze([]);
 
 export class NodeInfo {
   node: Node | undefined;
@@ -17,12 +19,24 @@ export class NodeInfo {
   readonly requested: Resource = emptyResource();
   nonZeroMilliCPU = 0;
   nonZeroMemory = 0;
+  /**
+   * allocatable minus requested (pods: allowedPodNumber minus pods.size),
+   * kept current with them: the resource filter reads these per node
+   * without following allocatable, requested and pods.
+   */
+  freePods = 0;
+  freeMilliCPU = 0;
+  freeMemory = 0;
+  freeEphemeralStorage = 0;
   /** "protocol/port" -> IPs using it. */
   readonly usedPorts = new Map<string, string[]>();
   readonly podsWithAffinity = new Set<PodInfo>();
   readonly podsWithRequiredAntiAffinity = new Set<PodInfo>();
   /** Normalized image name -> size in bytes, from status.images. */
   images = new Map<string, number>();
+  /** spec.unschedulable and spec.taints, copied by setNode so per-node filters need not read the Node. */
+  unschedulable = false;
+  taints: readonly Taint[] = NO_TAINTS;
   /** Bumped on every change; snapshots and why-pending compare it. */
   generation = 0;
 
@@ -40,6 +54,9 @@ export class NodeInfo {
       for (const n of img.names ?? []) images.set(normalizedImageName(n), img.sizeBytes ?? 0);
     }
     this.images = images;
+    this.unschedulable = !!node.spec?.unschedulable;
+    this.taints = node.spec?.taints ?? NO_TAINTS;
+    this.updateFree();
     this.generation++;
   }
 
@@ -72,8 +89,19 @@ export class NodeInfo {
     c.node = this.node;
     c.allocatable = this.allocatable;
     c.images = this.images;
+    c.unschedulable = this.unschedulable;
+    c.taints = this.taints;
+    c.updateFree();
     for (const p of this.pods.values()) c.addPod(p);
     return c;
+  }
+
+  private updateFree(): void {
+    const a = this.allocatable, r = this.requested;
+    this.freePods = a.allowedPodNumber - this.pods.size;
+    this.freeMilliCPU = a.milliCPU - r.milliCPU;
+    this.freeMemory = a.memory - r.memory;
+    this.freeEphemeralStorage = a.ephemeralStorage - r.ephemeralStorage;
   }
 
   private account(p: PodInfo, sign: 1 | -1): void {
@@ -96,6 +124,7 @@ export class NodeInfo {
     if (p.requiredAntiAffinity.length) {
       if (sign > 0) this.podsWithRequiredAntiAffinity.add(p); else this.podsWithRequiredAntiAffinity.delete(p);
     }
+    this.updateFree();
     this.generation++;
   }
 }

@@ -26,40 +26,58 @@ export interface NodeResourcesFitArgs {
 
 export const DEFAULT_RESOURCES: ResourceSpec[] = [{ name: 'cpu', weight: 1 }, { name: 'memory', weight: 1 }];
 
-/** What the node would have requested of `resource` with the pod on it (upstream counts cpu/memory non-zero for scoring). */
-export function requestedWith(node: NodeInfo, pod: PodInfo, resource: string): number {
+/** One scored resource's amounts on a node, resolved from its name once rather than per node. */
+export interface ResourceReader {
+  allocatable(node: NodeInfo): number;
+  /** What the node would have requested with the pod on it (upstream counts cpu/memory non-zero for scoring). */
+  requestedWith(node: NodeInfo, pod: PodInfo): number;
+}
+
+const CPU: ResourceReader = {
+  allocatable: (n) => n.allocatable.milliCPU,
+  requestedWith: (n, p) => n.nonZeroMilliCPU + p.resources.nonZeroMilliCPU,
+};
+const MEMORY: ResourceReader = {
+  allocatable: (n) => n.allocatable.memory,
+  requestedWith: (n, p) => n.nonZeroMemory + p.resources.nonZeroMemory,
+};
+const EPHEMERAL_STORAGE: ResourceReader = {
+  allocatable: (n) => n.allocatable.ephemeralStorage,
+  requestedWith: (n, p) => n.requested.ephemeralStorage + p.resources.requests.ephemeralStorage,
+};
+
+export function resourceReader(resource: string): ResourceReader {
   switch (resource) {
-    case 'cpu': return node.nonZeroMilliCPU + pod.resources.nonZeroMilliCPU;
-    case 'memory': return node.nonZeroMemory + pod.resources.nonZeroMemory;
-    case 'ephemeral-storage': return node.requested.ephemeralStorage + pod.resources.requests.ephemeralStorage;
-    default: return (node.requested.scalar.get(resource) ?? 0) + (pod.resources.requests.scalar.get(resource) ?? 0);
+    case 'cpu': return CPU;
+    case 'memory': return MEMORY;
+    case 'ephemeral-storage': return EPHEMERAL_STORAGE;
+    default: return {
+      allocatable: (n) => n.allocatable.scalar.get(resource) ?? 0,
+      requestedWith: (n, p) => (n.requested.scalar.get(resource) ?? 0) + (p.resources.requests.scalar.get(resource) ?? 0),
+    };
   }
 }
 
-export function allocatableOf(node: NodeInfo, resource: string): number {
-  switch (resource) {
-    case 'cpu': return node.allocatable.milliCPU;
-    case 'memory': return node.allocatable.memory;
-    case 'ephemeral-storage': return node.allocatable.ephemeralStorage;
-    default: return node.allocatable.scalar.get(resource) ?? 0;
-  }
-}
+const NO_IGNORED: ReadonlySet<string> = new Set();
+const FITS: readonly string[] = Object.freeze([]);
 
-/** The reasons the pod does not fit (empty when it does), in upstream's order and words. */
-export function insufficientResources(pod: PodInfo, node: NodeInfo, ignored: ReadonlySet<string> = new Set(), ignoredGroups: readonly string[] = []): string[] {
-  const out: string[] = [];
-  if (node.pods.size + 1 > node.allocatable.allowedPodNumber) out.push('Too many pods');
+/** The reasons the pod does not fit (empty when it does), in upstream's order and words. Allocates only when it does not fit. */
+export function insufficientResources(pod: PodInfo, node: NodeInfo, ignored: ReadonlySet<string> = NO_IGNORED,
+  ignoredGroups: readonly string[] = FITS): readonly string[] {
+  let out: string[] | undefined;
+  if (node.freePods < 1) (out ??= []).push('Too many pods');
   const r = pod.resources.requests;
-  const req = node.requested;
-  const alloc = node.allocatable;
-  if (r.milliCPU > 0 && r.milliCPU > alloc.milliCPU - req.milliCPU) out.push('Insufficient cpu');
-  if (r.memory > 0 && r.memory > alloc.memory - req.memory) out.push('Insufficient memory');
-  if (r.ephemeralStorage > 0 && r.ephemeralStorage > alloc.ephemeralStorage - req.ephemeralStorage) out.push('Insufficient ephemeral-storage');
-  for (const [name, v] of r.scalar) {
-    if (v === 0 || ignored.has(name) || ignoredGroups.some((g) => name.startsWith(`${g}/`))) continue;
-    if (v > (alloc.scalar.get(name) ?? 0) - (req.scalar.get(name) ?? 0)) out.push(`Insufficient ${name}`);
+  if (r.milliCPU > 0 && r.milliCPU > node.freeMilliCPU) (out ??= []).push('Insufficient cpu');
+  if (r.memory > 0 && r.memory > node.freeMemory) (out ??= []).push('Insufficient memory');
+  if (r.ephemeralStorage > 0 && r.ephemeralStorage > node.freeEphemeralStorage) (out ??= []).push('Insufficient ephemeral-storage');
+  if (r.scalar.size) {
+    const alloc = node.allocatable, req = node.requested;
+    for (const [name, v] of r.scalar) {
+      if (v === 0 || ignored.has(name) || ignoredGroups.some((g) => name.startsWith(`${g}/`))) continue;
+      if (v > (alloc.scalar.get(name) ?? 0) - (req.scalar.get(name) ?? 0)) (out ??= []).push(`Insufficient ${name}`);
+    }
   }
-  return out;
+  return out ?? FITS;
 }
 
 function leastRequested(requested: number, capacity: number): number {
@@ -92,6 +110,7 @@ export function newNodeResourcesFit(args: NodeResourcesFitArgs = {}): PreFilterP
   const ignoredGroups = args.ignoredResourceGroups ?? [];
   const strategy = args.scoringStrategy?.type ?? 'LeastAllocated';
   const resources = args.scoringStrategy?.resources?.length ? args.scoringStrategy.resources : DEFAULT_RESOURCES;
+  const scored = resources.map((r) => ({ reader: resourceReader(r.name), weight: r.weight }));
   const perResource = strategy === 'MostAllocated' ? mostRequested
     : strategy === 'RequestedToCapacityRatio'
       ? shapeScorer(args.scoringStrategy?.requestedToCapacityRatio?.shape ?? [{ utilization: 0, score: 10 }, { utilization: 100, score: 0 }])
@@ -107,11 +126,12 @@ export function newNodeResourcesFit(args: NodeResourcesFitArgs = {}): PreFilterP
     score(_state, pod, node) {
       let total = 0;
       let weights = 0;
-      for (const r of resources) {
-        const allocatable = allocatableOf(node, r.name);
+      for (let i = 0; i < scored.length; i++) {
+        const { reader, weight } = scored[i]!;
+        const allocatable = reader.allocatable(node);
         if (allocatable === 0) continue;
-        total += perResource(requestedWith(node, pod, r.name), allocatable) * r.weight;
-        weights += r.weight;
+        total += perResource(reader.requestedWith(node, pod), allocatable) * weight;
+        weights += weight;
       }
       return weights === 0 ? 0 : Math.trunc(total / weights);
     },

@@ -12,7 +12,7 @@ export function newNodeUnschedulable(): FilterPlugin {
     name: NAME,
     events: () => [{ resource: 'Node', action: 'Add' }, { resource: 'Node', action: 'UpdateNodeTaint' }],
     filter(_state, pod, node) {
-      if (!node.node?.spec?.unschedulable) return null;
+      if (!node.unschedulable) return null;
       return tolerationsTolerateTaint(pod.pod.spec?.tolerations, TAINT) ? null : unresolvable(ERR_REASON_UNSCHEDULABLE);
     },
   } satisfies FilterPlugin;

@@ -17,13 +17,13 @@ export function newTaintToleration(): FilterPlugin & PreScorePlugin & ScorePlugi
     name: NAME,
     events: () => [{ resource: 'Node', action: 'Add' }, { resource: 'Node', action: 'UpdateNodeTaint' }],
     filter(_state, pod, node) {
-      const taints = node.node?.spec?.taints;
-      if (!taints?.length) return null;
+      const taints = node.taints;
+      if (!taints.length) return null;
       const t = findUntoleratedTaint(taints, pod.pod.spec?.tolerations, (x) => x.effect === 'NoSchedule' || x.effect === 'NoExecute');
       return t ? unresolvable(`node(s) had untolerated taint ${formatTaint(t)}`) : null;
     },
     preScore(state, pod, nodes) {
-      if (!nodes.some((n) => n.node?.spec?.taints?.some((t) => t.effect === 'PreferNoSchedule'))) return SKIP;
+      if (!nodes.some((n) => n.taints.some((t) => t.effect === 'PreferNoSchedule'))) return SKIP;
       const tolerations: Toleration[] = (pod.pod.spec?.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
       state.write(STATE_KEY, tolerations);
       return null;
@@ -31,7 +31,7 @@ export function newTaintToleration(): FilterPlugin & PreScorePlugin & ScorePlugi
     score(state, _pod, node) {
       const tolerations = state.read<Toleration[]>(STATE_KEY) ?? [];
       let n = 0;
-      for (const t of node.node?.spec?.taints ?? []) {
+      for (const t of node.taints) {
         if (t.effect === 'PreferNoSchedule' && !tolerationsTolerateTaint(tolerations, t)) n++;
       }
       return n;

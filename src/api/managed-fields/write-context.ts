@@ -4,6 +4,7 @@
  * before-first-apply step) runs, and encoding the result into the object.
  */
 import { capUpdateManagers } from './cap-managers.js';
+import { compareObjects } from './compare.js';
 import { FieldSet } from './field-set.js';
 import type { ManagedFieldsEntry, Managers, ManagerState } from './managers.js';
 import { encodeManagedFields, managerIdentifier, rfc3339Seconds } from './managers.js';
@@ -101,6 +102,13 @@ export function runUpdate(oldObj: JsonObject, newObj: JsonObject, managers: Mana
     ...(opts.subresource ? { subresource: opts.subresource } : {}),
   };
   const id = managerIdentifier(info);
+  if (managers.size === 0 && Object.keys(oldObj).length === 0) {
+    // A first write (a create): everything is added and no one else owns
+    // anything, so the general chain reduces to the new object's fields.
+    const set = compareObjects(oldObj, newObj, ctx.type).added.recursiveDifference(ctx.ignored).difference(STRIPPED_FIELDS);
+    if (!set.empty()) managers.set(id, { ...info, set, time: rfc3339Seconds(time) });
+    return;
+  }
   updaterUpdate(oldObj, newObj, managers, CURRENT_OPERATION, info, ctx);
   stripManager(managers, CURRENT_OPERATION);
   const vs = managers.get(CURRENT_OPERATION);

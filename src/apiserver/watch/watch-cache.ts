@@ -152,9 +152,10 @@ export class ResourceCache {
   private maxBuffered = Infinity;
 
   /**
-   * @internal Sends a batch of this resource's events to its watchers. With
-   * few watchers each batch is written at once; with many, writes gather for
-   * a few milliseconds so that each watcher gets one write per window.
+   * @internal Queues a batch of this resource's events for its watchers.
+   * With few watchers they are written as soon as the batches arriving
+   * together are in; with many, writes gather for a few milliseconds so that
+   * each watcher gets one write per window.
    */
   dispatch(batch: CachedEvent[], maxBuffered: number): void {
     this.maxBuffered = maxBuffered;
@@ -173,11 +174,12 @@ export class ResourceCache {
         any = true;
       }
     }
-    if (!any) return;
-    if (this.watchers.size < COALESCE_WATCHERS) { this.flush(); return; }
-    if (this.flushScheduled) return;
+    if (!any || this.flushScheduled) return;
     this.flushScheduled = true;
-    setTimeout(() => { this.flushScheduled = false; this.flush(); }, coalesceMs(this.watchers.size));
+    // Few watchers: written once the batches that arrived together are all
+    // in (one socket write each, not one per store commit). Many: a window.
+    if (this.watchers.size < COALESCE_WATCHERS) setImmediate(() => { this.flushScheduled = false; this.flush(); });
+    else setTimeout(() => { this.flushScheduled = false; this.flush(); }, coalesceMs(this.watchers.size));
   }
 
   /** Writes every watcher's pending events; drops the ones too far behind. */

@@ -15,6 +15,7 @@ import {
   applyManagedFields, deducedTypes, openApiTypes, updateManagedFields, type TypeResolver,
 } from '../api/managed-fields/index.js';
 import { kindDefinition } from './kind-definitions.js';
+import { nowRfc3339Seconds } from '../api/time.js';
 
 /** Called by the generic store once defaults are applied: sets obj.metadata.managedFields. */
 export type FieldTracker = (obj: WithMeta, old: WithMeta | undefined) => void;
@@ -57,7 +58,7 @@ export class FieldManager {
     return (obj, old) => {
       const r = updateManagedFields(old, obj, {
         manager, apiVersion: apiVersionOf(def.group, def.version), types, root,
-        time: new Date(), managedFields: old?.metadata.managedFields,
+        time: nowRfc3339Seconds(), managedFields: old?.metadata.managedFields,
         ...(subresource ? { subresource } : {}),
       });
       setManagedFields(obj, r.managedFields);

@@ -14,6 +14,7 @@ import type { Logger } from '../api/log.js';
 import type { ApiObject } from './api-object.js';
 import { RESOURCES } from './resource.js';
 import type { RestClient } from './rest-client.js';
+import { rfc3339Seconds } from '../api/time.js';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -62,13 +63,13 @@ export class EventRecorder {
     if (prev && now - prev.firstMs < this.windowMs) {
       prev.count++;
       this.write(() => this.opts.client.patch(RESOURCES.events, prev.name,
-        { count: prev.count, lastTimestamp: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z') },
+        { count: prev.count, lastTimestamp: rfc3339Seconds(now) },
         { namespace: prev.namespace, type: 'merge' }));
       return;
     }
     const name = `${ref.name}.${(now * 1e6 + Math.floor(Math.random() * 1e6)).toString(16)}`;
     this.remember(key, { namespace, name, count: 1, firstMs: now });
-    const ts = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const ts = rfc3339Seconds(now);
     const ev: Event = {
       apiVersion: 'v1', kind: 'Event',
       metadata: { name, namespace },

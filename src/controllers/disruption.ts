@@ -32,6 +32,7 @@ import { RESOURCES } from '../client/resource.js';
 import type { RestClient } from '../client/rest-client.js';
 import { WorkQueue } from '../client/work-queue.js';
 import { podSelectorHandlers } from './shared/pod-handlers.js';
+import { rfc3339Seconds } from '../api/time.js';
 
 /** How long a disruptedPods entry waits for its pod's deletion (upstream's DeletionTimeout). */
 export const DELETION_TIMEOUT_MS = 2 * 60 * 1000;
@@ -170,7 +171,7 @@ export function computeBudgetStatus(pdb: PodDisruptionBudget, pods: readonly Pod
 export function withCondition(conditions: readonly Condition[] | undefined, cond: Omit<Condition, 'lastTransitionTime'>, nowMs: number): Condition[] {
   const out = (conditions ?? []).filter((c) => c.type !== cond.type).map((c) => ({ ...c }));
   const prev = conditions?.find((c) => c.type === cond.type);
-  const lastTransitionTime = prev && prev.status === cond.status ? prev.lastTransitionTime : new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const lastTransitionTime = prev && prev.status === cond.status ? prev.lastTransitionTime : rfc3339Seconds(nowMs);
   return [...out, { ...cond, lastTransitionTime }];
 }
 

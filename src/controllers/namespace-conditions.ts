@@ -6,6 +6,7 @@
  * tools read them.
  */
 import type { Namespace, NamespaceCondition } from 'kubernetes-types/core/v1.js';
+import { nowRfc3339Seconds } from '../api/time.js';
 
 export type NamespaceConditionType =
   | 'NamespaceDeletionDiscoveryFailure' | 'NamespaceDeletionGroupVersionParsingFailure'
@@ -37,7 +38,7 @@ const OK_REASONS: Record<NamespaceConditionType, string> = {
 
 /** metav1.Time: RFC 3339 with second precision. */
 function now(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return nowRfc3339Seconds();
 }
 
 /** What one deletion pass left behind: per group/resource counts and per finalizer counts. */

@@ -19,6 +19,7 @@ import { newPodInfo, type PodInfo } from './framework/pod-info.js';
 import { Status } from './framework/status.js';
 import type { SchedulerMetrics } from './metrics.js';
 import type { QueuedPodInfo, SchedulingQueue } from './queue.js';
+import { nowRfc3339Seconds } from '../api/time.js';
 
 export const MIN_FEASIBLE_NODES_TO_FIND = 100;
 export const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
@@ -261,7 +262,7 @@ export class Scheduler {
     const sameCond = cur?.status === 'False' && cur.reason === reason && cur.message === message;
     const nominatedChanged = nominatedNodeName !== undefined && (pod.status?.nominatedNodeName ?? '') !== nominatedNodeName;
     if (sameCond && !nominatedChanged) return;
-    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const now = nowRfc3339Seconds();
     const status: Record<string, unknown> = {
       conditions: [{ type: 'PodScheduled', status: 'False', reason, message, lastProbeTime: null,
         lastTransitionTime: cur?.status === 'False' && cur.lastTransitionTime ? cur.lastTransitionTime : now }],

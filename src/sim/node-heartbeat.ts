@@ -14,6 +14,7 @@ import type { Limiter } from './limiter.js';
 import { nodeLease } from './node-lease.js';
 import { nodeStatus, type NodeTemplate } from './node-object.js';
 import { NODE_LEASE_NAMESPACE } from './well-known.js';
+import { rfc3339Seconds } from '../api/time.js';
 
 export interface NodeHeartbeatOptions {
   client: RestClient;
@@ -42,7 +43,7 @@ interface Beat {
   failures: number;
 }
 
-const nowSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const nowSeconds = rfc3339Seconds;
 
 export class NodeHeartbeats {
   private readonly beats = new Map<string, Beat>();

@@ -14,6 +14,7 @@ import { isPodTerminal } from '../api/pods/index.js';
 import { Informer, RESOURCES, WorkQueue, objectKey, startController, splitKey, type RestClient, type RunningController } from '../client/index.js';
 import type { PodIpAllocator } from './pod-ip-allocator.js';
 import { firstMatchingStage, nextState, stageDelayMs, type Stage } from './stages/index.js';
+import { nowRfc3339Seconds } from '../api/time.js';
 
 /** What the controller needs to know about the simulated nodes. */
 export interface SimulatedNodeView {
@@ -41,7 +42,7 @@ export const NODE_NAME_INDEX = 'spec.nodeName';
 
 interface Pending { uid: string; stage: string; timer?: NodeJS.Timeout; due: boolean }
 
-const nowSeconds = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+const nowSeconds = nowRfc3339Seconds;
 
 export class PodStageController {
   readonly informer: Informer<Pod>;

@@ -15,6 +15,7 @@ import { PodIpAllocator } from './pod-ip-allocator.js';
 import { PodStageController } from './pod-stage-controller.js';
 import { defaultPodStages, type Stage } from './stages/index.js';
 import { SIMULATED_LABEL, STOPPED_ANNOTATION } from './well-known.js';
+import { nowRfc3339Seconds } from '../api/time.js';
 
 export interface SimulatedNodesOptions {
   client: RestClient;
@@ -77,7 +78,7 @@ export const DEFAULT_CAPACITY: Readonly<Record<string, string>> = Object.freeze(
   cpu: '32', memory: '256Gi', pods: '110', 'ephemeral-storage': '1Ti',
 });
 
-const nowSeconds = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+const nowSeconds = nowRfc3339Seconds;
 
 async function serverVersion(client: RestClient): Promise<string | undefined> {
   try {

@@ -8,6 +8,7 @@ import type { ManagedFieldsEntry } from 'kubernetes-types/meta/v1.js';
 import { FieldSet } from './field-set.js';
 import { decodeFieldsV1, encodeFieldsV1 } from './fields-v1.js';
 import { compareStrings } from './value.js';
+import { rfc3339Seconds as formatSeconds } from '../time.js';
 
 export type { ManagedFieldsEntry };
 
@@ -100,8 +101,7 @@ export function unixSeconds(t: string | undefined): number {
 /** RFC 3339 with second precision in UTC, as managedFields times are written. */
 export function rfc3339Seconds(t: string | Date): string {
   if (typeof t === 'string' && SECONDS_UTC.test(t)) return t;
-  const d = typeof t === 'string' ? new Date(t) : t;
-  return d.toISOString().replace(/\.\d+Z$/, 'Z');
+  return formatSeconds((typeof t === 'string' ? new Date(t) : t).getTime());
 }
 
 const SECONDS_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;

@@ -27,6 +27,7 @@ import type { WatchCache, ObjectFilter, WatchSink, CacheWatcher } from '../watch
 import { decodeStored, encodeStored } from '../watch/stored-object.js';
 import type { Strategy } from './strategy.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
+import { nowRfc3339Seconds, rfc3339Seconds } from '../../api/time.js';
 
 /** Side effects a resource needs around writes (allocations, admission). */
 export interface RegistryHooks {
@@ -99,8 +100,8 @@ function randomSuffix(n = 5): string {
 }
 
 /** RFC 3339 at second precision, as metav1.Time serializes. */
-export function nowTimestamp(d = new Date()): string {
-  return `${d.toISOString().slice(0, 19)}Z`;
+export function nowTimestamp(d?: Date): string {
+  return d ? rfc3339Seconds(d.getTime()) : nowRfc3339Seconds();
 }
 
 export class GenericStore {

@@ -18,6 +18,7 @@ import { getControllerOf, newControllerRef } from '../shared/index.js';
 import { parseCronSchedule, type CronSchedule } from '../../api/cron/cron-schedule.js';
 import { dueSchedule, earliestTime, nextRunDelay, TOO_MANY_MISSED } from './schedule-times.js';
 import { formatRfc1123zUtc, formatRfc3339, isKnownTimeZone } from '../../api/cron/zoned-time.js';
+import { rfc3339Seconds } from '../../api/time.js';
 
 export const CRONJOB_SCHEDULED_TIMESTAMP = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 
@@ -42,7 +43,7 @@ function jobFinished(job: Job): { done: boolean; type?: string } {
 }
 
 const ms = (t: string | undefined): number | undefined => (t ? Date.parse(t) : undefined);
-const rfc3339Utc = (t: number): string => new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const rfc3339Utc = rfc3339Seconds;
 
 /** The Job a CronJob creates for `scheduledMs` (upstream's getJobFromTemplate2). */
 export function jobFromTemplate(cj: CronJob, scheduledMs: number, timeZone: string): Job {

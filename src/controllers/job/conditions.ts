@@ -4,6 +4,7 @@
  * times; a False condition that does not exist yet is not added).
  */
 import type { Job, JobCondition } from 'kubernetes-types/batch/v1.js';
+import { rfc3339Seconds } from '../../api/time.js';
 
 export function findCondition(job: Job, type: string): JobCondition | undefined {
   return job.status?.conditions?.find((c) => c.type === type);
@@ -45,5 +46,5 @@ export function ensureCondition(conditions: JobCondition[], cond: JobCondition):
 }
 
 export function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return rfc3339Seconds(d.getTime());
 }

@@ -32,6 +32,7 @@ import { startController } from '../../client/controller.js';
 import { NODE_LEASE_NAMESPACE, NodeHealthTracker, unknownConditions } from './node-health.js';
 import { desiredTaints, sameTaints } from './node-taints.js';
 import { POD_NODE_NAME_INDEX, addPodNodeNameIndex } from './pod-index.js';
+import { rfc3339Seconds } from '../../api/time.js';
 
 export interface NodeLifecycleControllerOptions {
   client: RestClient;
@@ -48,7 +49,7 @@ export interface NodeLifecycleControllerOptions {
   now?: () => number;
 }
 
-const rfc3339 = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const rfc3339 = rfc3339Seconds;
 
 export function startNodeLifecycleController(opts: NodeLifecycleControllerOptions): { stop(): Promise<void> } {
   const grace = opts.nodeMonitorGracePeriodMs ?? 40_000;

@@ -26,6 +26,7 @@ import { startController } from '../../client/controller.js';
 import { objectKey, splitKey } from '../../client/object-store.js';
 import { evictionTime, noExecuteTaints } from './toleration-time.js';
 import { POD_NODE_NAME_INDEX, addPodNodeNameIndex } from './pod-index.js';
+import { rfc3339Seconds } from '../../api/time.js';
 
 export interface TaintEvictionControllerOptions {
   client: RestClient;
@@ -39,7 +40,7 @@ export interface TaintEvictionControllerOptions {
 }
 
 const taintsKey = (taints: readonly Taint[]): string => JSON.stringify(taints.map((t) => [t.key, t.value ?? '', t.timeAdded ?? '']).sort());
-const rfc3339 = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const rfc3339 = rfc3339Seconds;
 
 export function startTaintEvictionController(opts: TaintEvictionControllerOptions): { stop(): Promise<void> } {
   const { client, recorder, logger } = opts;

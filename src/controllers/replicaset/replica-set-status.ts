@@ -9,6 +9,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import { deepClone, deepEqual } from '../../api/object.js';
 import { isPodAvailable, isPodReady } from '../../api/pods/index.js';
 import type { ReplicaStatus } from './adapter.js';
+import { nowRfc3339Seconds } from '../../api/time.js';
 
 export const REPLICA_FAILURE = 'ReplicaFailure';
 
@@ -24,7 +25,7 @@ export interface StatusInput {
   now?: number;
 }
 
-const nowString = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+const nowString = nowRfc3339Seconds;
 
 export function calculateReplicaStatus(input: StatusInput): ReplicaStatus {
   const status = deepClone(input.status);

@@ -13,6 +13,7 @@ import { CycleState, type Handle, type PostFilterPlugin } from '../framework/int
 import type { NodeInfo } from '../framework/node-info.js';
 import type { PodInfo } from '../framework/pod-info.js';
 import { Status, unresolvable } from '../framework/status.js';
+import { nowRfc3339Seconds } from '../../api/time.js';
 
 export const NAME = 'DefaultPreemption';
 export const NO_VICTIMS = 'No preemption victims found for incoming pod';
@@ -158,7 +159,7 @@ export function pickOne(cands: Candidate[]): Candidate {
 async function prepare(handle: Handle, pod: PodInfo, c: Candidate): Promise<void> {
   const client = handle.client;
   if (!client) return;
-  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const now = nowRfc3339Seconds();
   await Promise.all(c.victims.map(async (v) => {
     const m = v.pod.metadata!;
     try {

@@ -12,6 +12,7 @@ import { validateQuantity } from '../../../api/validation/resources.js';
 import { validateImmutableField } from '../../../api/validation/object-meta.js';
 import type { Strategy } from '../strategy.js';
 import { keepAllButStatus, keepStatus, setStatus } from './status.js';
+import { nowRfc3339Seconds } from '../../../api/time.js';
 
 export const ACCESS_MODES = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'];
 export const VOLUME_MODES = ['Block', 'Filesystem'];
@@ -27,7 +28,7 @@ const PV_SOURCES = [
 const asPV = (o: KubeObject): PersistentVolume => o as PersistentVolume;
 
 /** Whole seconds, as upstream's metav1.Time serialises. */
-export const nowRFC3339 = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+export const nowRFC3339 = nowRfc3339Seconds;
 
 export function defaultPersistentVolume(pv: PersistentVolume): void {
   const spec = (pv.spec ??= {});

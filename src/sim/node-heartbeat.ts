@@ -43,7 +43,6 @@ interface Beat {
   failures: number;
 }
 
-const nowSeconds = rfc3339Seconds;
 
 export class NodeHeartbeats {
   private readonly beats = new Map<string, Beat>();
@@ -173,7 +172,7 @@ export class NodeHeartbeats {
   }
 
   private async reportStatus(b: Beat, nowMs: number): Promise<void> {
-    const status = nodeStatus(b.template, nowSeconds(nowMs), this.o.cachedNode(b.template.name)?.status);
+    const status = nodeStatus(b.template, rfc3339Seconds(nowMs), this.o.cachedNode(b.template.name)?.status);
     await this.o.client.patch(RESOURCES.nodes, b.template.name, { status }, { subresource: 'status' });
     b.lastReportMs = nowMs;
   }

@@ -42,7 +42,6 @@ export const NODE_NAME_INDEX = 'spec.nodeName';
 
 interface Pending { uid: string; stage: string; timer?: NodeJS.Timeout; due: boolean }
 
-const nowSeconds = nowRfc3339Seconds;
 
 export class PodStageController {
   readonly informer: Informer<Pod>;
@@ -124,7 +123,7 @@ export class PodStageController {
     const { namespace, name } = splitKey(key);
     const uid = pod.metadata?.uid ?? '';
     const result = nextState(pod, stage, {
-      now: nowSeconds(), nodeName: node, hostIP: this.o.nodes.hostIP(node),
+      now: nowRfc3339Seconds(), nodeName: node, hostIP: this.o.nodes.hostIP(node),
       allocatePodIP: () => this.o.ips.allocate(node, key, uid),
     });
     try {

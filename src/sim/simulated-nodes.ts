@@ -78,7 +78,6 @@ export const DEFAULT_CAPACITY: Readonly<Record<string, string>> = Object.freeze(
   cpu: '32', memory: '256Gi', pods: '110', 'ephemeral-storage': '1Ti',
 });
 
-const nowSeconds = nowRfc3339Seconds;
 
 async function serverVersion(client: RestClient): Promise<string | undefined> {
   try {
@@ -91,7 +90,7 @@ async function serverVersion(client: RestClient): Promise<string | undefined> {
 /** Creates the node, or adopts an existing one of that name (keeping its podCIDR); returns its uid and podCIDR. */
 async function registerNode(client: RestClient, t: NodeTemplate): Promise<{ uid: string; podCIDR: string; annotations: Record<string, string> }> {
   try {
-    const n = await client.create<Node>(RESOURCES.nodes, nodeObject(t, nowSeconds()));
+    const n = await client.create<Node>(RESOURCES.nodes, nodeObject(t, nowRfc3339Seconds()));
     return { uid: n.metadata?.uid ?? '', podCIDR: t.podCIDR, annotations: n.metadata?.annotations ?? {} };
   } catch (e) {
     if ((e as { code?: unknown }).code !== 409) throw e;
@@ -103,7 +102,7 @@ async function registerNode(client: RestClient, t: NodeTemplate): Promise<{ uid:
     metadata: { labels: nodeLabels(adopted) },
     ...(existing.spec?.podCIDR ? {} : { spec: { podCIDR, podCIDRs: [podCIDR] } }),
   });
-  await client.patch(RESOURCES.nodes, t.name, { status: nodeStatus(adopted, nowSeconds(), existing.status) }, { subresource: 'status' });
+  await client.patch(RESOURCES.nodes, t.name, { status: nodeStatus(adopted, nowRfc3339Seconds(), existing.status) }, { subresource: 'status' });
   return { uid: existing.metadata?.uid ?? '', podCIDR, annotations: existing.metadata?.annotations ?? {} };
 }
 

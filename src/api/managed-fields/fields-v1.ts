@@ -89,7 +89,6 @@ function read(json: unknown, into: FieldSet, state: { canonical: boolean }): boo
     const childIsMember = read(v, child, state);
     if (childIsMember) into.insertMember(pe);
     if (!child.empty()) into.attachChild(pe, child);
-    else if (isObject(v) && Object.keys(v).length > 0) state.canonical = false;
   }
   if (isMember && !hasChildren) state.canonical = false;
   return isMember || !hasChildren;

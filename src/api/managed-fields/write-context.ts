@@ -7,7 +7,7 @@ import { capUpdateManagers } from './cap-managers.js';
 import { compareObjects } from './compare.js';
 import { FieldSet } from './field-set.js';
 import type { ManagedFieldsEntry, Managers, ManagerState } from './managers.js';
-import { encodeManagedFields, managerIdentifier, rfc3339Seconds } from './managers.js';
+import { encodeManagedFields, managerIdentifier } from './managers.js';
 import type { FieldPath } from './path-element.js';
 import { defaultResetFields, STRIPPED_FIELDS } from './reset-fields.js';
 import type { FieldType, TypeResolver } from './types.js';
@@ -93,7 +93,7 @@ export function stripManager(managers: Managers, id: string): void {
  * A non-apply write by `manager` from `oldObj` to `newObj` (upstream
  * capManagers ∘ buildManagerInfo ∘ managedFieldsUpdater ∘ stripMeta ∘
  * structured Update): changed fields move to the manager's Update entry,
- * stamped with `time`.
+ * stamped with `time` (RFC 3339 with seconds, as rfc3339Seconds writes it).
  */
 export function runUpdate(oldObj: JsonObject, newObj: JsonObject, managers: Managers, manager: string,
   time: string, opts: WriteOptions, ctx: UpdaterContext): void {
@@ -106,7 +106,7 @@ export function runUpdate(oldObj: JsonObject, newObj: JsonObject, managers: Mana
     // A first write (a create): everything is added and no one else owns
     // anything, so the general chain reduces to the new object's fields.
     const set = compareObjects(oldObj, newObj, ctx.type).added.recursiveDifference(ctx.ignored).difference(STRIPPED_FIELDS);
-    if (!set.empty()) managers.set(id, { ...info, set, time: rfc3339Seconds(time) });
+    if (!set.empty()) managers.set(id, { ...info, set, time });
     return;
   }
   updaterUpdate(oldObj, newObj, managers, CURRENT_OPERATION, info, ctx);
@@ -115,7 +115,7 @@ export function runUpdate(oldObj: JsonObject, newObj: JsonObject, managers: Mana
   if (vs) {
     managers.delete(CURRENT_OPERATION);
     const prev = managers.get(id);
-    managers.set(id, { ...info, set: prev ? vs.set.union(prev.set) : vs.set, time: rfc3339Seconds(time) });
+    managers.set(id, { ...info, set: prev ? vs.set.union(prev.set) : vs.set, time });
   }
   capUpdateManagers(managers, opts.maxUpdateManagers);
 }

@@ -16,7 +16,8 @@ import type { WatchCache } from '../watch/watch-cache.js';
 import type { OpenApiService } from '../openapi/index.js';
 import { customDefinitionName } from '../openapi/naming.js';
 import { customResourceStrategy } from '../registry/apiextensions/custom-resource.js';
-import { nowTimestamp, type GenericStore } from '../registry/generic-store.js';
+import type { GenericStore } from '../registry/generic-store.js';
+import { nowRfc3339Seconds } from '../../api/time.js';
 import { servedVersions } from './served-versions.js';
 
 export const CRD_PREFIX = '/registry/apiextensions.k8s.io/customresourcedefinitions/';
@@ -153,7 +154,7 @@ export class CrdRegistrar {
     if (want(crd.status)) return;
     await this.crds().guaranteedUpdate('', crd.metadata.name!, (cur) => {
       const next = deepClone(cur) as Crd;
-      const now = nowTimestamp();
+      const now = nowRfc3339Seconds();
       const status = (next.status ??= { acceptedNames: { plural: '', kind: '' }, conditions: [], storedVersions: [] } as NonNullable<Crd['status']>);
       status.acceptedNames = deepClone(next.spec.names);
       const set = (type: string, reason: string, message: string): void => {

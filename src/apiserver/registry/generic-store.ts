@@ -100,10 +100,6 @@ function randomSuffix(n = 5): string {
 }
 
 /** RFC 3339 at second precision, as metav1.Time serializes. */
-export function nowTimestamp(d?: Date): string {
-  return d ? rfc3339Seconds(d.getTime()) : nowRfc3339Seconds();
-}
-
 export class GenericStore {
   readonly subject: (name?: string) => ErrorSubject;
 
@@ -247,7 +243,7 @@ export class GenericStore {
     }
     if (!m.name && m.generateName) m.name = m.generateName + randomSuffix();
     m.uid = randomUUID();
-    m.creationTimestamp = nowTimestamp();
+    m.creationTimestamp = nowRfc3339Seconds();
     delete m.deletionTimestamp;
     delete m.deletionGracePeriodSeconds;
     delete (m as { selfLink?: string }).selfLink;
@@ -452,7 +448,7 @@ export class GenericStore {
       const shorter = !waiting && grace < (m.deletionGracePeriodSeconds ?? Infinity);
       if (!shorter) return changedFinalizers ? { kind: 'mark', object: next } : { kind: 'unchanged' };
     }
-    next.metadata.deletionTimestamp = nowTimestamp(new Date(Date.now() + grace * 1000));
+    next.metadata.deletionTimestamp = rfc3339Seconds(Date.now() + grace * 1000);
     next.metadata.deletionGracePeriodSeconds = grace;
     this.strategy.prepareForDeletion?.(next);
     return { kind: 'mark', object: next };

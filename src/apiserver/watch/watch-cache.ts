@@ -78,6 +78,8 @@ interface Registered {
  * that every member writes.
  */
 interface Group {
+  /** Its key in ResourceCache.groups. */
+  readonly id: string;
   readonly keyPrefix: string;
   /** A member's sink, used to encode (unfiltered encodings do not depend on the watcher). */
   sink: WatchSink;
@@ -240,7 +242,7 @@ export class ResourceCache {
     if (w.filter !== MATCH_ALL) { this.filtered.add(w); return; }
     const id = `${w.sink.encodingId}\0${w.keyPrefix}`;
     let g = this.groups.get(id);
-    if (!g) { g = { keyPrefix: w.keyPrefix, sink: w.sink, members: new Set(), pending: [] }; this.groups.set(id, g); }
+    if (!g) { g = { id, keyPrefix: w.keyPrefix, sink: w.sink, members: new Set(), pending: [] }; this.groups.set(id, g); }
     w.group = g;
     w.skip = g.pending.length;
     g.members.add(w);
@@ -254,8 +256,7 @@ export class ResourceCache {
     const g = w.group;
     if (!g) return;
     g.members.delete(w);
-    const id = `${w.sink.encodingId}\0${w.keyPrefix}`;
-    if (g.members.size === 0) { if (this.groups.get(id) === g) this.groups.delete(id); }
+    if (g.members.size === 0) { if (this.groups.get(g.id) === g) this.groups.delete(g.id); }
     else if (g.sink === w.sink) g.sink = g.members.values().next().value!.sink;
   }
 

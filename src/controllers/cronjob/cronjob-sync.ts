@@ -43,7 +43,6 @@ function jobFinished(job: Job): { done: boolean; type?: string } {
 }
 
 const ms = (t: string | undefined): number | undefined => (t ? Date.parse(t) : undefined);
-const rfc3339Utc = rfc3339Seconds;
 
 /** The Job a CronJob creates for `scheduledMs` (upstream's getJobFromTemplate2). */
 export function jobFromTemplate(cj: CronJob, scheduledMs: number, timeZone: string): Job {
@@ -197,7 +196,7 @@ export class CronJobSync {
         const existing = await d.client.get<Job>(RESOURCES.jobs, job.metadata!.name!, { namespace: cj.metadata!.namespace! }).catch(() => undefined);
         if (existing && getControllerOf(existing)?.uid === cj.metadata!.uid && !jobFinished(existing).done) {
           if (!(status.active ?? []).some((r) => r.uid === existing.metadata!.uid)) status.active = [...(status.active ?? []), jobRef(existing)];
-          status.lastScheduleTime = rfc3339Utc(scheduled);
+          status.lastScheduleTime = rfc3339Seconds(scheduled);
         }
         return nextDelay;
       }
@@ -208,7 +207,7 @@ export class CronJobSync {
     }
     d.recorder.event(cj, 'Normal', 'SuccessfulCreate', `Created job ${created.metadata!.name}`);
     status.active = [...(status.active ?? []), jobRef(created)];
-    status.lastScheduleTime = rfc3339Utc(scheduled);
+    status.lastScheduleTime = rfc3339Seconds(scheduled);
     return nextDelay;
   }
 

@@ -6,7 +6,7 @@
 import type { Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import { desiredReplicas, maxUnavailable } from './int-or-percent.js';
 import { actualReplicaCount, availableReplicaCount, readyReplicaCount, replicaCount } from './replica-sets.js';
-import { rfc3339Seconds } from '../../api/time.js';
+import { nowRfc3339Seconds } from '../../api/time.js';
 
 export const AVAILABLE = 'Available';
 export const PROGRESSING = 'Progressing';
@@ -26,9 +26,8 @@ export const REASONS = Object.freeze({
 });
 
 /** metav1.Time: RFC 3339, whole seconds. */
-export const timestamp = (ms = Date.now()): string => rfc3339Seconds(ms);
 
-export function newCondition(type: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string, now = timestamp()): DeploymentCondition {
+export function newCondition(type: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string, now = nowRfc3339Seconds()): DeploymentCondition {
   return { type, status, reason, message, lastUpdateTime: now, lastTransitionTime: now };
 }
 

@@ -25,7 +25,7 @@ export function finishedCondition(job: Job): JobCondition | undefined {
 }
 
 export function newCondition(type: string, status: string, reason: string, message: string, now: Date): JobCondition {
-  const t = rfc3339(now);
+  const t = rfc3339Seconds(now.getTime());
   return { type, status, reason, message, lastProbeTime: t, lastTransitionTime: t };
 }
 
@@ -45,6 +45,3 @@ export function ensureCondition(conditions: JobCondition[], cond: JobCondition):
   return false;
 }
 
-export function rfc3339(d: Date): string {
-  return rfc3339Seconds(d.getTime());
-}

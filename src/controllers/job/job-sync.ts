@@ -22,7 +22,8 @@ import { RESOURCES } from '../../client/resource.js';
 import type { RestClient } from '../../client/rest-client.js';
 import { claimObjects, recheckOwner, type ControllerExpectations, PodControl } from '../shared/index.js';
 import { nextBackoffRecord, remainingBackoffMs, type BackoffRecord } from './backoff.js';
-import { ensureCondition, findCondition, isJobFinished, newCondition, rfc3339 } from './conditions.js';
+import { ensureCondition, findCondition, isJobFinished, newCondition } from './conditions.js';
+import { rfc3339Seconds } from '../../api/time.js';
 import {
   JOB_TRACKING_FINALIZER, MAX_POD_CREATE_DELETE_PER_SYNC, MESSAGE_BACKOFF_LIMIT_EXCEEDED, MESSAGE_COMPLETIONS_REACHED,
   MESSAGE_DEADLINE_EXCEEDED, REASON_BACKOFF_LIMIT_EXCEEDED, REASON_COMPLETIONS_REACHED, REASON_DEADLINE_EXCEEDED,
@@ -117,7 +118,7 @@ export class JobSync {
     const nonIgnored = newFailed.filter((p) => matchPodFailurePolicy(job.spec!.podFailurePolicy, p).countFailed).length;
     ctx.succeeded = (status.succeeded ?? 0) + newSucceeded.length + ctx.uncountedSucceeded.size;
     ctx.failed = (status.failed ?? 0) + nonIgnored + ctx.uncountedFailed.size;
-    if (!status.startTime && !isSuspended(job)) status.startTime = rfc3339(new Date(now));
+    if (!status.startTime && !isSuspended(job)) status.startTime = rfc3339Seconds(now);
     ctx.backoff = nextBackoffRecord(d.backoff.get(key), newSucceeded, newFailed, now);
 
     this.decideFinished(ctx, now);
@@ -168,7 +169,7 @@ export class JobSync {
         } else if (ensureCondition(status.conditions, newCondition('Suspended', 'False', 'JobResumed', 'Job resumed', new Date(now)))) {
           suspendChanged = true;
           d.recorder.event(job, 'Normal', 'Resumed', 'Job resumed');
-          status.startTime = rfc3339(new Date(now));
+          status.startTime = rfc3339Seconds(now);
         }
       }
     }

@@ -49,7 +49,6 @@ export interface NodeLifecycleControllerOptions {
   now?: () => number;
 }
 
-const rfc3339 = rfc3339Seconds;
 
 export function startNodeLifecycleController(opts: NodeLifecycleControllerOptions): { stop(): Promise<void> } {
   const grace = opts.nodeMonitorGracePeriodMs ?? 40_000;
@@ -96,7 +95,7 @@ export function startNodeLifecycleController(opts: NodeLifecycleControllerOption
     for (const pod of pods.store.byIndex(POD_NODE_NAME_INDEX, nodeName)) {
       const ready = pod.status?.conditions?.find((c) => c.type === 'Ready');
       if (!ready || ready.status === 'False' || pod.metadata?.deletionTimestamp) continue;
-      const t = rfc3339(now());
+      const t = rfc3339Seconds(now());
       try {
         await client.patch(RESOURCES.pods, pod.metadata!.name!, {
           metadata: { uid: pod.metadata!.uid },
@@ -115,7 +114,7 @@ export function startNodeLifecycleController(opts: NodeLifecycleControllerOption
     const cached = nodes.store.get(name);
     if (!cached) { health.forget(name); return; }
     const nowMs = now();
-    const nowTime = rfc3339(nowMs);
+    const nowTime = rfc3339Seconds(nowMs);
     let node = cached;
     const probeMs = health.observe(node, leases.store.get(`${NODE_LEASE_NAMESPACE}/${name}`), nowMs);
     const wasReady = nodeCondition(node, 'Ready')?.status === 'True';

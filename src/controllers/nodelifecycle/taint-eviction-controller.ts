@@ -40,7 +40,6 @@ export interface TaintEvictionControllerOptions {
 }
 
 const taintsKey = (taints: readonly Taint[]): string => JSON.stringify(taints.map((t) => [t.key, t.value ?? '', t.timeAdded ?? '']).sort());
-const rfc3339 = rfc3339Seconds;
 
 export function startTaintEvictionController(opts: TaintEvictionControllerOptions): { stop(): Promise<void> } {
   const { client, recorder, logger } = opts;
@@ -95,7 +94,7 @@ export function startTaintEvictionController(opts: TaintEvictionControllerOption
           status: {
             conditions: [{
               type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager',
-              message: 'Taint manager: deleting due to NoExecute taint', lastTransitionTime: rfc3339(now()),
+              message: 'Taint manager: deleting due to NoExecute taint', lastTransitionTime: rfc3339Seconds(now()),
             }],
           },
         }, { namespace, subresource: 'status', type: 'strategic' });

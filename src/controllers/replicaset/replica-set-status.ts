@@ -25,7 +25,6 @@ export interface StatusInput {
   now?: number;
 }
 
-const nowString = nowRfc3339Seconds;
 
 export function calculateReplicaStatus(input: StatusInput): ReplicaStatus {
   const status = deepClone(input.status);
@@ -48,7 +47,7 @@ export function calculateReplicaStatus(input: StatusInput): ReplicaStatus {
     const reason = diff < 0 ? 'FailedCreate' : diff > 0 ? 'FailedDelete' : '';
     const message = input.manageError instanceof Error ? input.manageError.message : String(input.manageError);
     status.conditions = [...(status.conditions ?? []),
-      { type: REPLICA_FAILURE, status: 'True', reason, message, lastTransitionTime: nowString() }];
+      { type: REPLICA_FAILURE, status: 'True', reason, message, lastTransitionTime: nowRfc3339Seconds() }];
   } else if (input.manageError === undefined && failure) {
     status.conditions = status.conditions!.filter((c) => c.type !== REPLICA_FAILURE);
     if (status.conditions.length === 0) delete status.conditions;

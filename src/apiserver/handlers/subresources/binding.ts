@@ -6,7 +6,7 @@
 import type { Binding, PodCondition } from 'kubernetes-types/core/v1.js';
 import type { WithMeta } from '../../../api/object.js';
 import { badRequest, conflict } from '../../../api/errors.js';
-import { nowTimestamp } from '../../registry/generic-store.js';
+import { nowRfc3339Seconds } from '../../../api/time.js';
 
 const subject = (name: string) => ({ group: '', resource: 'pods/binding', name });
 
@@ -24,7 +24,7 @@ export function bindPod(pod: WithMeta, binding: Binding): WithMeta {
   if (ann && Object.keys(ann).length) pod.metadata.annotations = { ...pod.metadata.annotations, ...ann };
   const status = (pod.status ??= {}) as { conditions?: PodCondition[] };
   const conds = status.conditions ?? [];
-  const cond: PodCondition = { type: 'PodScheduled', status: 'True', lastProbeTime: null as unknown as undefined, lastTransitionTime: nowTimestamp() };
+  const cond: PodCondition = { type: 'PodScheduled', status: 'True', lastProbeTime: null as unknown as undefined, lastTransitionTime: nowRfc3339Seconds() };
   const i = conds.findIndex((c) => c.type === 'PodScheduled');
   if (i >= 0) {
     if (conds[i].status !== 'True') conds[i] = cond;

@@ -11,7 +11,7 @@ import { deepClone } from '../../../api/object.js';
 import { StatusError } from '../../../api/errors.js';
 import { labelSelectorAsSelector } from '../../../api/selectors/index.js';
 import type { GenericStore } from '../../registry/generic-store.js';
-import { nowTimestamp } from '../../registry/generic-store.js';
+import { nowRfc3339Seconds } from '../../../api/time.js';
 
 type Pdb = WithMeta & Pick<PodDisruptionBudget, 'spec' | 'status'>;
 
@@ -50,7 +50,7 @@ export async function evictPod(pods: GenericStore, pdbs: GenericStore, namespace
               next.metadata.resourceVersion = pdb.metadata.resourceVersion;
               const s = (next.status ??= { currentHealthy: 0, desiredHealthy: 0, disruptionsAllowed: 0, expectedPods: 0 });
               s.disruptionsAllowed = (s.disruptionsAllowed ?? 0) - 1;
-              s.disruptedPods = { ...s.disruptedPods, [name]: nowTimestamp() };
+              s.disruptedPods = { ...s.disruptedPods, [name]: nowRfc3339Seconds() };
               return next;
             }, { subresource: 'status' });
           } catch (e) {

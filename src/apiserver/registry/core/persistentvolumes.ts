@@ -28,7 +28,6 @@ const PV_SOURCES = [
 const asPV = (o: KubeObject): PersistentVolume => o as PersistentVolume;
 
 /** Whole seconds, as upstream's metav1.Time serialises. */
-export const nowRFC3339 = nowRfc3339Seconds;
 
 export function defaultPersistentVolume(pv: PersistentVolume): void {
   const spec = (pv.spec ??= {});
@@ -90,7 +89,7 @@ export function validatePersistentVolumeUpdate(pv: PersistentVolume, old: Persis
 
 export const persistentVolumeStrategy: Strategy = {
   defaults: (obj) => defaultPersistentVolume(asPV(obj)),
-  prepareForCreate: (obj) => setStatus(obj, { phase: 'Pending', lastPhaseTransitionTime: nowRFC3339() }),
+  prepareForCreate: (obj) => setStatus(obj, { phase: 'Pending', lastPhaseTransitionTime: nowRfc3339Seconds() }),
   prepareForUpdate: keepStatus,
   validate: (obj) => validatePersistentVolume(asPV(obj)),
   validateUpdate: (obj, old) => validatePersistentVolumeUpdate(asPV(obj), asPV(old)),
@@ -99,7 +98,7 @@ export const persistentVolumeStrategy: Strategy = {
       keepAllButStatus(obj, old);
       const phase = asPV(obj).status?.phase;
       const oldStatus = asPV(old).status;
-      if (phase && phase !== oldStatus?.phase) setStatus(obj, { ...asPV(obj).status, lastPhaseTransitionTime: nowRFC3339() });
+      if (phase && phase !== oldStatus?.phase) setStatus(obj, { ...asPV(obj).status, lastPhaseTransitionTime: nowRfc3339Seconds() });
     },
   },
 };

@@ -9,10 +9,14 @@ import { availableParallelism } from 'node:os';
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ; 100 on every Linux we target). */
 const CLK_TCK = 100;
 
-/** User + system CPU time of a process in ms, or undefined if unreadable. */
-export function procCpuMs(pid: number): number | undefined {
+/**
+ * User + system CPU time of a process in ms, or undefined if unreadable.
+ * With mainThreadOnly, only the main thread's (its task whose id is the pid):
+ * a Node process's JavaScript runs there, so that is the share that saturates.
+ */
+export function procCpuMs(pid: number, mainThreadOnly = false): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
     // Fields after the ")" of the command name: state is field 3; utime 14, stime 15.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
@@ -37,13 +41,13 @@ export interface CpuWindow {
   stop(): number;
 }
 
-/** Starts measuring the CPU a process (by pid) uses. */
-export function cpuWindow(pid: number): CpuWindow {
+/** Starts measuring the CPU a process (by pid), or only its main thread, uses. */
+export function cpuWindow(pid: number, mainThreadOnly = false): CpuWindow {
   const t0 = performance.now();
-  const c0 = procCpuMs(pid);
+  const c0 = procCpuMs(pid, mainThreadOnly);
   return {
     stop() {
-      const c1 = procCpuMs(pid);
+      const c1 = procCpuMs(pid, mainThreadOnly);
       if (c0 === undefined || c1 === undefined) return Number.NaN;
       return (c1 - c0) / (performance.now() - t0);
     },

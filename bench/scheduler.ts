@@ -16,7 +16,8 @@ import type { Agent } from 'node:https';
 import { request } from 'node:https';
 import { REPO_ROOT } from '../test/harness/clients.js';
 import { startBenchServer, newAgent, send, BENCH_NAMESPACE, type Target } from './k8ts-target.js';
-import { procRssKib, cpuWindow } from './proc.js';
+import { measureHttpsFloor } from './https-floor.js';
+import { procRssKib, cpuWindow, selfCpuWindow, machineCpuWindow, describeOthers, CORES } from './proc.js';
 import { Histogram, ms, mib, perSec, type ResultRow } from './stats.js';
 
 export interface SchedulerBenchOptions {
@@ -159,8 +160,14 @@ export async function runSchedulerBench(o: SchedulerBenchOptions = {}): Promise<
       lastBound = at;
       if (bound === pods) allBound();
     });
-    const serverCpu = cpuWindow(bench.server.process.pid!);
-    const schedCpu = cpuWindow(scheduler.pid!);
+    const cpu = {
+      server: cpuWindow(bench.server.process.pid!),
+      serverMain: cpuWindow(bench.server.process.pid!, true),
+      scheduler: cpuWindow(scheduler.pid!),
+      sim: cpuWindow(sim.pid!),
+      bench: selfCpuWindow(),
+      machine: machineCpuWindow(),
+    };
     const peak = { server: 0, scheduler: 0, sim: 0 };
     const sampler = setInterval(() => {
       peak.server = Math.max(peak.server, procRssKib(bench.server.process.pid!) ?? 0);
@@ -171,12 +178,14 @@ export async function runSchedulerBench(o: SchedulerBenchOptions = {}): Promise<
     let next = 0;
     let errors = 0;
     let createdAll = 0;
+    const sizes = { request: 0, response: 0 };
     await Promise.all(Array.from({ length: clients }, async () => {
       while (next < pods) {
         const name = `pod-${next++}`;
         createdAt.set(name, performance.now());
-        const r = await send(bench.target, agent, 'POST', `/api/v1/namespaces/${BENCH_NAMESPACE}/pods`, podBody(name));
-        if (r.status !== 201) { errors++; createdAt.delete(name); }
+        const body = podBody(name);
+        const r = await send(bench.target, agent, 'POST', `/api/v1/namespaces/${BENCH_NAMESPACE}/pods`, body);
+        if (r.status !== 201) { errors++; createdAt.delete(name); } else { sizes.request += body.length; sizes.response += r.body.length; }
       }
     }));
     createdAll = performance.now();
@@ -186,18 +195,35 @@ export async function runSchedulerBench(o: SchedulerBenchOptions = {}): Promise<
     }
     clearInterval(sampler);
     watch.stop();
-    const sCpu = serverCpu.stop();
-    const schCpu = schedCpu.stop();
+    const used = Object.fromEntries(Object.entries(cpu).map(([k, w]) => [k, w.stop()])) as Record<keyof typeof cpu, number>;
+    const window = (performance.now() - first) / 1000;
     const elapsed = (lastBound - first) / 1000;
     const rate = bound / elapsed;
     console.log(`created ${expected} pods in ${ms(createdAll - first)} (${perSec(expected / ((createdAll - first) / 1000))}, ${errors} errors); bound ${bound} in ${(elapsed).toFixed(2)} s`);
     console.log(`throughput ${perSec(rate)} first create -> last bind (target >= ${TARGET_PODS_PER_S}/s: ${rate >= TARGET_PODS_PER_S ? 'ok' : 'MISS'}; upstream: 500/s on 36 threads, CI floor 270/s)`);
     console.log(`create->bound latency p50 ${ms(hist.percentile(0.5))}  p99 ${ms(hist.percentile(0.99))}  max ${ms(hist.max)}`);
-    console.log(`CPU: server ${(sCpu * 100).toFixed(0)}%, scheduler ${(schCpu * 100).toFixed(0)}%; peak RSS: server ${mib(peak.server)}, scheduler ${mib(peak.scheduler)}, simulator ${mib(peak.sim)}`);
+    // CPU per bound pod over the whole window: what each process spends on one pod.
+    const perPodMs = (cores: number): number => (cores * window * 1000) / Math.max(1, bound);
+    const perPod = (cores: number): string => `${perPodMs(cores).toFixed(2)} ms`;
+    const budgetMs = (CORES * 1000) / TARGET_PODS_PER_S;
+    const pct = (cores: number): string => `${(cores * 100).toFixed(0)}%`;
+    const ours = used.server + used.scheduler + used.sim + used.bench;
+    console.log(`CPU (of one core; this machine has ${CORES}): server ${pct(used.server)} (main thread ${pct(used.serverMain)}), scheduler ${pct(used.scheduler)}, simulator ${pct(used.sim)}, bench clients ${pct(used.bench)}; total ${pct(ours)}, ${describeOthers(used.machine, ours)}`);
+    console.log(`CPU per bound pod: server ${perPod(used.server)} (main thread ${perPod(used.serverMain)}), scheduler ${perPod(used.scheduler)}, simulator ${perPod(used.sim)}, bench clients ${perPod(used.bench)}; total ${perPod(ours)} (${TARGET_PODS_PER_S}/s on ${CORES} cores allows ${budgetMs.toFixed(2)} ms)`);
+    console.log(`peak RSS: server ${mib(peak.server)}, scheduler ${mib(peak.scheduler)}, simulator ${mib(peak.sim)}`);
+    // The transport's own floor, with every k8ts process idle: each pod costs three HTTPS writes
+    // (create, binding, Scheduled event) before any watch event is sent.
+    const reqBytes = Math.round(sizes.request / Math.max(1, expected));
+    const resBytes = Math.round(sizes.response / Math.max(1, expected));
+    const floor = await measureHttpsFloor({ dataDir: bench.server.dataDir, concurrency: clients, requests: 20_000, requestBytes: reqBytes, responseBytes: resBytes });
+    const floorMs = (3 * (floor.serverUs + floor.clientUs)) / 1000;
+    console.log(`bare HTTPS (Node https, no API server; ${reqBytes}-byte bodies, ${resBytes}-byte answers, ${clients} clients): ${perSec(floor.perSecond)}, CPU per request server ${floor.serverUs.toFixed(0)} us + client ${floor.clientUs.toFixed(0)} us; 3 per pod = ${floorMs.toFixed(2)} ms of the ${budgetMs.toFixed(2)} ms per pod that ${TARGET_PODS_PER_S}/s allows`);
     return [
       { name: `scheduler ${nodes} nodes / ${pods} pods`, value: `${perSec(rate)}`, target: `>= ${TARGET_PODS_PER_S}/s`, ok: rate >= TARGET_PODS_PER_S },
       { name: 'scheduler create->bound p50', value: ms(hist.percentile(0.5)) },
       { name: 'scheduler create->bound p99', value: ms(hist.percentile(0.99)) },
+      { name: 'scheduler CPU per pod (all processes)', value: perPod(ours), target: `<= ${budgetMs.toFixed(2)} ms`, ok: perPodMs(ours) <= budgetMs },
+      { name: 'bare HTTPS floor per pod (3 requests)', value: `${floorMs.toFixed(2)} ms` },
       { name: 'scheduler peak RSS (server / scheduler / sim)', value: `${mib(peak.server)} / ${mib(peak.scheduler)} / ${mib(peak.sim)}` },
     ];
   } finally {

@@ -217,13 +217,17 @@ export async function runSchedulerBench(o: SchedulerBenchOptions = {}): Promise<
     const resBytes = Math.round(sizes.response / Math.max(1, expected));
     const floor = await measureHttpsFloor({ dataDir: bench.server.dataDir, concurrency: clients, requests: 20_000, requestBytes: reqBytes, responseBytes: resBytes });
     const floorMs = (3 * (floor.serverUs + floor.clientUs)) / 1000;
+    const floor2 = await measureHttpsFloor({ dataDir: bench.server.dataDir, concurrency: clients, requests: 20_000, requestBytes: reqBytes, responseBytes: resBytes, http2: true });
+    const floor2Ms = (3 * (floor2.serverUs + floor2.clientUs)) / 1000;
     console.log(`bare HTTPS (Node https, no API server; ${reqBytes}-byte bodies, ${resBytes}-byte answers, ${clients} clients): ${perSec(floor.perSecond)}, CPU per request server ${floor.serverUs.toFixed(0)} us + client ${floor.clientUs.toFixed(0)} us; 3 per pod = ${floorMs.toFixed(2)} ms of the ${budgetMs.toFixed(2)} ms per pod that ${TARGET_PODS_PER_S}/s allows`);
+    console.log(`bare HTTP/2 (the same, as streams of one connection; k8ts serves HTTP/1.1 only): ${perSec(floor2.perSecond)}, CPU per request server ${floor2.serverUs.toFixed(0)} us + client ${floor2.clientUs.toFixed(0)} us; 3 per pod = ${floor2Ms.toFixed(2)} ms`);
     return [
       { name: `scheduler ${nodes} nodes / ${pods} pods`, value: `${perSec(rate)}`, target: `>= ${TARGET_PODS_PER_S}/s`, ok: rate >= TARGET_PODS_PER_S },
       { name: 'scheduler create->bound p50', value: ms(hist.percentile(0.5)) },
       { name: 'scheduler create->bound p99', value: ms(hist.percentile(0.99)) },
       { name: 'scheduler CPU per pod (all processes)', value: perPod(ours), target: `<= ${budgetMs.toFixed(2)} ms`, ok: perPodMs(ours) <= budgetMs },
       { name: 'bare HTTPS floor per pod (3 requests)', value: `${floorMs.toFixed(2)} ms` },
+      { name: 'bare HTTP/2 floor per pod (3 requests)', value: `${floor2Ms.toFixed(2)} ms` },
       { name: 'scheduler peak RSS (server / scheduler / sim)', value: `${mib(peak.server)} / ${mib(peak.scheduler)} / ${mib(peak.sim)}` },
     ];
   } finally {

@@ -288,58 +288,82 @@ export class GenericStore {
 
   /**
    * Reads the current object, lets tryUpdate produce the new one, and writes it
-   * with compare-and-swap, retrying on a conflict unless tryUpdate pinned a
-   * resourceVersion (then the conflict is the client's: 409).
+   * with compare-and-swap, retrying from the current state on a conflict. A
+   * resourceVersion that tryUpdate returns is a precondition: 409 unless it is
+   * the current object's.
    */
   async guaranteedUpdate(namespace: string, name: string, tryUpdate: TryUpdate, opts: UpdateOptions = {}): Promise<{ object: WithMeta; created: boolean }> {
     const key = this.keyFor(namespace, name);
+    // The first attempt starts from the watch cache's copy, as upstream's cachedExistingObject:
+    // the compare-and-swap below proves it current. Whatever that copy alone decides (a
+    // conflict, an error, nothing to write) is decided again from the store.
+    let cached = opts.dryRun ? undefined : this.cache.resource(this.prefix)?.objects.get(key);
     for (let attempt = 0; ; attempt++) {
-      const kv = await this.store.get(key);
-      if (!kv) {
-        if (opts.allowCreate) {
-          const created = await tryUpdate(undefined as unknown as WithMeta);
-          return { object: await this.create(namespace, created, opts), created: true };
+      let old: WithMeta;
+      let modRevision: number;
+      const fromCache = cached !== undefined;
+      if (cached) {
+        old = deepClone(cached);
+        modRevision = Number(cached.metadata.resourceVersion);
+        cached = undefined;
+      } else {
+        const kv = await this.store.get(key);
+        if (!kv) {
+          if (opts.allowCreate) {
+            const created = await tryUpdate(undefined as unknown as WithMeta);
+            return { object: await this.create(namespace, created, opts), created: true };
+          }
+          throw notFound(this.subject(name));
         }
-        throw notFound(this.subject(name));
+        old = decodeStored(kv.value, kv.modRevision);
+        modRevision = kv.modRevision;
       }
-      const old = decodeStored(kv.value, kv.modRevision);
-      const next = await tryUpdate(deepClone(old));
-      next.metadata ??= {};
-      const pinned = next.metadata.resourceVersion;
-      if (pinned && pinned !== old.metadata.resourceVersion) throw conflict(this.subject(name));
-      if (next.metadata.name !== undefined && next.metadata.name !== name) {
-        throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
+      let obj: WithMeta;
+      try {
+        const next = await tryUpdate(deepClone(old));
+        next.metadata ??= {};
+        const pinned = next.metadata.resourceVersion;
+        if (pinned && pinned !== old.metadata.resourceVersion) throw conflict(this.subject(name));
+        if (next.metadata.name !== undefined && next.metadata.name !== name) {
+          throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
+        }
+        if (this.def.namespaced && next.metadata.namespace && next.metadata.namespace !== namespace) {
+          throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+        }
+        obj = this.prepareUpdate(next, old, opts.subresource ?? '', opts.track);
+      } catch (e) {
+        if (fromCache) continue;
+        throw e;
       }
-      if (this.def.namespaced && next.metadata.namespace && next.metadata.namespace !== namespace) {
-        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
-      }
-      const obj = this.prepareUpdate(next, old, opts.subresource ?? '', opts.track);
       const sameBytes = deepEqual(obj, old);
-      if (sameBytes) return { object: old, created: false };
+      if (sameBytes) {
+        if (fromCache) continue;
+        return { object: old, created: false };
+      }
       if (opts.dryRun) return { object: obj, created: false };
 
       // The last finalizer removed from an object being deleted: it goes now.
       if (old.metadata.deletionTimestamp && !(obj.metadata.finalizers?.length) && !(this.strategy.deletionBlockers?.(obj).length)) {
         try {
-          await this.store.delete(key, kv.modRevision);
+          await this.store.delete(key, modRevision);
           await this.hooks.afterDelete?.(obj);
           return { object: obj, created: false };
         } catch (e) {
-          if (e instanceof ConflictError && !pinned && attempt < 100) continue;
+          if (e instanceof ConflictError && attempt < 100) continue;
           throw e;
         }
       }
       const undo = await this.hooks.beforeUpdate?.(obj, old);
       try {
-        const written = await this.store.update(key, encodeStored(obj), kv.modRevision);
+        const written = await this.store.update(key, encodeStored(obj), modRevision);
         obj.metadata.resourceVersion = String(written.modRevision);
         return { object: obj, created: false };
       } catch (e) {
         if (undo) await undo().catch(() => undefined);
-        if (e instanceof ConflictError) {
-          if (pinned) throw conflict(this.subject(name));
-          if (attempt < 100) continue;
-        }
+        // The next attempt reads the current state; a resourceVersion the client pinned fails there.
+        if (e instanceof ConflictError && attempt < 100) continue;
+        // Gone from the store while the cache still held it: the store decides (create or 404).
+        if (e instanceof KeyNotFoundError && fromCache) continue;
         if (e instanceof KeyNotFoundError) throw notFound(this.subject(name));
         throw e;
       }

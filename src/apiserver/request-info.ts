@@ -43,7 +43,7 @@ function isWatch(query: URLSearchParams): boolean {
  * `/api/v1/watch/...` form is accepted too.
  */
 export function parseRequestInfo(method: string, pathname: string, query: URLSearchParams): RequestInfo {
-  const parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const parts = pathname.split('/').filter((p) => p !== '').map((p) => (p.includes('%') ? decodeURIComponent(p) : p));
   if (parts.length === 0 || (parts[0] !== 'api' && parts[0] !== 'apis')) return { kind: 'other' };
   const prefix = parts[0] as 'api' | 'apis';
   let rest = parts.slice(1);

@@ -89,7 +89,7 @@ export async function measureHttpsFloor(o: HttpsFloorOptions): Promise<HttpsFloo
 }
 
 async function clients(port: number, concurrency: number, requests: number, bodyBytes: number, http2: boolean): Promise<void> {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency, rejectUnauthorized: false });
+  const agent = http2 ? undefined : new Agent({ keepAlive: true, maxSockets: concurrency, rejectUnauthorized: false });
   const body = JSON.stringify({ kind: 'Pod', apiVersion: 'v1', pad: 'x'.repeat(Math.max(0, bodyBytes - 40)) });
   let session: ClientHttp2Session | undefined;
   if (http2) session = h2connect(`https://127.0.0.1:${port}`, { rejectUnauthorized: false });

@@ -36,11 +36,6 @@ const OK_REASONS: Record<NamespaceConditionType, string> = {
   NamespaceFinalizersRemaining: 'ContentHasNoFinalizers',
 };
 
-/** metav1.Time: RFC 3339 with second precision. */
-function now(): string {
-  return nowRfc3339Seconds();
-}
-
 /** What one deletion pass left behind: per group/resource counts and per finalizer counts. */
 export interface ContentTotals {
   /** `resource.group` (upstream prints `configmaps.` for the core group) -> objects left. */
@@ -94,13 +89,13 @@ export class NamespaceConditionUpdater {
     let changed = false;
     for (const type of CONDITION_TYPES) {
       const next = this.conditions.find((c) => c.type === type)
-        ?? { type, status: 'False', lastTransitionTime: now(), reason: OK_REASONS[type], message: OK_MESSAGES[type] };
+        ?? { type, status: 'False', lastTransitionTime: nowRfc3339Seconds(), reason: OK_REASONS[type], message: OK_MESSAGES[type] };
       const old = list.find((c) => c.type === type);
       if (!old) {
         list.push(next);
         changed = true;
       } else if (old.status !== next.status || old.message !== next.message || old.reason !== next.reason) {
-        if (old.status !== next.status) old.lastTransitionTime = now();
+        if (old.status !== next.status) old.lastTransitionTime = nowRfc3339Seconds();
         old.status = next.status;
         old.reason = next.reason;
         old.message = next.message;
@@ -112,5 +107,5 @@ export class NamespaceConditionUpdater {
 }
 
 function failed(type: NamespaceConditionType, reason: string, message: string): NamespaceCondition {
-  return { type, status: 'True', lastTransitionTime: now(), reason, message };
+  return { type, status: 'True', lastTransitionTime: nowRfc3339Seconds(), reason, message };
 }

@@ -43,7 +43,6 @@ interface Beat {
   failures: number;
 }
 
-
 export class NodeHeartbeats {
   private readonly beats = new Map<string, Beat>();
   private readonly intervalMs: number;

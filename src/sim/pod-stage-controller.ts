@@ -42,7 +42,6 @@ export const NODE_NAME_INDEX = 'spec.nodeName';
 
 interface Pending { uid: string; stage: string; timer?: NodeJS.Timeout; due: boolean }
 
-
 export class PodStageController {
   readonly informer: Informer<Pod>;
   private readonly queue = new WorkQueue<string>({ name: 'simulated-pods', metrics: false });

@@ -78,7 +78,6 @@ export const DEFAULT_CAPACITY: Readonly<Record<string, string>> = Object.freeze(
   cpu: '32', memory: '256Gi', pods: '110', 'ephemeral-storage': '1Ti',
 });
 
-
 async function serverVersion(client: RestClient): Promise<string | undefined> {
   try {
     return (await client.request<{ gitVersion?: string }>('GET', '/version')).gitVersion;

@@ -99,7 +99,6 @@ function randomSuffix(n = 5): string {
   return s;
 }
 
-/** RFC 3339 at second precision, as metav1.Time serializes. */
 export class GenericStore {
   readonly subject: (name?: string) => ErrorSubject;
 

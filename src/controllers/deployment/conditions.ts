@@ -25,8 +25,6 @@ export const REASONS = Object.freeze({
   minimumReplicasUnavailable: 'MinimumReplicasUnavailable',
 });
 
-/** metav1.Time: RFC 3339, whole seconds. */
-
 export function newCondition(type: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string, now = nowRfc3339Seconds()): DeploymentCondition {
   return { type, status, reason, message, lastUpdateTime: now, lastTransitionTime: now };
 }

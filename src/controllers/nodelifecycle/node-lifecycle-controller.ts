@@ -49,7 +49,6 @@ export interface NodeLifecycleControllerOptions {
   now?: () => number;
 }
 
-
 export function startNodeLifecycleController(opts: NodeLifecycleControllerOptions): { stop(): Promise<void> } {
   const grace = opts.nodeMonitorGracePeriodMs ?? 40_000;
   const period = opts.nodeMonitorPeriodMs ?? 5_000;

@@ -27,8 +27,6 @@ const PV_SOURCES = [
 
 const asPV = (o: KubeObject): PersistentVolume => o as PersistentVolume;
 
-/** Whole seconds, as upstream's metav1.Time serialises. */
-
 export function defaultPersistentVolume(pv: PersistentVolume): void {
   const spec = (pv.spec ??= {});
   spec.persistentVolumeReclaimPolicy ??= 'Retain';

@@ -45,6 +45,19 @@ export function deepClone<T>(v: T): T {
   return out as T;
 }
 
+/**
+ * Freezes a JSON value and everything under it, so that a shared copy (a
+ * cache entry) throws on any attempt to change it instead of changing it
+ * for every reader. Returns the value.
+ */
+export function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const child of Object.values(v)) deepFreeze(child);
+  }
+  return v;
+}
+
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

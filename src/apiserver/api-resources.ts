@@ -7,7 +7,7 @@ import type { ResourceDef } from '../api/resources.js';
 import { apiVersionOf } from '../api/resources.js';
 import type { KubeObject, WithMeta } from '../api/object.js';
 import type { Store } from '../storage/store.js';
-import type { WatchCache } from './watch/watch-cache.js';
+import type { StoredResource, WatchCache } from './watch/watch-cache.js';
 import { GenericStore, type RegistryHooks } from './registry/generic-store.js';
 import type { Strategy } from './registry/strategy.js';
 import type { TableConvertor } from './tables/index.js';
@@ -139,8 +139,8 @@ export class ApiResources {
     return undefined;
   }
 
-  /** Prefixes of the stored resources (reviews are computed, never stored). */
-  storagePrefixes(): string[] {
-    return [...this.registries.values()].filter((r) => !r.def.ephemeral).map((r) => r.prefix);
+  /** The stored resources, by prefix and storage type (reviews are computed, never stored). */
+  storedResources(): StoredResource[] {
+    return [...this.registries.values()].filter((r) => !r.def.ephemeral).map((r) => ({ prefix: r.prefix, typeMeta: r.typeMeta }));
   }
 }

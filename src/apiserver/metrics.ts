@@ -33,6 +33,12 @@ export class ApiServerMetrics {
     registers: [this.registry],
   });
 
+  readonly uncaught = new Counter({
+    name: 'k8ts_uncaught_errors_total',
+    help: 'Errors that escaped every handler and reached the process-level guard, by kind (exception or rejection). Each is a bug.',
+    labelNames: ['kind'] as const, registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -4,6 +4,7 @@
  * the verb derived from the method and query.
  */
 import type { IncomingMessage } from 'node:http';
+import { badRequest } from '../api/errors.js';
 
 export type RequestVerb =
   | 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
@@ -43,7 +44,7 @@ function isWatch(query: URLSearchParams): boolean {
  * `/api/v1/watch/...` form is accepted too.
  */
 export function parseRequestInfo(method: string, pathname: string, query: URLSearchParams): RequestInfo {
-  const parts = pathname.split('/').filter((p) => p !== '').map((p) => (p.includes('%') ? decodeURIComponent(p) : p));
+  const parts = pathname.split('/').filter((p) => p !== '').map((p) => (p.includes('%') ? unescapeSegment(p) : p));
   if (parts.length === 0 || (parts[0] !== 'api' && parts[0] !== 'apis')) return { kind: 'other' };
   const prefix = parts[0] as 'api' | 'apis';
   let rest = parts.slice(1);
@@ -86,17 +87,42 @@ export function parseRequestInfo(method: string, pathname: string, query: URLSea
   return { kind: 'resource', info: { prefix, group, version, namespace, resource, name, subresource, verb } };
 }
 
-/** The request's URL split into pathname and query. */
+/**
+ * One path segment with its percent-escapes decoded. A malformed escape is a
+ * 400, as Go's URL parser answers; escapes that decode to bytes which are not
+ * UTF-8 keep those bytes (as U+FFFD), so the segment names nothing and the
+ * request ends in a 404 rather than an error.
+ */
+function unescapeSegment(segment: string): string {
+  if (/%(?![0-9A-Fa-f]{2})/.test(segment)) throw badRequest(`invalid URL escape ${JSON.stringify(segment.slice(0, 64))}`);
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    const bytes = segment.replace(/%([0-9A-Fa-f]{2})|[^%]+/g, (m, hex: string | undefined) => (hex ? String.fromCharCode(parseInt(hex, 16)) : m));
+    return Buffer.from(bytes, 'latin1').toString('utf8');
+  }
+}
+
+/**
+ * The request's URL split into pathname and query. The request target is
+ * taken as a path even when it starts with `//`; a target that is no path
+ * and no absolute URL is a 400.
+ */
 export function splitUrl(req: IncomingMessage): { pathname: string; query: URLSearchParams } {
   const raw = req.url ?? '/';
   const q = raw.indexOf('?');
   const path = q < 0 ? raw : raw.slice(0, q);
   // Paths clients send are plain; anything URL would normalise (dot
-  // segments, escapes, backslashes, a missing leading slash) goes through it.
+  // segments, escapes, backslashes) goes through it.
   if (path.startsWith('/') && PLAIN_PATH.test(path) && !path.includes('/.')) {
     return { pathname: path, query: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)) };
   }
-  const url = new URL(raw, 'http://x');
+  let url: URL;
+  try {
+    url = raw.startsWith('/') ? new URL(`http://x${raw}`) : new URL(raw);
+  } catch {
+    throw badRequest(`invalid request URI ${JSON.stringify(raw.slice(0, 64))}`);
+  }
   return { pathname: url.pathname, query: url.searchParams };
 }
 

@@ -150,7 +150,7 @@ export class ApiServer {
 
   /** Loads the watch cache, creates the bootstrap objects, and listens. Resolves when ready. */
   async start(): Promise<{ port: number }> {
-    await this.cache.start(this.api.storagePrefixes());
+    await this.cache.start(this.api.storedResources());
     await this.crds.start();
     const securePort = this.opts.securePort ?? 6443;
     await new Promise<void>((resolve, reject) => {
@@ -182,16 +182,17 @@ export class ApiServer {
     });
   }
 
+  /**
+   * Serves one request. Nothing a request sends escapes this method: every
+   * failure, however it is thrown, becomes a Status reply (or, once the
+   * reply has begun, a closed connection).
+   */
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const { pathname, query } = splitUrl(req);
     const method = req.method ?? 'GET';
-    const parsed = parseRequestInfo(method, pathname, query);
-    const isWatch = parsed.kind === 'resource' && parsed.info.verb === 'watch';
-    const labels = parsed.kind === 'resource'
-      ? { verb: METRIC_VERBS[parsed.info.verb], group: parsed.info.group, version: parsed.info.version, resource: parsed.info.resource, subresource: parsed.info.subresource }
-      : { verb: method, group: '', version: '', resource: '', subresource: '' };
-    const endTimer = isWatch ? undefined : this.metrics.latency.startTimer({ verb: labels.verb, group: labels.group, resource: labels.resource, subresource: labels.subresource });
+    let labels = { verb: method, group: '', version: '', resource: '', subresource: '' };
+    let endTimer: (() => void) | undefined;
     let counted = false;
+    let pathname = req.url ?? '';
     const started = performance.now();
     res.on('finish', () => {
       endTimer?.();
@@ -201,7 +202,16 @@ export class ApiServer {
       }
     });
     try {
+      const url = splitUrl(req);
+      pathname = url.pathname;
+      const parsed = parseRequestInfo(method, pathname, url.query);
+      const isWatch = parsed.kind === 'resource' && parsed.info.verb === 'watch';
+      if (parsed.kind === 'resource') {
+        const i = parsed.info;
+        labels = { verb: METRIC_VERBS[i.verb], group: i.group, version: i.version, resource: i.resource, subresource: i.subresource };
+      }
       if (!isWatch) {
+        endTimer = this.metrics.latency.startTimer({ verb: labels.verb, group: labels.group, resource: labels.resource, subresource: labels.subresource });
         if (this.inflight >= (this.opts.maxInFlight ?? 800)) {
           this.metrics.rejected.inc();
           throw tooManyRequests(1);
@@ -212,10 +222,15 @@ export class ApiServer {
       }
       if (await this.servePublic(req, res, pathname)) return;
       if (!authenticateRequest(req)) throw unauthorized();
-      await this.route(req, res, pathname, query, parsed);
+      await this.route(req, res, pathname, url.query, parsed);
     } catch (e) {
-      const se = writeError(res, e);
-      if (se.code >= 500) this.opts.logger.error({ err: e, method, path: pathname }, 'request failed');
+      try {
+        const se = writeError(res, e);
+        if (se.code >= 500) this.opts.logger.error({ err: e, method, path: pathname }, 'request failed');
+      } catch (writeErr) {
+        this.opts.logger.error({ err: writeErr, cause: e, method, path: pathname }, 'could not write the error reply');
+        res.destroy();
+      }
     } finally {
       if (counted) {
         this.inflight--;

@@ -16,6 +16,7 @@ import { admitPod } from '../api/defaults/pod.js';
 import { nonNegativeInt, parseBool, parseDuration, positiveInt } from './flags.js';
 import { startComponentThread, type ComponentSpec, type ComponentThread } from './component-thread.js';
 import type { ControllerManagerConfig } from '../controllers/index.js';
+import { installProcessGuard } from './process-guard.js';
 
 const HELP = `Usage: k8ts server [flags]
 
@@ -135,6 +136,7 @@ export async function runServer(argv: string[]): Promise<number> {
     ...(values['max-watch-buffer-bytes'] ? { maxWatchBufferBytes: positiveInt('max-watch-buffer-bytes', values['max-watch-buffer-bytes']) } : {}),
     ...(values['max-requests-inflight'] ? { maxInFlight: positiveInt('max-requests-inflight', values['max-requests-inflight']) } : {}),
   });
+  installProcessGuard(log, server.metrics.uncaught);
   const { port } = await server.start();
   const kubeconfig = join(dataDir, 'kubeconfig.yaml');
   const kc = { server: `https://127.0.0.1:${port}`, caPem: pki.ca.certPem, certPem: pki.adminClient.certPem, keyPem: pki.adminClient.keyPem };

@@ -19,6 +19,7 @@
 import type { Logger } from '../api/log.js';
 import type { ApiObject } from './api-object.js';
 import { StatusError } from '../api/errors.js';
+import { deepFreeze } from '../api/object.js';
 import { sleep } from './clock.js';
 import { objectKey, ObjectStore, type ObjectStoreReader } from './object-store.js';
 import { apiVersionOf, type ResourceDescriptor } from './resource.js';
@@ -255,13 +256,6 @@ export class Informer<T extends ApiObject = ApiObject> {
   }
 }
 
-function deepFreeze<V>(v: V): V {
-  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const x of Object.values(v)) deepFreeze(x);
-  }
-  return v;
-}
 
 function errText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);

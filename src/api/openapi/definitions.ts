@@ -15,6 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PATCH_META } from '../patch/patch-meta.js';
 import { applyPatchMeta } from './patch-meta-merge.js';
+import { deepFreeze } from '../object.js';
 import type { Definitions, Schema } from './schema.js';
 
 export interface GeneratedDefinitions {
@@ -73,10 +74,3 @@ export function unmatchedPatchMetaEntries(): readonly string[] {
   return unmatchedPatchMeta;
 }
 
-function deepFreeze<T>(v: T): T {
-  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const child of Object.values(v)) deepFreeze(child);
-  }
-  return v;
-}

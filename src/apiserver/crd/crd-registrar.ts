@@ -8,6 +8,7 @@
 import type { Logger } from '../../api/log.js';
 import type { WithMeta } from '../../api/object.js';
 import { deepClone } from '../../api/object.js';
+import { apiVersionOf } from '../../api/resources.js';
 import { StatusError } from '../../api/errors.js';
 import type { CompiledSchema, CustomResourceDefinition } from '../../api/apiextensions/index.js';
 import type { Schema } from '../../api/openapi/schema.js';
@@ -110,7 +111,8 @@ export class CrdRegistrar {
     this.api.unregister(crd.spec.group, crd.spec.names.plural);
     if (storageSchema && versions.length) {
       const strategy = customResourceStrategy({ schema: storageSchema, hasStatus });
-      await this.cache.addResource(versions[0].def.storage.prefix);
+      const stored = versions[0].def;
+      await this.cache.addResource(stored.storage.prefix, { apiVersion: apiVersionOf(stored.group, stored.storage.version), kind: stored.kind });
       const schemas: Record<string, Schema> = {};
       for (const v of versions) {
         this.api.register({

@@ -117,8 +117,7 @@ export class ResourceHandler {
       return;
     }
     const apiVersion = apiVersionOf(served.def.group, served.def.version);
-    for (const it of items) { delete it.apiVersion; delete it.kind; }
-    const list = { kind: `${served.def.kind}List`, apiVersion, metadata: listMeta, items };
+    const list = { kind: `${served.def.kind}List`, apiVersion, metadata: listMeta, items: listItems(served, items) };
     if (out.as === 'protobuf') writeProtobuf(res, 200, list);
     else writeJson(res, 200, list, { yaml });
   }
@@ -278,12 +277,21 @@ export class ResourceHandler {
         if (!(e instanceof StatusError && e.code === 404)) throw e;
       }
     }
-    for (const it of deleted) { delete it.apiVersion; delete it.kind; }
     writeJson(res, 200, {
       kind: `${served.def.kind}List`, apiVersion: apiVersionOf(served.def.group, served.def.version),
-      metadata: { resourceVersion: listed.resourceVersion }, items: deleted,
+      metadata: { resourceVersion: listed.resourceVersion }, items: listItems(served, deleted),
     }, { yaml });
   }
+}
+
+/**
+ * The items of a list as upstream serves them: built-in kinds without
+ * apiVersion and kind (the list carries them), custom resources with. The
+ * objects may be the watch cache's, so they are copied, never changed.
+ */
+function listItems(served: ServedResource, items: WithMeta[]): WithMeta[] {
+  if (served.prune) return items;
+  return items.map(({ apiVersion: _a, kind: _k, ...rest }) => rest as WithMeta);
 }
 
 function warningHeaders(warnings: string[]): Record<string, string> | undefined {

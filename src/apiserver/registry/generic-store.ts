@@ -24,7 +24,8 @@ import {
   CompactedError, ConflictError, KeyExistsError, KeyNotFoundError, type Store,
 } from '../../storage/store.js';
 import type { WatchCache, ObjectFilter, WatchSink, CacheWatcher } from '../watch/watch-cache.js';
-import { decodeStored, encodeStored } from '../watch/stored-object.js';
+import { decodeStored, encodeStored, type TypeMeta } from '../watch/stored-object.js';
+import { apiVersionOf } from '../../api/resources.js';
 import type { Strategy } from './strategy.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { nowRfc3339Seconds, rfc3339Seconds } from '../../api/time.js';
@@ -101,6 +102,8 @@ function randomSuffix(n = 5): string {
 
 export class GenericStore {
   readonly subject: (name?: string) => ErrorSubject;
+  /** The type every stored object of this resource has: its storage version's. */
+  readonly typeMeta: TypeMeta;
 
   constructor(
     /** The storage form of the resource (its key prefix, group, version). */
@@ -111,6 +114,7 @@ export class GenericStore {
     private readonly hooks: RegistryHooks = {},
   ) {
     this.subject = (name?: string) => ({ group: def.group, resource: def.plural, kind: def.kind, name });
+    this.typeMeta = { apiVersion: apiVersionOf(def.group, def.version), kind: def.kind };
   }
 
   get prefix(): string { return this.def.storage.prefix; }
@@ -133,7 +137,7 @@ export class GenericStore {
   async get(namespace: string, name: string): Promise<WithMeta> {
     const kv = await this.store.get(this.keyFor(namespace, name));
     if (!kv) throw notFound(this.subject(name));
-    return decodeStored(kv.value, kv.modRevision);
+    return decodeStored(kv.value, kv.modRevision, this.typeMeta);
   }
 
   async list(q: ListQuery): Promise<ListResult> {
@@ -177,7 +181,7 @@ export class GenericStore {
         for (; i < page.items.length; i++) {
           const kv = page.items[i];
           lastKey = kv.key;
-          const obj = decodeStored(kv.value, kv.modRevision);
+          const obj = decodeStored(kv.value, kv.modRevision, this.typeMeta);
           if (q.filter && !q.filter(obj)) continue;
           items.push(obj);
           if (limit && items.length >= limit) { i++; break; }
@@ -247,8 +251,8 @@ export class GenericStore {
     delete m.deletionGracePeriodSeconds;
     delete (m as { selfLink?: string }).selfLink;
     if (this.strategy.tracksGeneration) m.generation = 1; else delete m.generation;
-    obj.apiVersion = this.def.group ? `${this.def.group}/${this.def.version}` : this.def.version;
-    obj.kind = this.def.kind;
+    obj.apiVersion = this.typeMeta.apiVersion;
+    obj.kind = this.typeMeta.kind;
   }
 
   private validateOrThrow(obj: WithMeta, errs: FieldError[]): void {
@@ -314,7 +318,7 @@ export class GenericStore {
           }
           throw notFound(this.subject(name));
         }
-        old = decodeStored(kv.value, kv.modRevision);
+        old = decodeStored(kv.value, kv.modRevision, this.typeMeta);
         modRevision = kv.modRevision;
       }
       let obj: WithMeta;
@@ -382,8 +386,8 @@ export class GenericStore {
     if (om.generation !== undefined) m.generation = om.generation; else delete m.generation;
     m.resourceVersion = om.resourceVersion;
     delete (m as { selfLink?: string }).selfLink;
-    obj.apiVersion = old.apiVersion;
-    obj.kind = old.kind;
+    obj.apiVersion = this.typeMeta.apiVersion;
+    obj.kind = this.typeMeta.kind;
 
     const errs: FieldError[] = [];
     const partial = subresource === 'status' ? this.strategy.status : this.strategy.subresources?.[subresource];
@@ -417,7 +421,7 @@ export class GenericStore {
     for (let attempt = 0; ; attempt++) {
       const kv = await this.store.get(key);
       if (!kv) throw notFound(this.subject(name));
-      const obj = decodeStored(kv.value, kv.modRevision);
+      const obj = decodeStored(kv.value, kv.modRevision, this.typeMeta);
       const pre = opts.preconditions;
       if (pre?.uid && pre.uid !== obj.metadata.uid) {
         throw conflict(this.subject(name), `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid ?? ''}`);

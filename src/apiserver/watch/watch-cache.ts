@@ -12,11 +12,14 @@
  *   order, exactly once, or a 410 Expired when N is older than the window.
  * - A watcher that cannot keep up (its sink reports too much buffered) is
  *   closed; it never makes memory grow without bound.
+ * - Cached objects are shared by every reader and deeply frozen: a reader
+ *   that wants to change one clones it first.
  */
 import type { Store, WatchEvent, Watcher as StoreWatcher } from '../../storage/store.js';
 import type { WithMeta } from '../../api/object.js';
 import { resourceVersionTooOld, timeout } from '../../api/errors.js';
-import { decodeStored } from './stored-object.js';
+import { deepFreeze } from '../../api/object.js';
+import { decodeStored, type TypeMeta } from './stored-object.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -99,6 +102,12 @@ function coalesceMs(watchers: number): number {
   return Math.min(50, Math.max(5, Math.round(watchers / 20)));
 }
 
+/** A resource the cache follows: its storage prefix and, to repair rows stored without them, its type. */
+export interface StoredResource {
+  prefix: string;
+  typeMeta?: TypeMeta;
+}
+
 /** Cached state and event window of one resource (one storage prefix). */
 export class ResourceCache {
   readonly objects = new Map<string, WithMeta>();
@@ -112,7 +121,7 @@ export class ResourceCache {
   /** Watchers without: by encoding and key prefix. */
   private readonly groups = new Map<string, Group>();
 
-  constructor(readonly prefix: string, startRevision: number, private readonly owner: WatchCache) {
+  constructor(readonly prefix: string, startRevision: number, private readonly owner: WatchCache, readonly typeMeta?: TypeMeta) {
     this.oldestRevision = startRevision;
   }
 
@@ -312,21 +321,21 @@ export class WatchCache {
     };
   }
 
-  /** Loads the given resource prefixes and starts following the store. */
-  async start(prefixes: string[]): Promise<void> {
+  /** Loads the given resources (a bare string is a prefix) and starts following the store. */
+  async start(resources: readonly (string | StoredResource)[]): Promise<void> {
     const rev = await this.store.currentRevision();
     this.processedRevision = rev;
-    for (const p of prefixes) await this.load(p, rev);
+    for (const r of resources) await this.load(typeof r === 'string' ? { prefix: r } : r, rev);
     this.follow(rev);
   }
 
   /** Adds a resource after start (e.g. a CRD); its objects are loaded at the processed revision. */
-  async addResource(prefix: string): Promise<ResourceCache> {
+  async addResource(prefix: string, typeMeta?: TypeMeta): Promise<ResourceCache> {
     const existing = this.caches.get(prefix);
     if (existing) return existing;
     // Pause-free: events for this prefix that arrive while loading are ignored
     // until the cache exists, so load at a revision and replay from the store.
-    return this.load(prefix, this.processedRevision);
+    return this.load({ prefix, typeMeta }, this.processedRevision);
   }
 
   resource(prefix: string): ResourceCache | undefined {
@@ -352,12 +361,13 @@ export class WatchCache {
     for (const c of this.caches.values()) c.closeAll('server shutting down');
   }
 
-  private async load(prefix: string, rev: number): Promise<ResourceCache> {
-    const cache = new ResourceCache(prefix, rev, this);
+  private async load(r: StoredResource, rev: number): Promise<ResourceCache> {
+    const { prefix, typeMeta } = r;
+    const cache = new ResourceCache(prefix, rev, this, typeMeta);
     let startKey: string | undefined;
     for (;;) {
       const page = await this.store.list(prefix, { revision: rev, limit: 5000, startKey });
-      for (const kv of page.items) cache.objects.set(kv.key, decodeStored(kv.value, kv.modRevision));
+      for (const kv of page.items) cache.objects.set(kv.key, deepFreeze(decodeStored(kv.value, kv.modRevision, typeMeta)));
       if (!page.more || page.items.length === 0) break;
       startKey = page.items[page.items.length - 1].key + '\0';
     }
@@ -385,7 +395,7 @@ export class WatchCache {
       this.processedRevision = e.revision;
       const cache = this.cacheFor(e.kv.key);
       if (!cache) continue;
-      const ce = toCachedEvent(e, cache.objects.get(e.kv.key));
+      const ce = toCachedEvent(e, cache.objects.get(e.kv.key), cache.typeMeta);
       cache.apply(ce, this.opts.eventWindow);
       let list = byCache.get(cache);
       if (!list) { list = []; byCache.set(cache, list); }
@@ -402,10 +412,10 @@ export class WatchCache {
   /** The store watch failed (e.g. compacted past us): reload everything; watchers relist. */
   private async restart(err: Error): Promise<void> {
     if (this.stopped) return;
-    const prefixes = [...this.caches.keys()];
+    const resources = [...this.caches.values()].map((c) => ({ prefix: c.prefix, typeMeta: c.typeMeta }));
     for (const c of this.caches.values()) c.closeAll(`watch cache restarting: ${err.message}`);
     this.caches.clear();
-    await this.start(prefixes);
+    await this.start(resources);
   }
 }
 
@@ -414,14 +424,14 @@ export class WatchCache {
  * for the key (its state before this event): it stands in for prevKv, so only
  * the new value is decoded.
  */
-function toCachedEvent(e: WatchEvent, cached: WithMeta | undefined): CachedEvent {
+function toCachedEvent(e: WatchEvent, cached: WithMeta | undefined, typeMeta: TypeMeta | undefined): CachedEvent {
   if (e.type === 'delete') {
     const obj = cached
       ? { ...cached, metadata: { ...cached.metadata, resourceVersion: String(e.revision) } }
-      : decodeStored((e.prevKv ?? e.kv).value, e.revision);
-    return { type: 'DELETED', revision: e.revision, key: e.kv.key, object: obj };
+      : decodeStored((e.prevKv ?? e.kv).value, e.revision, typeMeta);
+    return { type: 'DELETED', revision: e.revision, key: e.kv.key, object: deepFreeze(obj) };
   }
-  const obj = decodeStored(e.kv.value, e.revision);
-  const prev = e.prevKv ? cached ?? decodeStored(e.prevKv.value, e.prevKv.modRevision) : undefined;
+  const obj = deepFreeze(decodeStored(e.kv.value, e.revision, typeMeta));
+  const prev = e.prevKv ? cached ?? deepFreeze(decodeStored(e.prevKv.value, e.prevKv.modRevision, typeMeta)) : undefined;
   return { type: e.prevKv ? 'MODIFIED' : 'ADDED', revision: e.revision, key: e.kv.key, object: obj, prevObject: prev };
 }

@@ -3,11 +3,12 @@
  * a kubeconfig points at (as kube-controller-manager). `k8ts server` runs the
  * same component in a thread of its own.
  */
-import { parseArgs } from 'node:util';
 import { createLogger } from '../api/log.js';
 import { defaultKubeconfigPath } from '../client/index.js';
 import { startComponent } from './components.js';
 import { parseBool, parseDuration, waitForSignal } from './flags.js';
+import { parseFlags } from './parse-flags.js';
+import { parseControllersFlag } from './controllers-flag.js';
 
 const HELP = `Usage: k8ts controller-manager [flags]
 
@@ -19,7 +20,7 @@ Flags:
 `;
 
 export async function runControllerManager(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args: argv,
     options: {
       kubeconfig: { type: 'string' },
@@ -36,7 +37,7 @@ export async function runControllerManager(argv: string[]): Promise<number> {
   }
   const log = createLogger('kube-controller-manager');
   const kubeconfig = values.kubeconfig ?? defaultKubeconfigPath();
-  const controllers = values.controllers?.split(',').map((c) => c.trim()).filter(Boolean);
+  const controllers = values.controllers !== undefined ? parseControllersFlag(values.controllers) : undefined;
   const grace = values['node-monitor-grace-period'];
   const component = startComponent('controller-manager', {
     kubeconfig,

@@ -1,12 +1,18 @@
 /**
  * The `k8ts` command: parses the subcommand and hands over. Wiring only.
+ *
+ * Exit codes: 0 done, 2 a usage error (one line on stderr that points at
+ * --help), 1 anything else (one log line with the message; its stack at
+ * debug level, K8TS_LOG_LEVEL=debug).
  */
+import { createLogger } from '../api/log.js';
 import { runServer } from './server.js';
 import { runControllerManager } from './controller-manager.js';
 import { runSim } from './sim.js';
 import { runWhyPending } from './why-pending.js';
 import { runSchedulerCommand } from './scheduler.js';
-import { versionInfo } from '../apiserver/version.js';
+import { runVersion } from './version.js';
+import { UsageError } from './usage-error.js';
 
 const USAGE = `Usage: k8ts <command> [flags]
 
@@ -20,32 +26,44 @@ Commands:
 
 Run 'k8ts <command> --help' for a command's flags.`;
 
+const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = {
+  server: runServer,
+  'controller-manager': runControllerManager,
+  scheduler: runSchedulerCommand,
+  sim: runSim,
+  'why-pending': runWhyPending,
+  version: runVersion,
+};
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
-  switch (cmd) {
-    case 'server': return runServer(rest);
-    case 'controller-manager': return runControllerManager(rest);
-    case 'sim': return runSim(rest);
-    case 'why-pending': return runWhyPending(rest);
-    case 'scheduler': return runSchedulerCommand(rest);
-    case 'version': {
-      const v = versionInfo();
-      process.stdout.write(`k8ts ${process.env['npm_package_version'] ?? '0.1.0'} (Kubernetes ${v.gitVersion})\n`);
-      return 0;
-    }
-    case undefined: case '-h': case '--help': case 'help':
-      process.stdout.write(`${USAGE}\n`);
-      return cmd === undefined ? 2 : 0;
-    default:
-      process.stderr.write(`k8ts: unknown command "${cmd}"\n${USAGE}\n`);
+  if (cmd === undefined) {
+    process.stderr.write(`k8ts: missing command (see 'k8ts --help')\n`);
+    return 2;
+  }
+  if (cmd === '-h' || cmd === '--help' || cmd === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const run = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
+  if (!run) {
+    const what = cmd.startsWith('-') ? `unknown flag ${cmd}` : `unknown command ${JSON.stringify(cmd)}`;
+    process.stderr.write(`k8ts: ${what} (see 'k8ts --help')\n`);
+    return 2;
+  }
+  try {
+    return await run(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`k8ts ${cmd}: ${err.message} (see 'k8ts ${cmd} --help')\n`);
       return 2;
+    }
+    const log = createLogger(`k8ts ${cmd}`);
+    log.error(err instanceof Error ? err.message : String(err));
+    log.debug({ err }, 'the error above, with its stack');
+    return 1;
   }
 }
 
-main(process.argv.slice(2)).then((code) => {
-  process.exit(code);
-}, (err: unknown) => {
-  // A failed start leaves listeners and timers behind: exit rather than linger.
-  process.stderr.write(`k8ts: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-  process.exit(1);
-});
+// A failed start leaves listeners and timers behind: exit rather than linger.
+void main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -3,12 +3,12 @@
  * points at (as kube-scheduler). `k8ts server` runs the same component in a
  * thread of its own.
  */
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { createLogger } from '../api/log.js';
 import { defaultKubeconfigPath } from '../client/index.js';
 import { startComponent } from './components.js';
 import { parseBool, waitForSignal } from './flags.js';
+import { parseFlags } from './parse-flags.js';
 
 const HELP = `Usage: k8ts scheduler [flags]
 
@@ -19,7 +19,7 @@ Flags:
 `;
 
 export async function runSchedulerCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args: argv,
     options: {
       kubeconfig: { type: 'string' },

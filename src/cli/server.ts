@@ -2,7 +2,6 @@
  * `k8ts server`: flags, then wiring of the store, the PKI, the API server and
  * the admin kubeconfig. Signals stop it cleanly.
  */
-import { parseArgs } from 'node:util';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
@@ -13,7 +12,9 @@ import { ApiServer } from '../apiserver/server.js';
 import { CORE_STRATEGIES } from '../apiserver/registry/core/index.js';
 import { GROUP_STRATEGIES, CONVERSIONS } from '../apiserver/registry/groups.js';
 import { admitPod } from '../api/defaults/pod.js';
-import { nonNegativeInt, parseBool, parseDuration, positiveInt } from './flags.js';
+import { nonNegativeInt, oneOf, parseBool, parseDuration, port as parsePort, positiveInt } from './flags.js';
+import { parseFlags } from './parse-flags.js';
+import { parseControllersFlag } from './controllers-flag.js';
 import { startComponentThread, type ComponentSpec, type ComponentThread } from './component-thread.js';
 import type { ControllerManagerConfig } from '../controllers/index.js';
 import { installProcessGuard } from './process-guard.js';
@@ -55,7 +56,7 @@ export function defaultDataDir(): string {
 
 export async function runServer(argv: string[]): Promise<number> {
   const started = performance.now();
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args: argv,
     options: {
       'data-dir': { type: 'string' },
@@ -93,10 +94,8 @@ export async function runServer(argv: string[]): Promise<number> {
   }
   const log = createLogger('apiserver');
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
-  const securePort = Number(values['secure-port'] ?? 6443);
-  if (!Number.isInteger(securePort) || securePort < 0 || securePort > 65535) throw new Error(`invalid --secure-port ${values['secure-port']}`);
-  const backend = values.datastore ?? 'sqlite';
-  if (backend !== 'sqlite' && backend !== 'memory') throw new Error(`invalid --datastore ${backend}: want sqlite or memory`);
+  const securePort = parsePort('secure-port', values['secure-port'] ?? '6443');
+  const backend = oneOf('datastore', values.datastore ?? 'sqlite', ['sqlite', 'memory']);
   const leaderElect = parseBool('leader-elect', values['leader-elect'] ?? 'true');
   const controllerConfig: Partial<ControllerManagerConfig> = {
     ...(values['max-endpoints-per-slice'] ? { maxEndpointsPerSlice: positiveInt('max-endpoints-per-slice', values['max-endpoints-per-slice']) } : {}),
@@ -109,16 +108,24 @@ export async function runServer(argv: string[]): Promise<number> {
     ...(values['default-unreachable-toleration-seconds'] !== undefined
       ? { unreachableTolerationSeconds: nonNegativeInt('default-unreachable-toleration-seconds', values['default-unreachable-toleration-seconds']) } : {}),
   };
+  const sync = oneOf('sqlite-synchronous', values['sqlite-synchronous'] ?? process.env['K8TS_SQLITE_SYNCHRONOUS'] ?? 'full', ['full', 'normal']);
+  const historyRetentionMs = values['history-retention'] ? parseDuration(values['history-retention'], 'history-retention') : undefined;
+  const limits = {
+    ...(values['min-request-timeout'] ? { minRequestTimeoutSeconds: positiveInt('min-request-timeout', values['min-request-timeout']) } : {}),
+    ...(values['default-watch-cache-size'] ? { watchCacheSize: positiveInt('default-watch-cache-size', values['default-watch-cache-size']) } : {}),
+    ...(values['max-watch-buffer-bytes'] ? { maxWatchBufferBytes: positiveInt('max-watch-buffer-bytes', values['max-watch-buffer-bytes']) } : {}),
+    ...(values['max-requests-inflight'] ? { maxInFlight: positiveInt('max-requests-inflight', values['max-requests-inflight']) } : {}),
+  };
+  const controllers = values.controllers !== undefined ? parseControllersFlag(values.controllers) : undefined;
+  const simCount = values['simulated-nodes'] ? nonNegativeInt('simulated-nodes', values['simulated-nodes']) : 0;
+  const simHeartbeatMs = values['sim-heartbeat-interval'] ? parseDuration(values['sim-heartbeat-interval'], 'sim-heartbeat-interval') : undefined;
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
 
   // The server's /metrics includes theirs; filled once they start.
   const components: ComponentThread[] = [];
   const pki = await ensurePki(dataDir, { sans: values['tls-san'] ?? [] });
-  const sync = values['sqlite-synchronous'] ?? process.env['K8TS_SQLITE_SYNCHRONOUS'] ?? 'full';
-  if (sync !== 'full' && sync !== 'normal') throw new Error(`invalid --sqlite-synchronous ${sync}: want full or normal`);
   const store = await openStore({
-    backend, dataDir, sqliteSynchronous: sync,
-    ...(values['history-retention'] ? { historyRetentionMs: parseDuration(values['history-retention'], 'history-retention') } : {}),
+    backend, dataDir, sqliteSynchronous: sync, ...(historyRetentionMs !== undefined ? { historyRetentionMs } : {}),
   });
   const server = new ApiServer({
     store,
@@ -131,10 +138,7 @@ export async function runServer(argv: string[]): Promise<number> {
     admitPod: (pod) => admitPod(pod as Parameters<typeof admitPod>[0], tolerationSeconds),
     logger: log,
     extraMetrics: components,
-    ...(values['min-request-timeout'] ? { minRequestTimeoutSeconds: positiveInt('min-request-timeout', values['min-request-timeout']) } : {}),
-    ...(values['default-watch-cache-size'] ? { watchCacheSize: positiveInt('default-watch-cache-size', values['default-watch-cache-size']) } : {}),
-    ...(values['max-watch-buffer-bytes'] ? { maxWatchBufferBytes: positiveInt('max-watch-buffer-bytes', values['max-watch-buffer-bytes']) } : {}),
-    ...(values['max-requests-inflight'] ? { maxInFlight: positiveInt('max-requests-inflight', values['max-requests-inflight']) } : {}),
+    ...limits,
   });
   installProcessGuard(log, server.metrics.uncaught);
   const { port } = await server.start();
@@ -145,7 +149,6 @@ export async function runServer(argv: string[]): Promise<number> {
   // The controller manager and the scheduler share one thread; simulated nodes (a test load) get their own.
   const controlPlane: ComponentSpec[] = [];
   if (!values['disable-controllers']) {
-    const controllers = values.controllers?.split(',').map((c) => c.trim()).filter(Boolean);
     controlPlane.push({ name: 'controller-manager', args: { kubeconfig, leaderElect, config: controllerConfig, ...(controllers ? { controllers } : {}) } });
     if (!values['disable-scheduler']) {
       controlPlane.push({ name: 'scheduler', args: { kubeconfig, leaderElect, ...(values['scheduler-config'] ? { configPath: resolve(values['scheduler-config']) } : {}) } });
@@ -153,14 +156,11 @@ export async function runServer(argv: string[]): Promise<number> {
   }
   if (controlPlane.length > 0) components.push(startComponentThread(controlPlane));
   // Simulated nodes are clients like any other; they register in the background and log when all are in.
-  const simCount = values['simulated-nodes'] ? Number(values['simulated-nodes']) : 0;
-  if (!Number.isInteger(simCount) || simCount < 0) throw new Error(`invalid --simulated-nodes ${values['simulated-nodes']}: want a non-negative integer`);
   if (simCount > 0) {
     components.push(startComponentThread([{
       name: 'simulated-nodes',
       args: {
-        kubeconfig, count: simCount,
-        ...(values['sim-heartbeat-interval'] ? { heartbeatIntervalMs: parseDuration(values['sim-heartbeat-interval'], 'sim-heartbeat-interval') } : {}),
+        kubeconfig, count: simCount, ...(simHeartbeatMs !== undefined ? { heartbeatIntervalMs: simHeartbeatMs } : {}),
       },
     }]));
   }

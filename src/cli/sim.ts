@@ -3,12 +3,13 @@
  * a kubeconfig, and the flags `k8ts server --simulated-nodes` shares.
  * Wiring only; the simulator is src/sim.
  */
-import { parseArgs } from 'node:util';
-import { nonNegativeInt, parseDuration } from './flags.js';
 import { createLogger, type Logger } from '../api/log.js';
 import { parseQuantity } from '../api/validation/quantity.js';
 import { RestClient, defaultKubeconfigPath, loadKubeconfig } from '../client/index.js';
 import { defaultPodStages, loadStages, startSimulatedNodes, type SimulatedNodes, type Stage } from '../sim/index.js';
+import { parseFlags } from './parse-flags.js';
+import { nonNegativeInt, parseDuration } from './flags.js';
+import { UsageError } from './usage-error.js';
 
 const HELP = `Usage: k8ts sim --nodes N [flags]
 
@@ -35,7 +36,7 @@ function parseMap(flag: string, s: string, check?: (k: string, v: string) => voi
   const out: Record<string, string> = {};
   for (const part of s.split(',').map((p) => p.trim()).filter(Boolean)) {
     const i = part.indexOf('=');
-    if (i <= 0) throw new Error(`invalid --${flag} entry ${JSON.stringify(part)}: want key=value`);
+    if (i <= 0) throw new UsageError(`invalid --${flag} entry ${JSON.stringify(part)}: want key=value`);
     const [k, v] = [part.slice(0, i), part.slice(i + 1)];
     check?.(k, v);
     out[k] = v;
@@ -62,7 +63,7 @@ export async function startServerSimulatedNodes(kubeconfig: string, opts: { coun
 }
 
 export async function runSim(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args: argv,
     options: {
       kubeconfig: { type: 'string' },
@@ -84,18 +85,20 @@ export async function runSim(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  if (values.nodes === undefined) throw new Error('--nodes is required (see k8ts sim --help)');
+  if (values.nodes === undefined) throw new UsageError('flag --nodes is required');
   const count = nonNegativeInt('nodes', values.nodes);
   const capacity = values.capacity ? parseMap('capacity', values.capacity, (k, v) => {
-    if (!parseQuantity(v)) throw new Error(`invalid --capacity ${k}=${v}: not a quantity`);
+    if (!parseQuantity(v)) throw new UsageError(`invalid --capacity ${k}=${v}: not a quantity`);
   }) : undefined;
-  let stages: Stage[];
-  if (values.stages) {
-    if (values['pod-complete-delay']) throw new Error('--pod-complete-delay applies to the built-in stages; set the delay in --stages instead');
-    stages = await loadStages(values.stages);
-  } else {
-    stages = defaultPodStages(values['pod-complete-delay'] ? { completeAfterMs: parseDuration(values['pod-complete-delay'], 'pod-complete-delay') } : {});
+  const labels = values['node-labels'] ? parseMap('node-labels', values['node-labels']) : undefined;
+  const heartbeatIntervalMs = values['heartbeat-interval'] ? parseDuration(values['heartbeat-interval'], 'heartbeat-interval') : undefined;
+  if (values.stages && values['pod-complete-delay']) {
+    throw new UsageError('flag --pod-complete-delay applies to the built-in stages; set the delay in --stages instead');
   }
+  const completeAfterMs = values['pod-complete-delay'] ? parseDuration(values['pod-complete-delay'], 'pod-complete-delay') : undefined;
+  const stages: Stage[] = values.stages
+    ? await loadStages(values.stages)
+    : defaultPodStages(completeAfterMs !== undefined ? { completeAfterMs } : {});
   const path = values.kubeconfig ?? defaultKubeconfigPath();
   const conn = loadKubeconfig(path, values.context ? { context: values.context } : {});
   if (values.server) conn.server = values.server;
@@ -106,9 +109,9 @@ export async function runSim(argv: string[]): Promise<number> {
     client, informerClient, logger: log, count, stages,
     ...(values['name-prefix'] !== undefined ? { namePrefix: values['name-prefix'] } : {}),
     ...(capacity ? { capacity } : {}),
-    ...(values['node-labels'] ? { labels: parseMap('node-labels', values['node-labels']) } : {}),
+    ...(labels ? { labels } : {}),
     ...(values['cluster-cidr'] ? { clusterCIDR: values['cluster-cidr'] } : {}),
-    ...(values['heartbeat-interval'] ? { heartbeatIntervalMs: parseDuration(values['heartbeat-interval'], 'heartbeat-interval') } : {}),
+    ...(heartbeatIntervalMs !== undefined ? { heartbeatIntervalMs } : {}),
   });
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {

@@ -4,7 +4,6 @@
  * how each feasible node scores, with the same plugins and configuration the
  * scheduler uses. Wiring only: the work is src/scheduler's explainPod.
  */
-import { parseArgs } from 'node:util';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import {
   defaultKubeconfigPath, ObjectStore, RESOURCES, resourceDescriptor, RestClient, type ApiObject, type ResourceDescriptor,
@@ -16,6 +15,9 @@ import {
 import { isPodTerminal } from '../api/pods/index.js';
 import { newPodInfo } from '../scheduler/framework/pod-info.js';
 import type { Listers } from '../scheduler/framework/interface.js';
+import { parseFlags } from './parse-flags.js';
+import { oneOf } from './flags.js';
+import { UsageError } from './usage-error.js';
 
 const HELP = `Usage: k8ts why-pending POD [flags]
 
@@ -58,7 +60,7 @@ export function formatExplanation(e: PodExplanation): string {
 }
 
 export async function runWhyPending(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags({
     args: argv, allowPositionals: true, strict: true,
     options: {
       namespace: { type: 'string', short: 'n' },
@@ -70,9 +72,9 @@ export async function runWhyPending(argv: string[]): Promise<number> {
   });
   if (values.help) { process.stdout.write(HELP); return 0; }
   const name = positionals[0];
-  if (!name || positionals.length > 1) { process.stderr.write(`k8ts why-pending: want exactly one POD\n${HELP}`); return 2; }
-  const output = values.output ?? 'table';
-  if (output !== 'table' && output !== 'json') { process.stderr.write(`k8ts why-pending: unknown output format ${JSON.stringify(output)}\n`); return 2; }
+  if (!name) throw new UsageError('missing POD');
+  if (positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[1])}: want exactly one POD`);
+  const output = oneOf('output', values.output ?? 'table', ['table', 'json']);
   const ns = values.namespace ?? 'default';
   const cfg = validateSchedulerConfig(values['scheduler-config'] ? loadSchedulerConfig(values['scheduler-config']) : {}, new Set(Object.keys(IN_TREE_PLUGINS)));
   const client = RestClient.fromKubeconfig(values.kubeconfig ?? process.env['KUBECONFIG']?.split(':')[0] ?? defaultKubeconfigPath(), { component: 'why-pending' });

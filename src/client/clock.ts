@@ -2,6 +2,7 @@
  * The clock queues, back-offs and leader election read, injectable so tests
  * can move time by hand instead of sleeping.
  */
+import { onAbort } from './on-abort.js';
 
 export interface TimerHandle { cancel(): void }
 
@@ -55,13 +56,12 @@ export class FakeClock implements Clock {
   pending(): number { return this.timers.size; }
 }
 
-/** Resolves after `ms` on `clock`, or early (resolving) when `signal` aborts. */
+/** Resolves after `ms` on `clock`, or early (resolving) when `signal` aborts; the abort listener goes when the timer fires. */
 export function sleep(ms: number, opts: { clock?: Clock; signal?: AbortSignal } = {}): Promise<void> {
   const clock = opts.clock ?? realClock;
   return new Promise((resolve) => {
     if (opts.signal?.aborted) { resolve(); return; }
-    const onAbort = (): void => { timer.cancel(); resolve(); };
-    const timer = clock.setTimer(() => { opts.signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = clock.setTimer(() => { detach(); resolve(); }, ms);
+    const detach = onAbort(opts.signal, () => { timer.cancel(); resolve(); });
   });
 }

@@ -7,10 +7,12 @@
 import type { Logger } from '../api/log.js';
 import type { WorkQueue } from './work-queue.js';
 import { queueMetrics } from './queue-metrics.js';
+import { waitForInformers } from './wait-for-informers.js';
 
 /** What the runner needs of an informer (any Informer<T> fits). */
 export interface SyncableInformer {
   start(): void;
+  /** Resolves true once synced, false when stopped or `signal` aborted first; leaves no listener on `signal` once resolved. */
   waitForSync(signal?: AbortSignal): Promise<boolean>;
 }
 
@@ -67,8 +69,7 @@ export function startController(opts: ControllerOptions): RunningController {
 
   const done = (async () => {
     for (const i of opts.informers ?? []) i.start();
-    const synced = await Promise.all((opts.informers ?? []).map((i) => i.waitForSync(stopSignal.signal)));
-    if (!synced.every(Boolean)) {
+    if (!(await waitForInformers(opts.informers ?? [], stopSignal.signal))) {
       if (!stopSignal.signal.aborted) logger?.error({ controller: name }, 'informers stopped before they synced');
       return;
     }

@@ -8,6 +8,7 @@ import type { ApiObject } from './api-object.js';
 import { Informer, type InformerOptions } from './informer.js';
 import type { ResourceDescriptor } from './resource.js';
 import type { RestClient } from './rest-client.js';
+import { waitForInformers } from './wait-for-informers.js';
 
 export class InformerFactory {
   private readonly informers = new Map<string, Informer>();
@@ -35,10 +36,9 @@ export class InformerFactory {
     for (const i of this.informers.values()) i.start();
   }
 
-  /** Resolves true once all informers made so far have synced (false if one stopped first). */
-  async waitForSync(signal?: AbortSignal): Promise<boolean> {
-    const r = await Promise.all([...this.informers.values()].map((i) => i.waitForSync(signal)));
-    return r.every(Boolean);
+  /** Resolves true once all informers made so far have synced (false if one stopped or `signal` aborted first). */
+  waitForSync(signal?: AbortSignal): Promise<boolean> {
+    return waitForInformers([...this.informers.values()], signal);
   }
 
   async stop(): Promise<void> {

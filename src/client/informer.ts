@@ -21,6 +21,7 @@ import type { ApiObject } from './api-object.js';
 import { StatusError } from '../api/errors.js';
 import { deepFreeze } from '../api/object.js';
 import { sleep } from './clock.js';
+import { onAbort } from './on-abort.js';
 import { objectKey, ObjectStore, type ObjectStoreReader } from './object-store.js';
 import { apiVersionOf, type ResourceDescriptor } from './resource.js';
 import type { ObjectList, RestClient } from './rest-client.js';
@@ -55,7 +56,7 @@ export class Informer<T extends ApiObject = ApiObject> {
   private readonly cache = new ObjectStore<T>();
   private readonly handlers = new Set<InformerEventHandlers<T>>();
   private readonly abort = new AbortController();
-  private readonly syncWaiters: (() => void)[] = [];
+  private readonly syncWaiters = new Set<() => void>();
   private readonly freeze: boolean;
   private running: Promise<void> | undefined;
   private synced = false;
@@ -98,22 +99,25 @@ export class Informer<T extends ApiObject = ApiObject> {
   /** True once the first list has been stored and its events delivered. */
   hasSynced(): boolean { return this.synced; }
 
-  /** Resolves true when synced, false if stopped (or `signal` aborted) first. */
+  /**
+   * Resolves true when synced, false if stopped (or `signal` aborted) first.
+   * Leaves no listener behind on `signal` once it resolves.
+   */
   waitForSync(signal?: AbortSignal): Promise<boolean> {
     if (this.synced) return Promise.resolve(true);
     if (this.abort.signal.aborted || signal?.aborted) return Promise.resolve(false);
     return new Promise((resolve) => {
-      const finish = (): void => resolve(this.synced);
-      this.syncWaiters.push(finish);
-      signal?.addEventListener('abort', finish, { once: true });
-      this.abort.signal.addEventListener('abort', finish, { once: true });
+      // The first sync and stop() call the waiter; the caller's abort takes it out.
+      const waiter = (): void => { detach(); resolve(this.synced); };
+      const detach = onAbort(signal, () => { this.syncWaiters.delete(waiter); resolve(false); });
+      this.syncWaiters.add(waiter);
     });
   }
 
   /** Ends the watch and the loop; the cache stays readable. */
   async stop(): Promise<void> {
     this.abort.abort();
-    for (const w of this.syncWaiters.splice(0)) w();
+    this.releaseSyncWaiters();
     await this.running;
   }
 
@@ -199,7 +203,7 @@ export class Informer<T extends ApiObject = ApiObject> {
     this.rv = resourceVersion;
     if (!this.synced) {
       this.synced = true;
-      for (const w of this.syncWaiters.splice(0)) w();
+      this.releaseSyncWaiters();
     }
   }
 
@@ -231,6 +235,12 @@ export class Informer<T extends ApiObject = ApiObject> {
       if (rv) this.rv = rv;
     }
     return n;
+  }
+
+  private releaseSyncWaiters(): void {
+    const waiters = [...this.syncWaiters];
+    this.syncWaiters.clear();
+    for (const w of waiters) w();
   }
 
   private own(obj: T): T {

@@ -14,6 +14,7 @@ import { loadKubeconfig, type ConnectionConfig } from './kubeconfig.js';
 import { resourcePath, type ResourceDescriptor } from './resource.js';
 import { responseToError } from './status-error.js';
 import { watchStream, type WatchStream } from './watch-stream.js';
+import { onAbort } from './on-abort.js';
 
 /** A list reply: items plus the resourceVersion it was read at and the next page's token. */
 export interface ObjectList<T> {
@@ -208,17 +209,21 @@ export class RestClient {
     const path = this.path(resourcePath(res, { namespace }), {
       ...q, watch: 1, allowWatchBookmarks: allowWatchBookmarks ?? true,
     });
-    const { req, res: opened } = this.open('GET', path, undefined, undefined, signal);
+    const { req, res: opened } = this.open('GET', path, undefined, undefined);
+    // Informers hand every re-watch the same long-lived signal: the listener goes when the request closes.
+    let stream: WatchStream<T> | undefined;
+    const detach = onAbort(signal, () => {
+      if (stream) stream.stop();
+      else req.destroy(Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' }));
+    });
+    req.once('close', detach);
     const reply = await opened;
     if ((reply.statusCode ?? 0) >= 300) {
       const body = await readBody(reply);
       throw responseToError(reply.statusCode ?? 0, body, header(reply, 'retry-after'));
     }
-    const stream = watchStream<T>(req, reply);
-    if (signal) {
-      if (signal.aborted) stream.stop();
-      else signal.addEventListener('abort', () => stream.stop(), { once: true });
-    }
+    stream = watchStream<T>(req, reply);
+    if (signal?.aborted) stream.stop();
     return stream;
   }
 
@@ -278,7 +283,7 @@ export class RestClient {
    * request error (including destroy()). Throws on a path Node refuses
    * (callers pass paths with their names already percent-encoded).
    */
-  private open(method: string, path: string, body: string | Buffer | undefined, contentType: string | undefined, signal?: AbortSignal):
+  private open(method: string, path: string, body: string | Buffer | undefined, contentType: string | undefined):
     { req: ClientRequest; res: Promise<IncomingMessage> } {
     const headers: OutgoingHttpHeaders = { ...this.baseHeaders };
     if (body !== undefined) {
@@ -286,7 +291,6 @@ export class RestClient {
       headers['Content-Length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
     }
     const options: HttpsRequestOptions = { method, hostname: this.target.hostname, port: this.target.port, path, agent: this.agent, headers };
-    if (signal) options.signal = signal;
     const req = httpsRequest(options);
     const res = new Promise<IncomingMessage>((resolve, reject) => {
       req.once('response', resolve);

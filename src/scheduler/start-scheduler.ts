@@ -5,7 +5,6 @@
  * once, without leader election). Each profile of the configuration is a
  * schedulerName it answers to; pods naming another scheduler are left alone.
  */
-import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
@@ -148,7 +147,6 @@ export function startScheduler(opts: SchedulerOptions): RunningScheduler {
   gauges.unref();
 
   const stopAll = new AbortController();
-  setMaxListeners(64, stopAll.signal);
   const synced = inf.factory.waitForSync(stopAll.signal);
   let term: { sched: Scheduler; done: Promise<void> } | undefined;
   const startTerm = async (signal?: AbortSignal): Promise<void> => {

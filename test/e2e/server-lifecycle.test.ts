@@ -53,6 +53,10 @@ test('k8ts version and --help', () => {
   assert.match(execFileSync(process.execPath, [bin, 'version'], { encoding: 'utf8' }), /^k8ts \S+ \(Kubernetes v1\.\d+\.\d+\+k8ts\)$/m);
   assert.match(execFileSync(process.execPath, [bin, 'server', '--help'], { encoding: 'utf8' }), /--data-dir DIR/);
   let code = 0;
-  try { execFileSync(process.execPath, [bin, 'server', '--datastore', 'nope'], { encoding: 'utf8', stdio: 'pipe' }); } catch (e) { code = (e as { status: number }).status; }
-  assert.equal(code, 1);
+  let stderr = '';
+  try { execFileSync(process.execPath, [bin, 'server', '--datastore', 'nope'], { encoding: 'utf8', stdio: 'pipe' }); } catch (e) {
+    ({ status: code, stderr } = e as { status: number; stderr: string });
+  }
+  assert.equal(code, 2, 'a usage error');
+  assert.equal(stderr, `k8ts server: invalid --datastore "nope": want sqlite or memory (see 'k8ts server --help')\n`);
 });

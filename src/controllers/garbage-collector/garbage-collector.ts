@@ -14,6 +14,7 @@
 import type { Logger } from '../../api/log.js';
 import { sleep } from '../../client/clock.js';
 import { startController, type SyncableInformer } from '../../client/controller.js';
+import { onAbort } from '../../client/on-abort.js';
 import type { DiscoveryResult } from '../../client/discovery.js';
 import type { InformerFactory } from '../../client/informer-factory.js';
 import { ItemExponentialRateLimiter } from '../../client/rate-limiter.js';
@@ -88,13 +89,21 @@ export function startGarbageCollector(opts: GarbageCollectorOptions): RunningGar
     await gate;
     await sync(uid);
   };
-  const waitForMonitors = (): Promise<boolean> => Promise.race([
-    monitors.waitForSync(signal),
-    sleep(syncTimeoutMs, { signal }).then(() => {
-      if (!signal.aborted) logger.warn({ timeoutMs: syncTimeoutMs }, 'timed out waiting for informers to list; going on');
-      return false;
-    }),
-  ]);
+  const waitForMonitors = async (): Promise<boolean> => {
+    // The timeout ends the wait and its listeners; a sync ends the timer.
+    const wait = new AbortController();
+    const timer = setTimeout(() => wait.abort(), syncTimeoutMs);
+    timer.unref();
+    const detach = onAbort(signal, () => wait.abort());
+    try {
+      const synced = await monitors.waitForSync(wait.signal);
+      if (!synced && wait.signal.aborted && !signal.aborted) logger.warn({ timeoutMs: syncTimeoutMs }, 'timed out waiting for informers to list; going on');
+      return synced;
+    } finally {
+      clearTimeout(timer);
+      detach();
+    }
+  };
 
   const initial = (async (): Promise<boolean> => {
     for (let delay = 500; !signal.aborted; delay = Math.min(delay * 2, 30_000)) {

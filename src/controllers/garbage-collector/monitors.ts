@@ -17,6 +17,7 @@ import type { RestClient } from '../../client/rest-client.js';
 import type { ObservedObject, OwnerGraph } from './graph.js';
 import { isDeletingDependents, isWaitingForOrphaning } from './identity.js';
 import { RestMapper } from './rest-mapper.js';
+import { waitForInformers } from '../../client/wait-for-informers.js';
 
 /** Group/resource pairs never watched (upstream's DefaultIgnoredResources). */
 const IGNORED = new Set(['/events', 'events.k8s.io/events']);
@@ -86,16 +87,9 @@ export class Monitors {
     return { added, removed };
   }
 
-  /** Resolves true once every informer has listed (false when stopped first). */
+  /** Resolves true once every informer has listed (false when stopped or `signal` aborted first). */
   waitForSync(signal?: AbortSignal): Promise<boolean> {
-    const all = Promise.all([...this.monitors.values()].map((m) => m.informer.waitForSync())).then((r) => r.every(Boolean));
-    if (!signal) return all;
-    if (signal.aborted) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const onAbort = (): void => resolve(false);
-      signal.addEventListener('abort', onAbort, { once: true });
-      void all.then((ok) => { signal.removeEventListener('abort', onAbort); resolve(ok); });
-    });
+    return waitForInformers([...this.monitors.values()].map((m) => m.informer), signal);
   }
 
   /** Detaches from every informer and stops those it made. */

@@ -12,6 +12,7 @@ import { GenericStore, type RegistryHooks } from './registry/generic-store.js';
 import type { Strategy } from './registry/strategy.js';
 import type { TableConvertor } from './tables/index.js';
 import type { CustomResourceSubresourceScale } from '../api/apiextensions/types.js';
+import type { DecodeOutcome } from '../api/decode/index.js';
 
 export interface Conversion {
   toStorage(obj: KubeObject): KubeObject;
@@ -25,6 +26,8 @@ export interface ServedResource {
   toStorage(obj: WithMeta): WithMeta;
   /** Stored form -> served form, with the served apiVersion and kind. */
   fromStorage(obj: WithMeta): WithMeta;
+  /** Custom resources: the schema's type check before defaulting (built-in kinds use the FieldValidator). */
+  checkTypes?(obj: KubeObject): DecodeOutcome;
   /** Custom resources: the schema's pruning, which stands in for unknown-field detection. */
   prune?(obj: WithMeta): string[];
   /** Custom resources: the CRD's printer columns. */
@@ -38,6 +41,7 @@ export interface DynamicResource {
   def: ResourceDef;
   strategy: Strategy;
   hooks?: RegistryHooks;
+  checkTypes?(obj: KubeObject): DecodeOutcome;
   prune?(obj: WithMeta): string[];
   table?: TableConvertor;
   scale?: CustomResourceSubresourceScale;
@@ -109,7 +113,7 @@ export class ApiResources {
     const apiVersion = apiVersionOf(d.group, d.version);
     const storageApiVersion = apiVersionOf(d.group, d.storage.version);
     this.served.set(`${d.group}/${d.version}/${d.plural}`, {
-      def: d, registry, prune: r.prune, table: r.table, scale: r.scale,
+      def: d, registry, checkTypes: r.checkTypes, prune: r.prune, table: r.table, scale: r.scale,
       toStorage: (obj) => ({ ...obj, apiVersion: storageApiVersion }),
       fromStorage: (obj) => ({ ...obj, apiVersion, kind: d.kind }),
     });

@@ -1,7 +1,7 @@
 /**
  * CustomResourceDefinitions with real kubectl: once Established a CRD's
  * resources are served with its printer columns, validated against its
- * schema (422 with field causes), pruned, defaulted, scaled through /scale,
+ * schema (400 for a wrong type, 422 with field causes), pruned, defaulted, scaled through /scale,
  * explained, and deleted with it.
  */
 import { after, before, describe, test } from 'node:test';
@@ -70,12 +70,16 @@ for (const minor of [33, 35]) {
       assert.match(k.ok(['get', 'all']), /crontab\.stable\.example\.com\/tick/);
     });
 
-    test('an invalid custom resource is refused with 422 and field causes', async () => {
-      const r = k.run(['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: { name: 'bad' }, spec: { replicas: 'many' } }) });
+    test('an invalid custom resource is refused with 422 and field causes; a wrong type with 400 before that', async () => {
+      const r = k.run(['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: { name: 'bad' }, spec: { replicas: -1 } }) });
       assert.notEqual(r.status, 0);
       assert.match(r.stderr, /The CronTab "bad" is invalid/);
-      assert.match(r.stderr, /spec\.replicas: Invalid value: "string": spec\.replicas in body must be of type integer: "string"/);
+      assert.match(r.stderr, /spec\.replicas: Invalid value: -1: spec\.replicas in body should be greater than or equal to 1/);
       assert.match(r.stderr, /spec\.cronSpec: Required value/);
+      // Upstream finds a wrong type in validation (422); k8ts refuses it before defaulting, as built-in kinds are.
+      const typed = k.run(['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: { name: 'bad' }, spec: { replicas: 'many' } }) });
+      assert.notEqual(typed.status, 0);
+      assert.match(typed.stderr, /Error from server \(BadRequest\): .*CronTab in version "v1" cannot be handled as a CronTab: json: cannot unmarshal string into Go struct field CronTab\.spec\.replicas of type int64/);
       const api = new RawClient(server.kubeconfig);
       const raw = await api.json<{ code: number; reason: string; details: { causes: { field: string; reason: string }[] } }>('POST', '/apis/stable.example.com/v1/namespaces/default/crontabs',
         { apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: { name: 'bad' }, spec: { cronSpec: 'x', replicas: 0 } });

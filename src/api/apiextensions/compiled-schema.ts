@@ -1,10 +1,13 @@
 /**
  * The custom-resource schema engine for one CRD version: compile the
- * version's openAPIV3Schema once, then prune, default and validate every
- * object of that version with it. Upstream's request order is
- * prune -> defaults -> (admission) -> validate.
+ * version's openAPIV3Schema once, then type-check, prune, default and
+ * validate every object of that version with it. Upstream's request order is
+ * prune -> defaults -> (admission) -> validate; the type check before them is
+ * k8ts' own (upstream finds wrong types in validation, with a 422).
  */
 import type { FieldError } from '../field-errors.js';
+import { decodeWalk, type DecodeOutcome } from '../decode/index.js';
+import { customResourceNode } from './decode-types.js';
 import { applySchemaDefaults, pruneNonNullableNulls } from './defaults.js';
 import { validateListSetsAndMaps } from './list-type.js';
 import { toOpenApiSchema, type OpenApiSchema } from './openapi.js';
@@ -16,6 +19,15 @@ import { newValueValidator, type ValueValidator } from './validator.js';
 export interface CompiledSchema {
   /** The schema this was compiled from (do not mutate). */
   readonly schema: JSONSchemaProps;
+
+  /**
+   * The type check that comes before everything else (see decodeWalk): the
+   * first value whose JSON type the schema's type cannot hold, with `kind`
+   * as the Go struct, and the unknown fields of metadata (decoded as
+   * ObjectMeta), which are removed. Other unknown fields and nulls are left
+   * to prune and applyDefaults.
+   */
+  checkTypes(obj: Record<string, unknown>, kind: string): DecodeOutcome;
 
   /**
    * Removes, in place, the fields the schema does not specify (apiVersion,
@@ -49,8 +61,10 @@ export interface CompiledSchema {
 export function compileSchema(schema: JSONSchemaProps | undefined): CompiledSchema {
   const s: JSONSchemaProps = schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
   const validator: ValueValidator = newValueValidator(s);
+  const node = customResourceNode(s);
   return {
     schema: s,
+    checkTypes: (obj, kind) => decodeWalk(node, obj, kind),
     prune: (obj) => pruneUnknownFields(obj, s, true),
     applyDefaults(obj) {
       pruneNonNullableNulls(obj, s);

@@ -117,6 +117,7 @@ export class CrdRegistrar {
       for (const v of versions) {
         this.api.register({
           def: v.def, strategy,
+          checkTypes: (obj) => v.schema.checkTypes(obj, v.def.kind),
           prune: (obj) => v.schema.prune(obj as Record<string, unknown>),
           table: v.table,
           ...(v.version.subresources?.scale ? { scale: v.version.subresources.scale } : {}),

@@ -19,6 +19,7 @@ import { parseDryRun, parseFieldValidation, parseIntParam, type FieldValidation 
 import { buildFilter } from '../selection.js';
 import { renderTable } from './table-output.js';
 import { applyPatch } from './patch.js';
+import { cannotBeHandled } from '../../api/decode/index.js';
 import type { FieldValidator } from '../field-validation.js';
 import { SubresourceHandler } from './subresource-handler.js';
 import { FieldManager } from '../field-manager.js';
@@ -143,18 +144,24 @@ export class ResourceHandler {
     if (obj.kind !== undefined && obj.kind !== served.def.kind) {
       throw badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${served.def.kind})`);
     }
+    const warnings = this.validateFields(served, obj, parseFieldValidation(q));
     if (obj.metadata !== undefined && !isPlainObject(obj.metadata)) throw badRequest('metadata must be an object');
     obj.metadata ??= {};
     obj.apiVersion = expected;
     obj.kind = served.def.kind;
-    const warnings = this.validateFields(served, obj, parseFieldValidation(q));
     return { obj, warnings };
   }
 
-  /** Unknown fields: a 400 under Strict, a warning under Warn, dropped silently under Ignore. */
+  /**
+   * A value of the wrong JSON type: a 400 whatever the mode. Unknown fields:
+   * a 400 under Strict, a warning under Warn, dropped silently under Ignore.
+   */
   private validateFields(served: ServedResource, obj: KubeObject, mode: FieldValidation): string[] {
     const v = this.opts.fieldValidator;
-    const unknown = served.prune ? served.prune(obj as WithMeta) : v ? v.unknownFields(served.def, obj) : [];
+    const decoded = served.checkTypes ? served.checkTypes(obj) : v?.check(served.def, obj);
+    if (decoded?.mismatch) throw cannotBeHandled(served.def.kind, served.def.version, decoded.mismatch);
+    const pruned = served.prune?.(obj as WithMeta) ?? [];
+    const unknown = pruned.length ? [...decoded?.unknown ?? [], ...pruned] : decoded?.unknown ?? [];
     if (unknown.length === 0) return [];
     const msgs = unknown.map((f) => `unknown field "${f}"`);
     if (mode === 'Strict') throw badRequest(`strict decoding error: ${msgs.join(', ')}`);

@@ -22,8 +22,11 @@ import { bindPod } from './subresources/binding.js';
 import { evictPod } from './subresources/eviction.js';
 import { answerReview } from './subresources/reviews.js';
 import type { FieldManager } from '../field-manager.js';
+import { assertDecodes } from '../field-validation.js';
 
 const SCALE_DEF = { group: 'autoscaling', version: 'v1', kind: 'Scale' };
+const BINDING_DEF = { group: '', version: 'v1', kind: 'Binding' };
+const EVICTION_DEF = { group: 'policy', version: 'v1', kind: 'Eviction' };
 
 export class SubresourceHandler {
   constructor(private readonly api: ApiResources, private readonly maxBodyBytes: number, private readonly fields: FieldManager) {}
@@ -39,6 +42,7 @@ export class SubresourceHandler {
     if (!user) throw unauthorized();
     const { value } = await this.body(req);
     if (!isPlainObject(value)) throw badRequest('the body of the request must be an object');
+    assertDecodes(served.def, value);
     const obj = value as WithMeta;
     obj.metadata ??= {};
     if (info.namespace) obj.metadata.namespace = info.namespace;
@@ -69,6 +73,7 @@ export class SubresourceHandler {
     const body = await this.body(req);
     if (info.verb === 'update') {
       if (!isPlainObject(body.value)) throw badRequest('the body of the request must be an object');
+      assertDecodes(SCALE_DEF, body.value);
       const scale = body.value as { spec?: { replicas?: number }; metadata?: { resourceVersion?: string } };
       const r = await reg.guaranteedUpdate(info.namespace, info.name, (cur) => write(cur, scale), { dryRun, track });
       writeJson(res, 200, view(served.fromStorage(r.object)));
@@ -81,6 +86,8 @@ export class SubresourceHandler {
         const rv = current.metadata.resourceVersion;
         const patched = applyPatch({ ...served.def, ...SCALE_DEF }, current as unknown as WithMeta,
           body as Parameters<typeof applyPatch>[2]) as { spec?: { replicas?: number }; metadata?: { resourceVersion?: string } };
+        if (!isPlainObject(patched)) throw badRequest('the patch produced something other than an object');
+        assertDecodes(SCALE_DEF, patched);
         if (patched.metadata && patched.metadata.resourceVersion === rv) delete patched.metadata.resourceVersion;
         return write(cur, patched);
       }, { dryRun, track });
@@ -96,6 +103,7 @@ export class SubresourceHandler {
     const pods = this.api.find('', 'v1', 'pods')!.registry;
     const { value } = await this.body(req);
     if (!isPlainObject(value)) throw badRequest('the body of the request must be an object');
+    assertDecodes(BINDING_DEF, value);
     const binding = value as unknown as Binding;
     const name = info.subresource === 'binding' ? info.name : binding.metadata?.name ?? '';
     if (info.subresource === 'binding' && binding.metadata?.name && binding.metadata.name !== name) {
@@ -110,6 +118,7 @@ export class SubresourceHandler {
     if (info.verb !== 'create') throw methodNotAllowed('only create is supported on pods/eviction');
     const { value } = await this.body(req);
     if (!isPlainObject(value)) throw badRequest('the body of the request must be an object');
+    assertDecodes(EVICTION_DEF, value);
     const ev = value as { metadata?: { name?: string }; deleteOptions?: DeleteOptions };
     if (ev.metadata?.name && ev.metadata.name !== info.name) {
       throw badRequest(`name in URL does not match name in Eviction object`);

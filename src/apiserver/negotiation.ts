@@ -78,8 +78,11 @@ export function negotiateDiscovery(accept: string | undefined): DiscoveryShape {
 
 export type BodyFormat = 'json' | 'yaml' | 'protobuf' | 'json-patch' | 'merge-patch' | 'strategic-merge-patch' | 'apply-patch';
 
+/** The format a Content-Type names; none (or an empty one) means JSON; one that names no media type, undefined (415). */
 export function bodyFormat(contentType: string | undefined): BodyFormat | undefined {
-  const t = parseMediaTypes(contentType)[0]?.type ?? 'application/json';
+  const types = parseMediaTypes(contentType);
+  if (types.length === 0 && contentType !== undefined && contentType.trim() !== '') return undefined;
+  const t = types[0]?.type ?? 'application/json';
   switch (t) {
     case 'application/json': return 'json';
     case 'application/yaml': return 'yaml';

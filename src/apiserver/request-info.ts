@@ -104,26 +104,23 @@ function unescapeSegment(segment: string): string {
 }
 
 /**
- * The request's URL split into pathname and query. The request target is
- * taken as a path even when it starts with `//`; a target that is no path
- * and no absolute URL is a 400.
+ * The request's URL split into pathname and query, as Go's server splits it:
+ * the path is taken as sent, so dot segments (plain or escaped) stay
+ * segments and name nothing, rather than climbing to another resource
+ * (`DELETE .../configmaps/..` must not reach the namespace). An absolute-form
+ * target keeps only its path; a target that is neither is a 400.
  */
 export function splitUrl(req: IncomingMessage): { pathname: string; query: URLSearchParams } {
-  const raw = req.url ?? '/';
+  let raw = req.url ?? '/';
+  if (!raw.startsWith('/')) {
+    const origin = ABSOLUTE_FORM.exec(raw);
+    if (!origin) throw badRequest(`invalid request URI ${JSON.stringify(raw.slice(0, 64))}`);
+    raw = raw.slice(origin[0].length);
+    if (!raw.startsWith('/')) raw = `/${raw}`;
+  }
   const q = raw.indexOf('?');
-  const path = q < 0 ? raw : raw.slice(0, q);
-  // Paths clients send are plain; anything URL would normalise (dot
-  // segments, escapes, backslashes) goes through it.
-  if (path.startsWith('/') && PLAIN_PATH.test(path) && !path.includes('/.')) {
-    return { pathname: path, query: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)) };
-  }
-  let url: URL;
-  try {
-    url = raw.startsWith('/') ? new URL(`http://x${raw}`) : new URL(raw);
-  } catch {
-    throw badRequest(`invalid request URI ${JSON.stringify(raw.slice(0, 64))}`);
-  }
-  return { pathname: url.pathname, query: url.searchParams };
+  return { pathname: q < 0 ? raw : raw.slice(0, q), query: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)) };
 }
 
-const PLAIN_PATH = /^[A-Za-z0-9/_.:~-]*$/;
+/** `scheme://authority` at the start of an absolute-form request target. */
+const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?]*/;

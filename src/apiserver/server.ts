@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../api/log.js';
 import { BUILTIN_RESOURCES, type ResourceDef } from '../api/resources.js';
-import { StatusError, tooManyRequests, unauthorized } from '../api/errors.js';
+import { StatusError, methodNotAllowed, tooManyRequests, unauthorized } from '../api/errors.js';
 import type { Store } from '../storage/store.js';
 import { WatchCache } from './watch/watch-cache.js';
 import { ApiResources, type Conversion } from './api-resources.js';
@@ -41,6 +41,11 @@ import { PodTerminationSweeper } from './pod-termination.js';
 const METRIC_VERBS: Record<string, string> = {
   get: 'GET', list: 'LIST', watch: 'WATCH', create: 'POST', update: 'PUT', patch: 'PATCH', delete: 'DELETE', deletecollection: 'DELETE',
 };
+
+/** The methods resource routes answer; others (OPTIONS, TRACE, WebDAV's) are 405, as upstream's router answers them. */
+const SERVED_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+const MAX_HEADER_BYTES = 1 << 20;
 
 export interface ApiServerOptions {
   store: Store;
@@ -140,6 +145,8 @@ export class ApiServer {
     this.server = createServer({
       cert: opts.tls.certPem, key: opts.tls.keyPem, ca: [opts.tls.caPem],
       requestCert: true, rejectUnauthorized: false,
+      // Upstream serves with Go's MaxHeaderBytes of 1 MiB; node's default (16 KiB) would drop long URLs.
+      maxHeaderSize: MAX_HEADER_BYTES,
     }, (req, res) => { void this.serve(req, res); });
     this.server.keepAliveTimeout = 65_000;
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
@@ -270,30 +277,36 @@ export class ApiServer {
     }
     if (parsed.kind === 'discovery') return this.discovery(req, res, parsed.info);
     if (parsed.kind === 'resource') {
-      if (parsed.info.verb === 'watch') {
-        const served = this.resources.resolve(parsed.info);
-        return this.watches.handle(req, res, served, parsed.info, query);
-      }
-      return this.resources.handle(req, res, parsed.info, query);
+      const served = this.resources.resolve(parsed.info);
+      if (!SERVED_METHODS.has(req.method ?? '')) throw methodNotAllowed('the server does not allow this method on the requested resource');
+      if (parsed.info.verb === 'watch') return this.watches.handle(req, res, served, parsed.info, query);
+      return this.resources.handle(req, res, parsed.info, query, served);
     }
     throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
   }
 
+  /** The discovery documents: 404 for a group or version not served, 405 for a method other than GET. */
   private discovery(req: IncomingMessage, res: ServerResponse, info: { prefix: 'api' | 'apis'; group?: string; version?: string }): void {
     const defs = this.api.defs();
     const notFoundErr = new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+    const readOnly = (): void => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed('the server does not allow this method on the requested resource');
+    };
     if (info.version !== undefined) {
       const doc = apiResourceList(defs, info.group ?? '', info.version);
       if (!doc || (info.prefix === 'api' && info.group)) throw notFoundErr;
+      readOnly();
       writeJson(res, 200, doc);
       return;
     }
     if (info.group !== undefined) {
       const doc = apiGroupDoc(defs, info.group);
       if (!doc) throw notFoundErr;
+      readOnly();
       writeJson(res, 200, doc);
       return;
     }
+    readOnly();
     const shape = negotiateDiscovery(req.headers.accept);
     if (shape !== 'legacy') {
       const body = JSON.stringify(aggregatedDiscovery(defs, info.prefix, shape));

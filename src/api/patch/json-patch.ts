@@ -3,8 +3,9 @@
  * fast-json-patch. Failures become the Statuses upstream's patch handler
  * returns: an undecodable patch is 400 BadRequest; more than 10000 operations
  * is 413; an operation that cannot be applied (missing path, failed test,
- * unknown op) is 422 "the server rejected our request due to an error in our
- * request" whose cause carries evanphx/json-patch's message.
+ * unknown op, copies that would grow the object by more than 3 MiB in all) is
+ * 422 "the server rejected our request due to an error in our request" whose
+ * cause carries evanphx/json-patch's message.
  */
 import jsonpatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
@@ -13,6 +14,13 @@ import { patchMalformed, patchRejected, tooManyPatchOperations } from './patch-e
 
 /** upstream's maxJSONPatchOperations. */
 export const MAX_JSON_PATCH_OPERATIONS = 10000;
+
+/**
+ * upstream's JSONPatchMaxCopyBytes: what all `copy` operations of one patch
+ * may add together, so a few copies of a value into itself cannot grow the
+ * object exponentially.
+ */
+export const MAX_JSON_PATCH_COPY_BYTES = 3 * 1024 * 1024;
 
 const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
 
@@ -33,9 +41,16 @@ export function applyJsonPatch(doc: unknown, patch: unknown): unknown {
     throw tooManyPatchOperations(MAX_JSON_PATCH_OPERATIONS, patch.length);
   }
   let current = deepClone(doc);
+  let copied = 0;
   for (const raw of patch as Record<string, unknown>[]) {
     const failure = checkOperation(current, raw);
     if (failure !== undefined) throw patchRejected(failure);
+    if (raw.op === 'copy') {
+      copied += copySize(current, raw.from as string);
+      if (copied > MAX_JSON_PATCH_COPY_BYTES) {
+        throw patchRejected(`Unable to complete the copy, the accumulated size increase of copy is ${copied}, exceeding the limit ${MAX_JSON_PATCH_COPY_BYTES}`);
+      }
+    }
     try {
       current = jsonpatch.applyOperation(current, deepClone(raw) as unknown as Operation, true, true).newDocument;
     } catch (err) {
@@ -43,6 +58,17 @@ export function applyJsonPatch(doc: unknown, patch: unknown): unknown {
     }
   }
   return current;
+}
+
+/** The bytes (as JSON) a copy from `from` adds; `from` is a pointer checkOperation found. */
+function copySize(doc: unknown, from: string): number {
+  const found = lookup(doc, pointerTokens(from)!);
+  if (!found.found) return 0;
+  try {
+    return Buffer.byteLength(JSON.stringify(found.value) ?? '');
+  } catch {
+    throw patchRejected(`copy operation does not apply: the value at ${from} is nested too deeply to copy`);
+  }
 }
 
 function jsonKind(v: unknown): string {

@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { badRequest, tooLarge, unsupportedMediaType } from '../../api/errors.js';
 import { bodyFormat, type BodyFormat } from '../negotiation.js';
 import { decodeKubernetesProtobuf } from '../../api/protobuf/index.js';
+import { MAX_NESTING_DEPTH, nestedDeeperThan } from './nesting-depth.js';
 
 /** Upstream's limit on request bodies (3 MiB). */
 export const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -66,11 +67,16 @@ export function decodeBody(raw: Buffer, contentType: string | undefined): Decode
   if (format === 'protobuf') return { format: 'json', value: decodeKubernetesProtobuf(raw).object, raw };
   const text = raw.toString('utf8');
   if (text.trim() === '') throw badRequest('the body of the request was empty');
+  let value: unknown;
   try {
-    const value = format === 'yaml' || format === 'apply-patch' ? parseYaml(text) as unknown : JSON.parse(text) as unknown;
-    return { format, value, raw };
+    value = format === 'yaml' || format === 'apply-patch' ? parseYaml(text) as unknown : JSON.parse(text) as unknown;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     throw badRequest(`the body of the request could not be decoded: ${msg}`);
   }
+  // Each level takes at least two bytes ("[]"), so short bodies need no walk.
+  if (raw.length > 2 * MAX_NESTING_DEPTH && nestedDeeperThan(value)) {
+    throw badRequest(`the body of the request could not be decoded: exceeded max depth of ${MAX_NESTING_DEPTH} levels of nesting`);
+  }
+  return { format, value, raw };
 }

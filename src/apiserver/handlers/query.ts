@@ -24,7 +24,8 @@ export function parseFieldValidation(q: URLSearchParams): FieldValidation {
 export function parseIntParam(q: URLSearchParams, name: string): number | undefined {
   const v = q.get(name);
   if (v === null || v === '') return undefined;
-  if (!/^-?\d+$/.test(v)) throw badRequest(`invalid ${name}: ${v}`);
+  // Upstream parses into an int64; past the integers a double holds exactly, k8ts refuses as it refuses junk.
+  if (!/^-?\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw badRequest(`invalid ${name}: ${v}`);
   return Number(v);
 }
 

@@ -14,6 +14,7 @@ import type { ResourceRequestInfo } from '../request-info.js';
 import type { ApiResources, ServedResource } from '../api-resources.js';
 import { negotiateOutput, wantsYaml, type OutputShape } from '../negotiation.js';
 import { decodeBody, readBody, type DecodedBody } from './body.js';
+import { checkDeleteOptions } from './delete-options.js';
 import { writeJson, writeProtobuf, successStatus } from './respond.js';
 import { parseDryRun, parseFieldValidation, parseIntParam, type FieldValidation } from './query.js';
 import { buildFilter } from '../selection.js';
@@ -23,6 +24,7 @@ import { cannotBeHandled } from '../../api/decode/index.js';
 import type { FieldValidator } from '../field-validation.js';
 import { SubresourceHandler } from './subresource-handler.js';
 import { FieldManager } from '../field-manager.js';
+import { lookupProtobufKind } from '../../api/protobuf/index.js';
 
 export interface ResourceHandlerOptions {
   maxBodyBytes: number;
@@ -47,18 +49,31 @@ export class ResourceHandler {
     if (served.def.namespaced === false && info.namespace) {
       throw notFound({ group: info.group, resource: info.resource, name: info.name });
     }
+    checkPathSegment('Namespace', info.namespace);
+    checkPathSegment('Name', info.name);
     return served;
   }
 
-  async handle(req: IncomingMessage, res: ServerResponse, info: ResourceRequestInfo, query: URLSearchParams): Promise<void> {
-    const served = this.resolve(info);
-    const out = negotiateOutput(req.headers.accept);
-    if (!out) throw notAcceptable('only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf');
-    const yaml = wantsYaml(req.headers.accept);
+  /** Serves one verb; `served` is what resolve(info) gave, when the caller has it already. */
+  async handle(req: IncomingMessage, res: ServerResponse, info: ResourceRequestInfo, query: URLSearchParams,
+    served: ServedResource = this.resolve(info)): Promise<void> {
     const sub = info.subresource;
     if (sub && !served.def.subresources.some((s) => s.name === sub)) {
       throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
     }
+    // Routes upstream never installs: replacing or patching a whole collection, and
+    // creating in or deleting from every namespace at once.
+    if ((!info.name && (info.verb === 'update' || info.verb === 'patch'))
+      || (served.def.namespaced && !info.namespace && (info.verb === 'create' || info.verb === 'deletecollection'))) {
+      throw methodNotAllowed('the server does not allow this method on the requested resource');
+    }
+    const out = negotiateOutput(req.headers.accept);
+    if (!out) throw notAcceptable('only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf');
+    // Refused before anything is written: a write must not succeed behind a 406.
+    if (out.as === 'protobuf' && !lookupProtobufKind(apiVersionOf(served.def.group, served.def.version), served.def.kind)) {
+      throw notAcceptable(`${served.def.kind} has no protobuf form on this server; accept application/json`);
+    }
+    const yaml = wantsYaml(req.headers.accept);
     if (served.def.ephemeral) return this.subresources.review(req, res, served, info);
     if (sub === 'scale') return this.subresources.scale(req, res, served, info, query);
     if (sub === 'binding' || (served.def.plural === 'bindings' && served.def.group === '')) return this.subresources.binding(req, res, info, query);
@@ -240,9 +255,7 @@ export class ResourceHandler {
     const raw = await readBody(req, this.opts.maxBodyBytes);
     let opts: DeleteOptions = {};
     if (raw.length > 0 && raw.toString('utf8').trim() !== '') {
-      const body = decodeBody(raw, req.headers['content-type'] ?? 'application/json');
-      if (!isPlainObject(body.value)) throw badRequest('DeleteOptions must be an object');
-      opts = body.value as DeleteOptions;
+      opts = checkDeleteOptions(decodeBody(raw, req.headers['content-type'] ?? 'application/json').value);
     }
     const grace = parseIntParam(q, 'gracePeriodSeconds');
     if (grace !== undefined) opts.gracePeriodSeconds = grace;
@@ -299,6 +312,18 @@ export class ResourceHandler {
 function listItems(served: ServedResource, items: WithMeta[]): WithMeta[] {
   if (served.prune) return items;
   return items.map(({ apiVersion: _a, kind: _k, ...rest }) => rest as WithMeta);
+}
+
+/**
+ * A namespace or name from the path must be usable as one segment of a
+ * storage key: upstream's key functions refuse '.', '..' and anything with
+ * '/' or '%' (path.IsValidPathSegmentName) with a 400.
+ */
+function checkPathSegment(what: 'Namespace' | 'Name', value: string): void {
+  if (value === '') return;
+  const problems = value === '.' || value === '..' ? [`may not be '${value}'`]
+    : ['/', '%'].filter((c) => value.includes(c)).map((c) => `may not contain '${c}'`);
+  if (problems.length > 0) throw badRequest(`${what} parameter invalid: ${JSON.stringify(value)}: ${problems.join(';')}`);
 }
 
 function warningHeaders(warnings: string[]): Record<string, string> | undefined {

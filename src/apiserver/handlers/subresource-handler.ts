@@ -13,6 +13,7 @@ import type { ResourceRequestInfo } from '../request-info.js';
 import type { ApiResources, ServedResource } from '../api-resources.js';
 import { authenticateRequest } from '../authn/index.js';
 import { decodeBody, readBody } from './body.js';
+import { checkDeleteOptions } from './delete-options.js';
 import { writeJson, successStatus } from './respond.js';
 import { parseDryRun } from './query.js';
 import { applyPatch } from './patch.js';
@@ -125,7 +126,7 @@ export class SubresourceHandler {
     }
     const pods = this.api.find('', 'v1', 'pods')!.registry;
     const pdbs = this.api.find('policy', 'v1', 'poddisruptionbudgets')!.registry;
-    const { dryRun: _d, ...opts } = ev.deleteOptions ?? {};
+    const { dryRun: _d, ...opts } = ev.deleteOptions == null ? {} : checkDeleteOptions(ev.deleteOptions);
     await evictPod(pods, pdbs, info.namespace, info.name, { ...opts, dryRun: parseDryRun(q) || (_d?.includes('All') ?? false) });
     writeJson(res, 201, successStatus(undefined));
   }

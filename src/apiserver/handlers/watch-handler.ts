@@ -35,6 +35,9 @@ export class WatchHandler {
   get openWatches(): number { return this.open; }
 
   async handle(req: IncomingMessage, res: ServerResponse, served: ServedResource, info: ResourceRequestInfo, q: URLSearchParams): Promise<void> {
+    if (info.subresource && !served.def.subresources.some((s) => s.name === info.subresource)) {
+      throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+    }
     const out = negotiateOutput(req.headers.accept);
     if (!out || out.as === 'protobuf') throw notAcceptable('watch streams are served as application/json');
     if (this.open >= this.limits.maxWatches) {
@@ -65,6 +68,13 @@ export class WatchHandler {
     let headerSent = false;
     let closed = false;
     const includeObject = q.get('includeObject') ?? undefined;
+    // A HEAD reply has no body, so there is nothing to stream: holding it open would only
+    // stall the connection's next request behind a reply the client already has.
+    if (req.method === 'HEAD') {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+      res.end();
+      return;
+    }
 
     const encodeObject = (obj: WithMeta): unknown => {
       const o = served.fromStorage(obj);
@@ -99,7 +109,8 @@ export class WatchHandler {
     let lastRevision = 0;
     let watcher: { stop(): void } | undefined;
     let bookmarkTimer: NodeJS.Timeout | undefined;
-    const timer = setTimeout(() => finish(), timeoutSeconds * 1000);
+    // Node's timers hold at most 2^31-1 ms (~24.8 days); a longer timeoutSeconds waits that long.
+    const timer = setTimeout(() => finish(), Math.min(timeoutSeconds * 1000, 2 ** 31 - 1));
     const finish = (opts: { abort?: boolean } = {}): void => {
       if (closed) return;
       closed = true;

@@ -17,10 +17,10 @@ export function encodeContinue(t: ContinueToken): string {
 export function decodeContinue(s: string): ContinueToken {
   try {
     const j = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as { v?: string; rv?: number; start?: string };
-    if (j.v !== 'meta.k8s.io/v1' || typeof j.rv !== 'number' || typeof j.start !== 'string' || j.start.includes('..')) {
+    if (j.v !== 'meta.k8s.io/v1' || !Number.isSafeInteger(j.rv) || j.rv! <= 0 || typeof j.start !== 'string' || j.start.includes('..')) {
       throw new Error('bad token');
     }
-    return { rv: j.rv, start: j.start };
+    return { rv: j.rv!, start: j.start };
   } catch {
     throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
   }

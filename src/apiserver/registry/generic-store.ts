@@ -164,8 +164,12 @@ export class GenericStore {
       revision = tok.rv;
       startKey = base + tok.start;
       if (!startKey.startsWith(base)) throw badRequest('continue key is not valid: key does not match prefix');
+      // Only a forged token names a revision the store has not reached.
+      if (tok.rv > await this.store.currentRevision()) throw badRequest('continue key is not valid: the resourceVersion it names is in the future');
     } else if (q.resourceVersion && q.resourceVersion !== '0') {
       revision = parseResourceVersion(q.resourceVersion);
+      // A revision the store has not reached: wait a little for it, then 504 "Too large resource version", as the cache answers.
+      await this.cache.waitUntilFresh(revision);
     }
     const limit = q.limit && q.limit > 0 ? q.limit : 0;
     const items: WithMeta[] = [];
@@ -241,9 +245,11 @@ export class GenericStore {
     } else {
       delete m.namespace;
     }
-    if (m.resourceVersion) {
+    // Upstream's storage refuses (with a 500) a resourceVersion that parses as a revision, and ignores any other.
+    if (typeof m.resourceVersion === 'string' && /^\d+$/.test(m.resourceVersion) && Number(m.resourceVersion) !== 0) {
       throw internalError(new Error('resourceVersion should not be set on objects to be created'));
     }
+    delete m.resourceVersion;
     if (!m.name && m.generateName) m.name = m.generateName + randomSuffix();
     m.uid = randomUUID();
     m.creationTimestamp = nowRfc3339Seconds();
@@ -353,6 +359,9 @@ export class GenericStore {
           return { object: obj, created: false };
         } catch (e) {
           if (e instanceof ConflictError && attempt < 100) continue;
+          // Deleted by another request meanwhile, as in the write below.
+          if (e instanceof KeyNotFoundError && fromCache) continue;
+          if (e instanceof KeyNotFoundError) throw notFound(this.subject(name));
           throw e;
         }
       }
@@ -440,6 +449,8 @@ export class GenericStore {
           return { object: pending, deleted: false };
         } catch (e) {
           if (e instanceof ConflictError && attempt < 100) continue;
+          // Deleted by another request since it was read.
+          if (e instanceof KeyNotFoundError) throw notFound(this.subject(name));
           throw e;
         }
       }
@@ -475,13 +486,16 @@ export class GenericStore {
       const shorter = !waiting && grace < (m.deletionGracePeriodSeconds ?? Infinity);
       if (!shorter) return changedFinalizers ? { kind: 'mark', object: next } : { kind: 'unchanged' };
     }
-    next.metadata.deletionTimestamp = rfc3339Seconds(Date.now() + grace * 1000);
+    // A grace period can run past the last second RFC 3339 writes (year 9999): the deletion then waits until then.
+    next.metadata.deletionTimestamp = rfc3339Seconds(Math.min(Date.now() + grace * 1000, LAST_RFC3339_MS));
     next.metadata.deletionGracePeriodSeconds = grace;
     this.strategy.prepareForDeletion?.(next);
     return { kind: 'mark', object: next };
   }
 
 }
+
+const LAST_RFC3339_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
 
 export const ORPHAN_FINALIZER = 'orphan';
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';

@@ -141,7 +141,9 @@ export const podStrategy: Strategy = {
     const pod = asPod(obj);
     const phase = pod.status?.phase;
     if (!pod.spec?.nodeName || phase === 'Succeeded' || phase === 'Failed') return 0;
-    return requested ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+    // One that is no number (stored before request bodies were type-checked) counts as unset.
+    const own = pod.spec.terminationGracePeriodSeconds;
+    return requested ?? (typeof own === 'number' ? own : 30);
   },
   defaults(obj) {
     defaultPod(asPod(obj));

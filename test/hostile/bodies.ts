@@ -22,7 +22,7 @@ export interface HostileBody {
   contentType: string | undefined;
   /** What was done to the body, for the failure report. */
   tag: string;
-  /** The body holds a field of the wrong JSON type (see TOLERATE_WRONG_TYPE_500). */
+  /** The body holds a field of the wrong JSON type. */
   wrongType?: boolean;
   /** The only codes the body alone may be answered with, when the rest of the request is valid. */
   expect?: readonly number[];

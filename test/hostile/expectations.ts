@@ -6,16 +6,6 @@
  */
 import type { HostileRequest } from './generator.js';
 
-/**
- * TODO: remove once the type check of request bodies lands (another worker is
- * replacing the "Cannot create property ..." 500s of bodies with a field of
- * the wrong JSON type with upstream's 400/422). Until then, and only for
- * requests whose body has a wrong-typed field, a 500 is counted, not failed;
- * and since some such objects are still stored, a 406 for one (it has no
- * protobuf form) is not taken as proof that nothing was written.
- */
-export const TOLERATE_WRONG_TYPE_500 = true;
-
 /** Every error reply's (code, reason), as upstream's k8s.io/apimachinery/pkg/api/errors gives them. */
 export const EXPECTED_ERRORS: ReadonlyMap<number, readonly string[]> = new Map([
   [400, ['BadRequest']],
@@ -41,17 +31,6 @@ export const EXPECTED_ERRORS: ReadonlyMap<number, readonly string[]> = new Map([
  */
 export const FUTURE_RESOURCE_VERSION = { code: 504, reason: 'Timeout' } as const;
 
-/**
- * Upstream's storage refuses to create an object that already carries a
- * resourceVersion with a 500 "resourceVersion should not be set on objects
- * to be created" (kept on purpose: kubernetes/kubernetes#62836; k8ts gives it
- * reason InternalError where upstream leaves the reason empty). Allowed only
- * for such creates, with exactly that message.
- */
-export const RESOURCE_VERSION_ON_CREATE = {
-  code: 500, reason: 'InternalError', message: 'Internal error occurred: resourceVersion should not be set on objects to be created',
-} as const;
-
 export interface Reply {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -63,7 +42,7 @@ export interface Reply {
 }
 
 /** Why a 5xx was let pass. */
-export type Allowance = 'wrong-type 500 (tolerated)' | 'upstream 504 Timeout: too large resourceVersion' | 'upstream 500: resourceVersion on create';
+export type Allowance = 'upstream 504 Timeout: too large resourceVersion';
 
 export type Verdict =
   | { ok: true; allowed?: Allowance }
@@ -119,8 +98,6 @@ export function check(req: HostileRequest, reply: Reply): Verdict {
   if (status >= 500) {
     const candidates: [Allowance, { reason: string; message?: string }][] = [];
     if (req.futureResourceVersion && status === FUTURE_RESOURCE_VERSION.code) candidates.push(['upstream 504 Timeout: too large resourceVersion', FUTURE_RESOURCE_VERSION]);
-    if (req.createWithResourceVersion && status === RESOURCE_VERSION_ON_CREATE.code) candidates.push(['upstream 500: resourceVersion on create', RESOURCE_VERSION_ON_CREATE]);
-    if (TOLERATE_WRONG_TYPE_500 && req.wrongType && status === 500) candidates.push(['wrong-type 500 (tolerated)', { reason: 'InternalError' }]);
     for (const [allowed, pair] of candidates) {
       if (req.method === 'HEAD' || !statusProblem(text, status, pair)) return { ok: true, allowed };
     }

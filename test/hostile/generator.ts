@@ -32,8 +32,6 @@ export interface HostileRequest {
   wrongType: boolean;
   /** The query names a resourceVersion newer than the store's. */
   futureResourceVersion: boolean;
-  /** A POST whose object carries a resourceVersion that parses as a revision (upstream answers 500). */
-  createWithResourceVersion: boolean;
   /** The reply may be a stream the client cuts short (a watch). */
   mayStream: boolean;
   /** A create (POST or apply) of a name no other request uses: after a 4xx it must not exist. */
@@ -208,7 +206,6 @@ export class HostileGenerator {
     return {
       id, method, path, headers, anonymous, verb, tags, expect, wrongType,
       futureResourceVersion: query?.futureResourceVersion ?? false,
-      createWithResourceVersion: method === 'POST' && /^[1-9]\d*$/.test(body?.resourceVersion ?? ''),
       mayStream: isWatch,
       ...(body ? { body: body.bytes } : {}),
       ...(createsFresh ? { creates: { getPath: `${collection}/${fresh}` } } : {}),

@@ -3,7 +3,7 @@
  * in flight (watches beside them, in their own pool), judges every reply,
  * and returns the tallies the test asserts on and prints.
  */
-import { TOLERATE_WRONG_TYPE_500, check, type Allowance, type Verdict } from './expectations.js';
+import { check, type Allowance, type Verdict } from './expectations.js';
 import { HostileGenerator, type HostileRequest } from './generator.js';
 import type { HostileSender } from './sender.js';
 
@@ -74,12 +74,8 @@ export async function runHostile(sender: HostileSender, opts: RunOptions): Promi
       result.codes.set(reply.status, (result.codes.get(reply.status) ?? 0) + 1);
       if (reply.cut) result.cut++;
       verdict = check(r, reply);
-      // k8ts still stores some wrong-typed objects, which then have no protobuf form: such a write
-      // succeeds and its reply is a 406 (goes with TOLERATE_WRONG_TYPE_500, when the type check lands).
-      const writtenBehind406 = TOLERATE_WRONG_TYPE_500 && r.wrongType && reply.status === 406;
       if (reply.status >= 200 && reply.status < 300 && r.touches) result.changed.add(r.touches);
-      if (writtenBehind406 && r.touches) result.changed.add(r.touches);
-      if (reply.status >= 400 && reply.status < 500 && r.creates && !writtenBehind406) result.refusedCreates.push(r.creates.getPath);
+      if (reply.status >= 400 && reply.status < 500 && r.creates) result.refusedCreates.push(r.creates.getPath);
     } catch (e) {
       result.sent++;
       verdict = { ok: false, why: `no reply: ${e instanceof Error ? e.message : String(e)}` };

@@ -247,7 +247,8 @@ export class GenericStore {
     }
     // Upstream's storage refuses (with a 500) a resourceVersion that parses as a revision, and ignores any other.
     if (typeof m.resourceVersion === 'string' && /^\d+$/.test(m.resourceVersion) && Number(m.resourceVersion) !== 0) {
-      throw internalError(new Error('resourceVersion should not be set on objects to be created'));
+      // Upstream's storage answers this with a 500; it is the client's mistake, so a 400 here.
+      throw badRequest('resourceVersion should not be set on objects to be created');
     }
     delete m.resourceVersion;
     if (!m.name && m.generateName) m.name = m.generateName + randomSuffix();

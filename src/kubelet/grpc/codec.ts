@@ -7,6 +7,7 @@
  * messages as undefined, as in Go.
  */
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 
@@ -22,16 +23,17 @@ const TO_OBJECT: protobuf.IConversionOptions = {
 
 /**
  * Parses .proto files (given as file URLs) into one resolved root. Imports
- * of google/protobuf/*.proto come from protobufjs's bundled copies; the
- * files must not import each other.
+ * of google/protobuf/*.proto come from protobufjs's bundled copies; other
+ * imports must name one of `files` by its base name.
  */
 export function loadProtos(files: URL[]): protobuf.Root {
   const root = new protobuf.Root();
+  const given = new Set(files.map((f) => basename(f.pathname)));
   for (const f of files) {
     const text = readFileSync(fileURLToPath(f), 'utf8');
     const parsed = protobuf.parse(text, root, { keepCase: false });
     for (const imp of parsed.imports ?? []) {
-      if (!imp.startsWith('google/protobuf/')) throw new Error(`${f.pathname}: unsupported import ${imp}`);
+      if (!imp.startsWith('google/protobuf/') && !given.has(imp)) throw new Error(`${f.pathname}: import ${imp} is not among the loaded files`);
     }
   }
   for (const name of ['timestamp', 'empty', 'field_mask']) {

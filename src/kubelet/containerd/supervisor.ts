@@ -71,9 +71,20 @@ export class ContainerdSupervisor {
       restrictOomScoreAdj: this.opts.restrictOomScoreAdj ?? !canLowerOomScoreAdj(readFileSync('/proc/self/status', 'utf8')),
     }));
     await this.stopLeftover();
-    this.cri ??= connectCri(p.containerdSocket);
-    await this.launch();
-    return this.cri;
+    const cri = connectCri(p.containerdSocket);
+    this.cri = cri;
+    try {
+      await this.launch();
+    } catch (err) {
+      // A failed start is not restarted: the caller decides.
+      this.stopping = true;
+      clearTimeout(this.restartTimer);
+      this.restartTimer = undefined;
+      cri.close();
+      this.cri = undefined;
+      throw err;
+    }
+    return cri;
   }
 
   /** Stops containerd (SIGTERM, then SIGKILL) and closes the client. Safe to call twice. */
@@ -141,15 +152,22 @@ export class ContainerdSupervisor {
     this.child = undefined;
     const lived = Date.now() - this.childStartedAt;
     if (lived >= (this.opts.resetBackoffAfterMs ?? 60_000)) this.failures = 0;
+    this.opts.log?.warn({ code, signal, livedMs: lived, log: this.paths.containerdLog }, 'containerd exited');
+    this.scheduleRestart();
+  }
+
+  private scheduleRestart(): void {
     const delay = Math.min((this.opts.restartBackoffMs ?? 1000) * 2 ** this.failures, this.opts.maxRestartBackoffMs ?? 30_000);
     this.failures++;
-    this.opts.log?.warn({ code, signal, livedMs: lived, restartInMs: delay, log: this.paths.containerdLog }, 'containerd exited; restarting');
+    this.opts.log?.info({ restartInMs: delay }, 'restarting containerd');
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       if (this.stopping) return;
       this.launch().catch((err: unknown) => {
+        if (this.stopping) return;
         this.opts.log?.error({ err }, 'containerd restart failed');
-        if (!this.stopping && !this.child) this.onExit(child, null, null);
+        // An exit during the wait has already scheduled the next attempt.
+        if (!this.child && !this.restartTimer) this.scheduleRestart();
       });
     }, delay);
   }

@@ -16,9 +16,6 @@ export interface NodeRequirementOptions {
   busybox?: string;
 }
 
-/** The setup command of the README, which brings every package named below. */
-export const NODE_PACKAGES = ['containerd', 'runc', 'containernetworking-plugins', 'iptables', 'busybox-static'];
-
 /** Plugins the k8ts conflist uses, plus loopback, which containerd adds itself. */
 const CNI_PLUGINS = ['bridge', 'host-local', 'loopback', 'portmap'];
 

@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import {
-  ContainerdClient, ContainerdSupervisor, PAUSE_IMAGE, buildBusyboxImage, ensurePauseImage, findExecutable,
+  ContainerdClient, ContainerdSupervisor, GrpcError, PAUSE_IMAGE, buildBusyboxImage, ensurePauseImage, findExecutable,
   importImageArchives, importImageBuffer, isNotFound, missingNodeRequirements, nodePaths, waitForRuntime, writeBridgeConflist,
   type CriClient, type NodePaths, type PodSandboxConfig,
 } from '../../src/kubelet/index.js';
@@ -98,6 +98,23 @@ describe('a private containerd driven through the CRI', { skip, timeout: 120_000
     const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'k8ts.js'), 'images', 'import', '--address', `unix://${paths.containerdSocket}`, archive], { encoding: 'utf8', timeout: 30_000 });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`^docker\\.io/k8ts-test/busybox:cli sha256:[0-9a-f]{64} \\(from ${archive}\\)\n$`));
+  });
+
+  test('ImageFsInfo, RemoveImage, UpdateRuntimeConfig; a failed pull is a GrpcError', async () => {
+    const fs = await cri.images.imageFsInfo();
+    assert.deepEqual(fs.map((f) => f.fsId?.mountpoint), [join(paths.containerdRoot, 'io.containerd.snapshotter.v1.overlayfs')]);
+    await cri.images.removeImage({ image: 'docker.io/k8ts-test/busybox:docker' });
+    await cri.images.removeImage({ image: 'docker.io/k8ts-test/busybox:docker' });
+    assert.equal((await cri.images.imageStatus({ image: 'docker.io/k8ts-test/busybox:docker' })).image, undefined);
+    // The CRI removes an image, not a name: every tag of that image ID goes.
+    assert.equal((await cri.images.imageStatus({ image: BUSYBOX })).image, undefined);
+    await importImageBuffer(new ContainerdClient(cri.connection), 'busybox', buildBusyboxImage(BUSYBOX).archive, { cri: cri.images });
+    await cri.runtime.updateRuntimeConfig(`${cidrPrefix}.0/24`);
+    await assert.rejects(cri.images.pullImage({ image: 'localhost:1/k8ts-test/nothing:1' }), (err: unknown) => {
+      assert.ok(err instanceof GrpcError, String(err));
+      assert.match(err.details, /localhost:1/);
+      return true;
+    });
   });
 
   test('RunPodSandbox gets an IP from the bridge; busybox httpd answers on it from the host', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canLowerOomScoreAdj, kernelSupportsUnprivileged, renderContainerdConfig } from '../../src/kubelet/containerd/config.js';
+import { canLowerOomScoreAdj, kernelSupportsUnprivileged, renderContainerdConfig, snapshotterFor } from '../../src/kubelet/containerd/config.js';
 import { nodePaths } from '../../src/kubelet/containerd/paths.js';
 
 test('node paths follow k3s: agent/ under the data dir, state and socket under the run dir', () => {
@@ -82,4 +82,12 @@ test('lowering oom_score_adj needs CAP_SYS_RESOURCE in the effective set', () =>
   assert.equal(canLowerOomScoreAdj('CapEff:\t000001fffeffffff\n'), false);
   assert.equal(canLowerOomScoreAdj('CapEff:\t0000000001000000\n'), true);
   assert.equal(canLowerOomScoreAdj('no caps here'), false);
+});
+
+test('overlayfs, except where the root itself is on overlayfs', () => {
+  assert.equal(snapshotterFor(0xef53), 'overlayfs');
+  assert.equal(snapshotterFor(0x01021994), 'overlayfs', 'tmpfs');
+  assert.equal(snapshotterFor(0x794c7630), 'native');
+  const toml = renderContainerdConfig(nodePaths('/d'), { sandboxImage: 'p', snapshotter: 'native' });
+  assert.match(toml, /^ {2}snapshotter = "native"$/m);
 });

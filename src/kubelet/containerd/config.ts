@@ -19,7 +19,7 @@ export interface ContainerdConfigOptions {
   streamServerPort?: string;
   /** Lets pods bind ports < 1024 and ping without privileges (k3s: kernel >= 4.11). @default true */
   enableUnprivileged?: boolean;
-  /** @default "overlayfs" */
+  /** @default "overlayfs" (the supervisor picks "native" where overlayfs cannot work, see snapshotterFor) */
   snapshotter?: string;
   /**
    * Keep containers' oom_score_adj at or above containerd's own, for hosts
@@ -96,4 +96,17 @@ export function canLowerOomScoreAdj(procSelfStatus: string): boolean {
   const m = /^CapEff:\s*([0-9a-f]+)$/m.exec(procSelfStatus);
   if (!m) return false;
   return (BigInt(`0x${m[1]}`) >> BigInt(CAP_SYS_RESOURCE) & 1n) === 1n;
+}
+
+/** statfs f_type of overlayfs. */
+const OVERLAYFS_MAGIC = 0x794c7630;
+
+/**
+ * The snapshotter for a containerd root on a filesystem of this statfs
+ * type: overlayfs, except on overlayfs itself (a container's root), which
+ * cannot be an overlay's upper directory; there "native" (plain copies),
+ * slower but working: what k3s users pass as --snapshotter there.
+ */
+export function snapshotterFor(filesystemType: number): string {
+  return filesystemType === OVERLAYFS_MAGIC ? 'native' : 'overlayfs';
 }

@@ -6,13 +6,13 @@
  * (their shims are separate processes), so a restart is cheap.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { dirname } from 'node:path';
 import type { Logger } from '../../api/log.js';
 import { connectCri, waitForRuntime, type CriClient } from '../runtime/cri/connect.js';
 import type { VersionResponse } from '../runtime/cri/types.js';
-import { canLowerOomScoreAdj, kernelSupportsUnprivileged, renderContainerdConfig, type ContainerdConfigOptions } from './config.js';
+import { canLowerOomScoreAdj, kernelSupportsUnprivileged, renderContainerdConfig, snapshotterFor, type ContainerdConfigOptions } from './config.js';
 import type { NodePaths } from './paths.js';
 import { isAlive, killAndWait } from './process.js';
 import { SYSTEM_PATH } from '../node-requirements.js';
@@ -65,8 +65,13 @@ export class ContainerdSupervisor {
     for (const d of [dirname(p.containerdConfig), p.registryCertsDir, p.containerdRoot, p.containerdState, p.cniConfDir, dirname(p.containerdPidFile)]) {
       mkdirSync(d, { recursive: true, mode: 0o711 });
     }
+    const snapshotter = this.opts.snapshotter ?? snapshotterFor(statfsSync(p.containerdRoot).type);
+    if (snapshotter !== (this.opts.snapshotter ?? 'overlayfs')) {
+      this.opts.log?.warn({ root: p.containerdRoot, snapshotter }, 'containerd root is on overlayfs, which cannot hold overlay layers; using the native snapshotter');
+    }
     writeFileSync(p.containerdConfig, renderContainerdConfig(p, {
       ...this.opts,
+      snapshotter,
       enableUnprivileged: this.opts.enableUnprivileged ?? kernelSupportsUnprivileged(release()),
       restrictOomScoreAdj: this.opts.restrictOomScoreAdj ?? !canLowerOomScoreAdj(readFileSync('/proc/self/status', 'utf8')),
     }));

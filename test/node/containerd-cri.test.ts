@@ -214,6 +214,47 @@ test('a private containerd driven through the CRI', { skip, timeout: 120_000 }, 
       assert.deepEqual(readdirSync(join(paths.cniIpamDataDir, 'k8ts')).filter((f) => /^\d/.test(f)), [], 'the pod IP is released');
     });
 
+    await t.test('in a shared PID namespace the pause process is PID 1 and reaps orphans; SIGTERM ends it with 0', async () => {
+      const config: PodSandboxConfig = {
+        metadata: { name: 'shared', namespace: 'default', uid: 'uid-2', attempt: 0 },
+        hostname: 'shared',
+        logDirectory: join(dir, 'pods', 'default_shared_uid-2'),
+        linux: { securityContext: { namespaceOptions: { network: 'POD', pid: 'POD', ipc: 'POD' } } },
+      };
+      mkdirSync(config.logDirectory!, { recursive: true });
+      const sandbox = await cri.runtime.runPodSandbox(config);
+      ids.add(sandbox);
+      const image = await cri.images.imageStatus({ image: BUSYBOX });
+      const id = await cri.runtime.createContainer(sandbox, {
+        metadata: { name: 'orphans', attempt: 0 }, image: { image: image.image!.id },
+        command: ['sh', '-c', 'for i in 1 2 3; do (sleep 0.1 &); done; exec sleep 600'],
+        linux: { securityContext: { namespaceOptions: { network: 'POD', pid: 'POD', ipc: 'POD' } } },
+        logPath: 'orphans/0.log',
+      }, config);
+      ids.add(id);
+      await cri.runtime.startContainer(id);
+      await sleep(600);
+      const ps = (await cri.runtime.execSync(id, ['ps', '-o', 'pid,stat,args'], 10)).stdout.toString();
+      const rows = ps.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
+      assert.deepEqual(rows.find((r) => r[0] === '1')?.slice(2, 4), ['/bin/sh', '-c'], ps);
+      assert.deepEqual(rows.filter((r) => r[1]?.startsWith('Z')), [], `no zombies:\n${ps}`);
+
+      // The pause image as a container of its own: SIGTERM ends it with 0, at once.
+      const pauseImage = await cri.images.imageStatus({ image: PAUSE_IMAGE });
+      const pause = await cri.runtime.createContainer(sandbox, {
+        metadata: { name: 'pause', attempt: 0 }, image: { image: pauseImage.image!.id }, logPath: 'pause/0.log',
+      }, config);
+      ids.add(pause);
+      await cri.runtime.startContainer(pause);
+      const stopping = Date.now();
+      await cri.runtime.stopContainer(pause, 10);
+      const stopped = (await cri.runtime.containerStatus(pause)).status;
+      assert.deepEqual([stopped?.state, stopped?.exitCode], ['CONTAINER_EXITED', 0]);
+      assert.ok(Date.now() - stopping < 5000, 'ended by SIGTERM');
+      await cri.runtime.stopPodSandbox(sandbox);
+      await cri.runtime.removePodSandbox(sandbox);
+    });
+
     await t.test('stopping containerd leaves no process and no mount behind', async () => {
       await supervisor.stop();
       assert.equal(existsSync(paths.containerdPidFile), false);

@@ -12,6 +12,7 @@ import { runSim } from './sim.js';
 import { runWhyPending } from './why-pending.js';
 import { runSchedulerCommand } from './scheduler.js';
 import { runVersion } from './version.js';
+import { runImages } from './images.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE = `Usage: k8ts <command> [flags]
@@ -22,6 +23,7 @@ Commands:
   scheduler           Run the scheduler alone against an API server
   sim                 Run simulated nodes against an API server
   why-pending POD     Explain, node by node, why the scheduler rejects a pod (or how it scores nodes)
+  images import FILE  Import image archives into a running node's containerd
   version             Print the version
 
 Run 'k8ts <command> --help' for a command's flags.`;
@@ -32,6 +34,7 @@ const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = {
   scheduler: runSchedulerCommand,
   sim: runSim,
   'why-pending': runWhyPending,
+  images: runImages,
   version: runVersion,
 };
 

@@ -50,6 +50,11 @@ const CASES: [string[], string][] = [
   [['version', 'extra'], '"extra"'],
   [['why-pending', 'a', 'b'], '"b"'],
   [['why-pending'], 'POD'],
+  [['images'], 'subcommand'],
+  [['images', 'load'], '"load"'],
+  [['images', 'import'], 'FILE'],
+  [['images', 'import', '--bogus', 'x.tar'], '--bogus'],
+  [['images', 'import', '--address', 'tcp://127.0.0.1:1', 'x.tar'], '--address'],
   [['nope'], '"nope"'],
   [['--bogus'], '--bogus'],
   [[], 'command'],
@@ -90,6 +95,13 @@ for (const cmd of ['server', 'controller-manager', 'scheduler', 'sim', 'why-pend
     assert.equal(r.stderr, '');
   });
 }
+
+test('k8ts images import --help prints its flags and exits 0', () => {
+  const r = k8ts(['images', 'import', '--help']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^Usage: k8ts images import/);
+  assert.match(r.stdout, /Flags:\n/);
+});
 
 test('k8ts --help lists the commands and exits 0', () => {
   const r = k8ts(['--help']);

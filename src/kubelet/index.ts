@@ -1,0 +1,26 @@
+/**
+ * The node agent's foundation (issue 12): everything a kubelet needs below
+ * its pod workers.
+ * - runtime/cri: the CRI v1 client (RuntimeService, ImageService) over gRPC;
+ * - containerd: k8ts's own containerd (config, paths, supervision) and the
+ *   containerd services an image import needs;
+ * - images: OCI image building (busybox, pause), import of OCI-layout and
+ *   docker archives, the air-gap folder;
+ * - network: the one-node CNI bridge config;
+ * - node-requirements: what the machine must provide.
+ * The kubelet proper (pod workers, status, probes, volumes) builds on these.
+ */
+export * from './runtime/cri/index.js';
+export { GrpcConnection } from './grpc/connection.js';
+export { socketPathOf } from './grpc/endpoint.js';
+export { nodePaths, type NodePaths, type NodePathOptions } from './containerd/paths.js';
+export { renderContainerdConfig, DEFAULT_CNI_BIN_DIR, type ContainerdConfigOptions } from './containerd/config.js';
+export { ContainerdSupervisor, type ContainerdSupervisorOptions } from './containerd/supervisor.js';
+export { ContainerdClient, CRI_NAMESPACE, type ContentDescriptor } from './containerd/api/client.js';
+export { buildOciImage, type BuildImageOptions, type BuiltImage, type ImageConfig } from './images/oci-layout.js';
+export { buildBusyboxImage } from './images/busybox-image.js';
+export { buildPauseImage, PAUSE_IMAGE } from './images/pause-image.js';
+export { importImageArchives, importImageBuffer, type ImportedImage, type ImportOptions } from './images/import.js';
+export { ensurePauseImage, importAirgapImages, airgapArchives } from './images/airgap.js';
+export { writeBridgeConflist, renderBridgeConflist, CNI_CONFIG_FILE, type BridgeNetworkOptions } from './network/bridge-conflist.js';
+export { missingNodeRequirements, findExecutable } from './node-requirements.js';

@@ -109,37 +109,68 @@ function mayAccept(kind: string, p: Path, value: unknown): boolean {
   return intOrString && (k === 'string' || (k === 'number' && Number.isInteger(value)));
 }
 
-for (const [kind, fixture] of Object.entries(FIXTURES)) {
-  test(`${kind}: every field with a wrong JSON type is a 400 or 422`, async (t) => {
-    const rand = seeded(kind.length * 7919 + kind.charCodeAt(0));
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
-    const collection = fixture.collection.replace('{ns}', NS);
-    const base = JSON.parse(JSON.stringify(fixture.body).replaceAll('{ns}', NS)) as Record<string, unknown>;
-    const meta = (o: Record<string, unknown>) => o.metadata as Record<string, unknown>;
-    meta(base).name = `${kind.toLowerCase()}-live`;
-    const made = await api.request('POST', collection, { body: JSON.stringify(base) });
-    assert.equal(made.status, 201, made.body);
-    const item = `${collection}/${kind.toLowerCase()}-live`;
-    const live = JSON.parse((await api.request('GET', item)).body) as Record<string, unknown>;
+/** One sweep over a kind: a live object to update, a seeded pick, and the requests queued with the codes they may get. */
+interface Sweep {
+  pick<T>(xs: readonly T[]): T;
+  collection: string;
+  base: Record<string, unknown>;
+  item: string;
+  live: Record<string, unknown>;
+  /** Queues a request; its reply must be a Status with one of `accept` (or the sweep's default codes). */
+  expect(what: string, p: Path, value: unknown, send: () => Promise<RawResponse>): void;
+  /** The next unused object name for this kind. */
+  fresh(): string;
+  /** Sends everything queued and fails the test with the wrong replies. */
+  run(t: { diagnostic(msg: string): void }): Promise<void>;
+}
 
-    const problems: string[] = [];
-    const codes = new Map<number, number>();
-    const jobs: (() => Promise<void>)[] = [];
-    let n = 0;
-    const expect = (what: string, p: Path, value: unknown, send: () => Promise<RawResponse>) => {
+const meta = (o: Record<string, unknown>) => o.metadata as Record<string, unknown>;
+
+async function startSweep(kind: string, suffix: string, seed: number, accept: (p: Path, value: unknown) => readonly number[]): Promise<Sweep> {
+  const fixture = FIXTURES[kind];
+  const rand = seeded(seed);
+  const collection = fixture.collection.replace('{ns}', NS);
+  const base = JSON.parse(JSON.stringify(fixture.body).replaceAll('{ns}', NS)) as Record<string, unknown>;
+  meta(base).name = `${kind.toLowerCase()}-${suffix}`;
+  const made = await api.request('POST', collection, { body: JSON.stringify(base) });
+  assert.equal(made.status, 201, made.body);
+  const item = `${collection}/${kind.toLowerCase()}-${suffix}`;
+  const live = JSON.parse((await api.request('GET', item)).body) as Record<string, unknown>;
+  const problems: string[] = [];
+  const codes = new Map<number, number>();
+  const jobs: (() => Promise<void>)[] = [];
+  let n = 0;
+  return {
+    pick: <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)],
+    collection, base, item, live,
+    expect(what, p, value, send) {
       jobs.push(async () => {
         const r = await send();
         codes.set(r.status, (codes.get(r.status) ?? 0) + 1);
-        const bad = problem(r, mayAccept(kind, p, value) ? [200, 201, 400, 422] : [400, 422]);
+        const bad = problem(r, accept(p, value));
         if (bad) problems.push(`${what} ${show(p)} = ${JSON.stringify(value)}: ${bad}`);
       });
-    };
+    },
+    fresh: () => `${kind.toLowerCase()}-${suffix}-${n++}`,
+    async run(t) {
+      await pool(jobs, 8);
+      t.diagnostic(`${jobs.length} requests: ${[...codes].sort().map(([c, k]) => `${k} x ${c}`).join(', ')}`);
+      assert.deepEqual(problems.slice(0, 40), [], `${problems.length} of ${jobs.length} requests answered wrongly`);
+    },
+  };
+}
+
+for (const kind of Object.keys(FIXTURES)) {
+  test(`${kind}: every field with a wrong JSON type is a 400 or 422`, async (t) => {
+    const sw = await startSweep(kind, 'live', kind.length * 7919 + kind.charCodeAt(0),
+      (p, value) => (mayAccept(kind, p, value) ? [200, 201, 400, 422] : [400, 422]));
+    const { pick, collection, base, item, live, expect } = sw;
     for (const p of paths(base)) {
       const current = kindOf(getAt(base, p));
       for (const k of KINDS.filter((x) => x !== current)) {
         const value = structuredClone(pick(SAMPLES[k]));
         const body = structuredClone(base);
-        meta(body).name = `${kind.toLowerCase()}-${n++}`;
+        meta(body).name = sw.fresh();
         setAt(body, p, value);
         expect('create', p, value, () => api.request('POST', collection, { body: JSON.stringify(body) }));
       }
@@ -167,9 +198,7 @@ for (const [kind, fixture] of Object.entries(FIXTURES)) {
         }));
       }
     }
-    await pool(jobs, 8);
-    t.diagnostic(`${jobs.length} requests: ${[...codes].sort().map(([c, k]) => `${k} x ${c}`).join(', ')}`);
-    assert.deepEqual(problems.slice(0, 40), [], `${problems.length} of ${jobs.length} requests answered wrongly`);
+    await sw.run(t);
   });
 }
 
@@ -182,31 +211,10 @@ const ODD: Record<JsonKind, unknown[]> = {
   object: [{}],
 };
 
-for (const [kind, fixture] of Object.entries(FIXTURES)) {
+for (const kind of Object.keys(FIXTURES)) {
   test(`${kind}: fields left out, null or with odd values of the right type never make a 500`, async (t) => {
-    const rand = seeded(kind.length * 104729 + kind.charCodeAt(1));
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
-    const collection = fixture.collection.replace('{ns}', NS);
-    const base = JSON.parse(JSON.stringify(fixture.body).replaceAll('{ns}', NS)) as Record<string, unknown>;
-    const meta = (o: Record<string, unknown>) => o.metadata as Record<string, unknown>;
-    meta(base).name = `${kind.toLowerCase()}-odd`;
-    const made = await api.request('POST', collection, { body: JSON.stringify(base) });
-    assert.equal(made.status, 201, made.body);
-    const item = `${collection}/${kind.toLowerCase()}-odd`;
-    const live = JSON.parse((await api.request('GET', item)).body) as Record<string, unknown>;
-
-    const problems: string[] = [];
-    const codes = new Map<number, number>();
-    const jobs: (() => Promise<void>)[] = [];
-    let n = 0;
-    const expect = (what: string, p: Path, value: unknown, send: () => Promise<RawResponse>) => {
-      jobs.push(async () => {
-        const r = await send();
-        codes.set(r.status, (codes.get(r.status) ?? 0) + 1);
-        const bad = problem(r, [200, 201, 400, 404, 409, 422]);
-        if (bad) problems.push(`${what} ${show(p)} = ${JSON.stringify(value)}: ${bad}`);
-      });
-    };
+    const sw = await startSweep(kind, 'odd', kind.length * 104729 + kind.charCodeAt(1), () => [200, 201, 400, 404, 409, 422]);
+    const { pick, collection, base, item, live, expect } = sw;
     /** Each change of the value at `p`: removed (undefined), null, two odd values of its type. */
     const changes = (v: unknown): unknown[] => {
       const k = kindOf(v);
@@ -224,7 +232,7 @@ for (const [kind, fixture] of Object.entries(FIXTURES)) {
       if (show(p) === '.metadata.name') continue;
       for (const value of changes(getAt(base, p))) {
         const body = structuredClone(base);
-        meta(body).name = `${kind.toLowerCase()}-odd-${n++}`;
+        meta(body).name = sw.fresh();
         change(body, p, value);
         expect('create', p, value, () => api.request('POST', collection, { body: JSON.stringify(body) }));
       }
@@ -237,8 +245,6 @@ for (const [kind, fixture] of Object.entries(FIXTURES)) {
         expect('update', p, value, () => api.request('PUT', item, { body: JSON.stringify(body) }));
       }
     }
-    await pool(jobs, 8);
-    t.diagnostic(`${jobs.length} requests: ${[...codes].sort().map(([c, k]) => `${k} x ${c}`).join(', ')}`);
-    assert.deepEqual(problems.slice(0, 40), [], `${problems.length} of ${jobs.length} requests answered wrongly`);
+    await sw.run(t);
   });
 }

@@ -23,4 +23,5 @@ export { buildPauseImage, PAUSE_IMAGE } from './images/pause-image.js';
 export { importImageArchives, importImageBuffer, type ImportedImage, type ImportOptions } from './images/import.js';
 export { ensurePauseImage, importAirgapImages, airgapArchives } from './images/airgap.js';
 export { writeBridgeConflist, renderBridgeConflist, CNI_CONFIG_FILE, type BridgeNetworkOptions } from './network/bridge-conflist.js';
+export * from './pod-workers/index.js';
 export { missingNodeRequirements, findExecutable } from './node-requirements.js';

@@ -46,11 +46,18 @@ export function shouldContainerBeRestarted(c: Container, pod: Pod, runtimePod: R
   return true;
 }
 
-/** Any app container has an instance (created, running or exited): initialization happened before. */
+/**
+ * Any app container has an instance (created, running or exited) in the
+ * newest sandbox: initialization happened in it. Containers whose sandbox
+ * is not known count as in the newest one (upstream's
+ * hasAnyRegularContainerCreated, narrowed to the active sandbox as upstream's
+ * HasAnyActiveRegularContainerStarted does).
+ */
 export function hasAnyRegularContainerCreated(pod: Pod, runtimePod: RuntimePod): boolean {
+  const active = runtimePod.sandboxes[0]?.id;
   return (pod.spec?.containers ?? []).some((c) => {
     const s = findContainer(runtimePod, c.name);
-    return s !== undefined && s.state !== 'UNKNOWN';
+    return s !== undefined && s.state !== 'UNKNOWN' && (s.sandboxId === undefined || active === undefined || s.sandboxId === active);
   });
 }
 

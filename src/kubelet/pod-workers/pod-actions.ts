@@ -67,7 +67,11 @@ export interface PodActions {
   /** Kill every container and the sandbox before anything else. */
   killPod: boolean;
   killPodReason?: KillPodReason;
-  /** Create a new sandbox (after killPod). */
+  /**
+   * Create a new sandbox (after killPod). The pod starts over: the actor
+   * removes the old init containers first (upstream's purgeInitContainers),
+   * or the next plan would count them as done.
+   */
   createSandbox: boolean;
   /** The attempt of the sandbox to create, or of the current one. */
   sandboxAttempt: number;

@@ -110,7 +110,11 @@ export function toRuntimeSandbox(s: CriPodSandbox | CriPodSandboxStatus): Runtim
   return out;
 }
 
-/** One CRI container (a ContainerStatus, or a ListContainers item with less data) as plain data. */
+/**
+ * One CRI container as plain data: a ContainerStatus (full), a ListContainers
+ * item (no exit code, times or reason), or a ContainerStatus merged with its
+ * list item's podSandboxId (the status alone does not name its sandbox).
+ */
 export function toRuntimeContainer(c: CriContainer | CriContainerStatus): RuntimeContainer {
   const annotations = c.annotations ?? {};
   const restart = Number.parseInt(annotations[CONTAINER_RESTART_COUNT_ANNOTATION] ?? '', 10);

@@ -219,3 +219,13 @@ test('computePodActions: the back-off check sees the spec and the newest exited 
   assert.deepEqual(seen, ['img/app:1:new']);
   assert.deepEqual(plan.backOff, [{ name: 'app', index: 0, kind: 'regular', message: 'wait' }]);
 });
+
+test('computePodActions: after a sandbox change, app containers of the old sandbox do not count as initialized', () => {
+  const p = pod({ initContainers: [I1] });
+  const r = runtime([sandbox({ id: 'old', state: 'NOTREADY' }), sandbox({ id: 'new', attempt: 1, createdAt: T0 + 1 })], [
+    exited(APP, 1, { sandboxId: 'old' }),
+  ]);
+  assert.deepEqual(summary(computePodActions(p, r)).init, ['i1:NotCreated']);
+  const same = runtime([sandbox({ id: 'new' })], [exited(APP, 1, { sandboxId: 'new' })]);
+  assert.deepEqual(summary(computePodActions(p, same)).start, ['app:Exited']);
+});

@@ -5,7 +5,7 @@
 import type { Container, ContainerState, ContainerStatus, Pod } from 'kubernetes-types/core/v1.js';
 import { rfc3339Seconds } from '../../api/time.js';
 import type { RuntimeContainer, RuntimePod } from './runtime-pod.js';
-import { isSidecar, shouldContainerBeRestarted } from './container-helpers.js';
+import { hasAnyRegularContainerCreated, isSidecar, shouldContainerBeRestarted } from './container-helpers.js';
 
 /** Why a container waits, from the last sync: CrashLoopBackOff, ErrImagePull, ImagePullBackOff, CreateContainerConfigError, ... */
 export interface WaitingReason {
@@ -21,6 +21,8 @@ export interface ContainerStatusInputs {
   /** Start failures of the last sync by container name (upstream's reason cache). */
   waiting?: ReadonlyMap<string, WaitingReason>;
 }
+
+const INIT_GONE_MESSAGE = 'Unable to get init container status from container runtime and pod has been initialized, treat it as exited normally';
 
 /** The runtime id as the API shows it. */
 export function containerIdOf(c: RuntimeContainer): string {
@@ -64,10 +66,14 @@ export function stateOf(c: RuntimeContainer): ContainerState {
  * - no instance: waiting, reason PodInitializing if the pod has init
  *   containers, else ContainerCreating;
  * - the newest instance gives state, containerID, imageID, restartCount;
- *   the one before it, if it terminated, gives lastState;
- * - a container that will be started again and has a reason from the last
- *   sync is waiting with that reason, its terminated state moving to
- *   lastState;
+ *   the one before it, if it terminated, gives lastState; when the runtime
+ *   has removed that one, lastState comes from the pod's current status
+ *   (its terminated state under another container id, or its lastState);
+ * - a regular init container the runtime removed after the pod got past
+ *   it is terminated, Completed, exit 0;
+ * - a container that will be started again (not an init container that
+ *   exited 0) and has a reason from the last sync is waiting with that
+ *   reason, its terminated state moving to lastState;
  * - ready: a regular init container once it exited 0; others while running
  *   and ready; started: while running and started.
  * App container statuses come sorted by name, init ones in spec order.
@@ -75,6 +81,8 @@ export function stateOf(c: RuntimeContainer): ContainerState {
 export function containerStatuses(pod: Pod, runtimePod: RuntimePod, init: boolean, inputs: ContainerStatusInputs = {}): ContainerStatus[] {
   const specs: Container[] = (init ? pod.spec?.initContainers : pod.spec?.containers) ?? [];
   const defaultReason = (pod.spec?.initContainers ?? []).length > 0 ? 'PodInitializing' : 'ContainerCreating';
+  const previous = new Map(((init ? pod.status?.initContainerStatuses : pod.status?.containerStatuses) ?? []).map((s) => [s.name, s]));
+  const initialized = init && hasAnyRegularContainerCreated(pod, runtimePod);
   const out = specs.map((c): ContainerStatus => {
     const instances = runtimePod.containers.filter((r) => r.name === c.name);
     const status: ContainerStatus = {
@@ -97,8 +105,16 @@ export function containerStatuses(pod: Pod, runtimePod: RuntimePod, init: boolea
       if (init && !isSidecar(c)) status.ready = cur.state === 'EXITED' && cur.exitCode === 0;
       else status.ready = status.started && (inputs.ready?.has(c.name) ?? true);
       const prev = instances[1];
+      const old = previous.get(c.name);
       if (prev?.state === 'EXITED') status.lastState = stateOf(prev);
+      else if (old?.state?.terminated && old.containerID !== status.containerID) status.lastState = { terminated: old.state.terminated };
+      else if (old?.lastState?.terminated) status.lastState = { terminated: old.lastState.terminated };
+    } else if (init && !isSidecar(c) && initialized) {
+      // Removed by the runtime after the pod got past it: it succeeded.
+      status.state = { terminated: { exitCode: 0, reason: 'Completed', message: INIT_GONE_MESSAGE } };
+      return status;
     }
+    if (init && !isSidecar(c) && cur?.state === 'EXITED' && cur.exitCode === 0) return status; // will not run again
     const waiting = inputs.waiting?.get(c.name);
     if (waiting && shouldContainerBeRestarted(c, pod, runtimePod)) {
       if (status.state?.terminated) status.lastState = status.state;

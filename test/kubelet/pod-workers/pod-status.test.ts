@@ -254,3 +254,28 @@ test('pod status: qosClass', () => {
   const b = pod({ containers: [c('app', { resources: { requests: { cpu: '1' } } })] });
   assert.equal(status(b, runtime([])).qosClass, 'Burstable');
 });
+
+test('pod status: an init container removed after initialization counts as Completed', () => {
+  const s = status(pod({ initContainers: [I1, S1] }), runtime([sandbox()], [ctr(APP, 'RUNNING')]));
+  assert.deepEqual(s.initContainerStatuses?.[0].state, { terminated: {
+    exitCode: 0, reason: 'Completed', message: 'Unable to get init container status from container runtime and pod has been initialized, treat it as exited normally',
+  } });
+  assert.equal(stateName(s, 's1', true), 'waiting:PodInitializing', 'a removed sidecar is not assumed done');
+  assert.equal(s.phase, 'Pending');
+});
+
+test('pod status: a succeeded init container keeps its terminated state whatever the reason cache says', () => {
+  const s = status(pod({ initContainers: [I1, I2] }), runtime([sandbox()], [exited(I1, 0)]), { waiting: new Map([['i1', { reason: 'CrashLoopBackOff' }]]) });
+  assert.equal(stateName(s, 'i1', true), 'terminated:Completed:0');
+});
+
+test('pod status: lastState survives the runtime removing the old instance', () => {
+  const p = pod({}, { status: { containerStatuses: [{
+    name: 'app', image: 'img/app:1', imageID: '', ready: false, restartCount: 1, containerID: 'containerd://gone',
+    state: { terminated: { exitCode: 3, reason: 'Error', containerID: 'containerd://gone' } },
+  }] } });
+  const s = status(p, runtime([sandbox()], [ctr(APP, 'RUNNING', { id: 'new', restartCount: 2 })]));
+  assert.deepEqual(s.containerStatuses?.[0].lastState, { terminated: { exitCode: 3, reason: 'Error', containerID: 'containerd://gone' } });
+  const again = status({ ...p, status: { containerStatuses: s.containerStatuses } }, runtime([sandbox()], [ctr(APP, 'RUNNING', { id: 'new', restartCount: 2 })]));
+  assert.equal(again.containerStatuses?.[0].lastState?.terminated?.exitCode, 3, 'kept on the next sync too');
+});

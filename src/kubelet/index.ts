@@ -7,8 +7,10 @@
  * - images: OCI image building (busybox, pause), import of OCI-layout and
  *   docker archives, the air-gap folder;
  * - network: the one-node CNI bridge config;
- * - node-requirements: what the machine must provide.
- * The kubelet proper (pod workers, status, probes, volumes) builds on these.
+ * - node-requirements: what the machine must provide;
+ * - pod-workers: the pure planner of a pod worker (computePodActions),
+ *   CrashLoopBackOff, and pod status from runtime state.
+ * The kubelet proper (the pod workers' actor, probes, volumes) builds on these.
  */
 export * from './runtime/cri/index.js';
 export { GrpcConnection } from './grpc/connection.js';
@@ -23,4 +25,5 @@ export { buildPauseImage, PAUSE_IMAGE } from './images/pause-image.js';
 export { importImageArchives, importImageBuffer, type ImportedImage, type ImportOptions } from './images/import.js';
 export { ensurePauseImage, importAirgapImages, airgapArchives } from './images/airgap.js';
 export { writeBridgeConflist, renderBridgeConflist, CNI_CONFIG_FILE, type BridgeNetworkOptions } from './network/bridge-conflist.js';
+export * from './pod-workers/index.js';
 export { missingNodeRequirements, findExecutable } from './node-requirements.js';

@@ -6,4 +6,5 @@
 export { podCondition, isPodReady, isPodAvailable, isPodTerminal, isPodActive, nodeCondition, isNodeReady } from './conditions.js';
 export { amountOf, toAmounts, podRequests, type ResourceAmounts } from './resources.js';
 export { toleratesTaint, tolerationsTolerateTaint, findUntoleratedTaint, formatTaint } from './taints.js';
+export { podQOSClass, type PodQOSClass } from './qos.js';
 export { nodeMatchesTerm, nodeMatchesSelector, podMatchesNodeSelectorAndAffinity } from './node-affinity.js';

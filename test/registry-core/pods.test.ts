@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { podStrategy, POD_UPDATE_FORBIDDEN, podQOSClass } from '../../src/apiserver/registry/core/pods.js';
+import { podStrategy, POD_UPDATE_FORBIDDEN } from '../../src/apiserver/registry/core/pods.js';
+import { podQOSClass } from '../../src/api/pods/index.js';
 import { defaultPodTemplateSpec } from '../../src/api/defaults/pod.js';
 import { admitPod } from '../../src/api/defaults/admit-pod.js';
 import { create, statusUpdate, update } from './helpers.js';
@@ -203,6 +204,6 @@ test('pods: selectable fields', () => {
 });
 
 test('pods: QoS classes', () => {
-  assert.equal(podQOSClass({ containers: [{ name: 'a', resources: { requests: { cpu: '100m' } } }] }), 'Burstable');
-  assert.equal(podQOSClass({ containers: [{ name: 'a', resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '1', memory: '1Gi' } } }] }), 'Guaranteed');
+  assert.equal(podQOSClass({ spec: { containers: [{ name: 'a', resources: { requests: { cpu: '100m' } } }] } }), 'Burstable');
+  assert.equal(podQOSClass({ spec: { containers: [{ name: 'a', resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '1', memory: '1Gi' } } }] } }), 'Guaranteed');
 });

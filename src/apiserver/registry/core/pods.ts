@@ -2,7 +2,7 @@
  * Pods (upstream's pkg/registry/core/pod/strategy.go and ValidatePodCreate /
  * ValidatePodUpdate / ValidatePodStatusUpdate).
  */
-import type { Container, Pod, PodSpec, Toleration } from 'kubernetes-types/core/v1.js';
+import type { Pod, Toleration } from 'kubernetes-types/core/v1.js';
 import type { FieldError } from '../../../api/field-errors.js';
 import { FieldPath, forbiddenField, invalidValue, required } from '../../../api/field-errors.js';
 import type { KubeObject, WithMeta } from '../../../api/object.js';
@@ -11,7 +11,7 @@ import { admitPod } from '../../../api/defaults/admit-pod.js';
 import { defaultPod } from '../../../api/defaults/pod.js';
 import { isDNS1123Subdomain, isValidIP } from '../../../api/validation/names.js';
 import { validatePodSpec, validateTolerations } from '../../../api/validation/pod.js';
-import { quantityValue } from '../../../api/validation/quantity.js';
+import { podQOSClass } from '../../../api/pods/index.js';
 import type { Strategy } from '../strategy.js';
 import { keepAllButStatus, keepStatus, setStatus } from './status.js';
 
@@ -27,25 +27,6 @@ const UPDATABLE_POD_SPEC_FIELDS = [
 export const POD_UPDATE_FORBIDDEN = `pod updates may not change fields other than ${UPDATABLE_POD_SPEC_FIELDS.join(',')}`;
 
 const asPod = (o: KubeObject): Pod => o as Pod;
-
-/** The pod's QoS class from its containers' cpu and memory requests and limits (upstream's qos.GetPodQOS). */
-export function podQOSClass(spec: PodSpec): 'Guaranteed' | 'Burstable' | 'BestEffort' {
-  const containers: Container[] = [...spec.containers ?? [], ...spec.initContainers ?? []];
-  let anySet = false;
-  let guaranteed = true;
-  for (const c of containers) {
-    const req = (c.resources?.requests ?? {}) as Record<string, unknown>;
-    const lim = (c.resources?.limits ?? {}) as Record<string, unknown>;
-    for (const r of ['cpu', 'memory']) {
-      const rv = quantityValue(req[r]);
-      const lv = quantityValue(lim[r]);
-      if ((rv ?? 0) > 0 || (lv ?? 0) > 0) anySet = true;
-      if (lv === undefined || lv === 0 || (rv !== undefined && rv !== lv)) guaranteed = false;
-    }
-  }
-  if (!anySet) return 'BestEffort';
-  return guaranteed ? 'Guaranteed' : 'Burstable';
-}
 
 function sameToleration(a: Toleration, b: Toleration): boolean {
   return (a.key ?? '') === (b.key ?? '') && (a.operator ?? '') === (b.operator ?? '')
@@ -152,7 +133,7 @@ export const podStrategy: Strategy = {
     const pod = asPod(obj);
     // Upstream's admission on create; idempotent, so the apiserver may call admitPod too.
     admitPod(pod);
-    setStatus(pod, { phase: 'Pending', qosClass: podQOSClass(pod.spec ?? { containers: [] }) });
+    setStatus(pod, { phase: 'Pending', qosClass: podQOSClass({ spec: pod.spec }) });
   },
   prepareForUpdate(obj, old) {
     keepStatus(obj, old);

@@ -24,3 +24,4 @@ export { importImageArchives, importImageBuffer, type ImportedImage, type Import
 export { ensurePauseImage, importAirgapImages, airgapArchives } from './images/airgap.js';
 export { writeBridgeConflist, renderBridgeConflist, CNI_CONFIG_FILE, type BridgeNetworkOptions } from './network/bridge-conflist.js';
 export { missingNodeRequirements, findExecutable } from './node-requirements.js';
+export * from './node-status/index.js';

@@ -12,7 +12,10 @@ import type { RuntimeCondition, StatusResponse } from '../runtime/cri/types.js';
 import { belowThreshold, type EvictionThresholds } from './eviction-thresholds.js';
 import type { HostUsage } from './host-usage.js';
 
-/** What the runtime said when asked for its status: the answer, or why there is none. */
+/**
+ * What the node goes by for the runtime: its Status answer, or why there
+ * is none, in upstream's words (see runtime-health.ts).
+ */
 export type RuntimeStatusResult = { status: StatusResponse } | { error: string };
 
 /** The pressure each condition signals, from the host's usage (upstream's eviction manager signals). */
@@ -31,14 +34,11 @@ function describe(c: RuntimeCondition | undefined): string {
   return c ? `${c.type}=${c.status} reason:${c.reason} message:${c.message}` : '<nil>';
 }
 
-/**
- * Why the node is not ready, in upstream's words; empty when it is. A
- * runtime that does not answer is "container runtime is down".
- */
+/** Why the node is not ready, in upstream's words, joined by "," in the message; empty when it is ready. */
 export function notReadyReasons(runtime: RuntimeStatusResult, capacity: Record<string, string>): string[] {
   const out: string[] = [];
   if ('error' in runtime) {
-    out.push('container runtime is down');
+    out.push(runtime.error);
   } else {
     const conditions = runtime.status.status?.conditions ?? [];
     const runtimeReady = conditions.find((c) => c.type === 'RuntimeReady');

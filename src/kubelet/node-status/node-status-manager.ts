@@ -22,6 +22,7 @@ import { RESOURCES, realClock, type Clock, type RestClient, type TimerHandle } f
 import { initialNode, reconcileExistingNode, type NodeRegistration } from './node-object.js';
 import { NodeLeaseRenewer } from './node-lease.js';
 import { computeNodeStatus, nodeStatusChanged, type NodeStatusConfig } from './setters.js';
+import { RuntimeHealth } from './runtime-health.js';
 import { gatherStatusInputs, type StatusSources } from './status-inputs.js';
 
 export interface NodeStatusManagerOptions extends StatusSources {
@@ -40,6 +41,8 @@ export interface NodeStatusManagerOptions extends StatusSources {
   leaseDurationSeconds?: number;
   /** @default a quarter of the lease duration (10 s) */
   leaseRenewIntervalMs?: number;
+  /** How long a runtime that stops answering keeps the node Ready. @default 30000 */
+  maxWaitForContainerRuntimeMs?: number;
 }
 
 /** Upstream's nodeStatusUpdateRetry: tries per status sync. */
@@ -60,6 +63,7 @@ export class NodeStatusManager {
   private readonly leaseSeconds: number;
   private readonly leaseMs: number;
   private readonly timers = new Set<TimerHandle>();
+  private readonly health: RuntimeHealth;
   private readonly inflight = new Set<Promise<void>>();
   private stopped = false;
   private started = false;
@@ -79,6 +83,7 @@ export class NodeStatusManager {
     this.reportMs = o.statusReportFrequencyMs ?? 300_000;
     this.leaseSeconds = o.leaseDurationSeconds ?? NODE_LEASE_DURATION_SECONDS;
     this.leaseMs = o.leaseRenewIntervalMs ?? this.leaseSeconds * 1000 * NODE_LEASE_RENEW_INTERVAL_FRACTION;
+    this.health = new RuntimeHealth(o.maxWaitForContainerRuntimeMs);
     this.registered = new Promise((resolve, reject) => { this.registeredResolve = resolve; this.registeredReject = reject; });
     this.registered.catch(() => { /* observed by whoever awaits it */ });
   }
@@ -141,7 +146,7 @@ export class NodeStatusManager {
       operatingSystem: host.operatingSystem, architecture: host.architecture,
     });
     const now = this.clock.now();
-    const wanted: Node = { ...base, status: computeNodeStatus(await gatherStatusInputs(this.o), this.o.status, undefined, rfc3339Seconds(now)) };
+    const wanted: Node = { ...base, status: computeNodeStatus(await this.gather(now), this.o.status, undefined, rfc3339Seconds(now)) };
     const name = wanted.metadata!.name!;
     try {
       const created = await this.o.client.create(RESOURCES.nodes, wanted);
@@ -154,6 +159,10 @@ export class NodeStatusManager {
     const patch = reconcileExistingNode(wanted, existing);
     if (!patch) return existing;
     return this.o.client.patch<Node>(RESOURCES.nodes, name, patch, { type: 'merge' });
+  }
+
+  private gather(nowMs: number): ReturnType<typeof gatherStatusInputs> {
+    return gatherStatusInputs(this.o, { health: this.health, nowMs });
   }
 
   /** Upstream's updateNodeStatus: up to five tries, then wait for the next tick. */
@@ -172,8 +181,8 @@ export class NodeStatusManager {
   private async tryUpdateStatus(): Promise<void> {
     const name = this.node!.metadata!.name!;
     const node = await this.o.client.get<Node>(RESOURCES.nodes, name);
-    const inputs = await gatherStatusInputs(this.o);
     const now = this.clock.now();
+    const inputs = await this.gather(now);
     const computed = computeNodeStatus(inputs, this.o.status, node.status, rfc3339Seconds(now));
     // Fields other writers own (volumesInUse, features, ...) stay as the server has them.
     const next: NodeStatus = { ...node.status, ...computed };

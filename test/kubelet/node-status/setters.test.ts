@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NodeStatus } from 'kubernetes-types/core/v1.js';
 import { computeNodeStatus, nodeStatusChanged, type NodeStatusConfig } from '../../../src/kubelet/node-status/setters.js';
+import { RuntimeHealth, RUNTIME_DOWN, RUNTIME_NOT_CHECKED } from '../../../src/kubelet/node-status/runtime-health.js';
 import { gatherStatusInputs } from '../../../src/kubelet/node-status/status-inputs.js';
 import { initialNode, reconcileExistingNode } from '../../../src/kubelet/node-status/node-object.js';
 import { DEFAULT_EVICTION_HARD, DEFAULT_PID_AVAILABLE, parseEvictionThresholds } from '../../../src/kubelet/node-status/eviction-thresholds.js';
@@ -22,8 +23,9 @@ const CFG: NodeStatusConfig = {
   kubeReserved: { cpu: 250 },
 };
 
-async function statusWith(cri: FakeStatusCri, u: ReturnType<typeof usage>, previous: NodeStatus | undefined, now: string): Promise<NodeStatus> {
-  const inputs = await gatherStatusInputs({ runtime: cri, images: cri, readHost: async () => HOST, readUsage: async () => u });
+async function statusWith(cri: FakeStatusCri, u: ReturnType<typeof usage>, previous: NodeStatus | undefined, now: string,
+  health = new RuntimeHealth(0)): Promise<NodeStatus> {
+  const inputs = await gatherStatusInputs({ runtime: cri, images: cri, readHost: async () => HOST, readUsage: async () => u }, { health, nowMs: Date.parse(now) });
   return computeNodeStatus(inputs, CFG, previous, now);
 }
 
@@ -102,7 +104,8 @@ describe('node status setters', () => {
 
   test("Ready False with KubeletNotReady and the runtime's words; transition time only when the status flips", async () => {
     const cri = new FakeStatusCri();
-    const t0 = await statusWith(cri, usage(), undefined, '2026-12-07T10:00:00Z');
+    const health = new RuntimeHealth(0);
+    const t0 = await statusWith(cri, usage(), undefined, '2026-12-07T10:00:00Z', health);
     const t1 = await statusWith(cri, usage(), t0, '2026-12-07T10:00:10Z');
     assert.equal(cond(t1, 'Ready').lastTransitionTime, '2026-12-07T10:00:00Z');
     assert.equal(cond(t1, 'Ready').lastHeartbeatTime, '2026-12-07T10:00:10Z');
@@ -119,14 +122,14 @@ describe('node status setters', () => {
     assert.equal(nodeStatusChanged(t1, t2), true);
 
     cri.runtimeReady = false;
-    const t3 = await statusWith(cri, usage(), t2, '2026-12-07T10:00:30Z');
+    const t3 = await statusWith(cri, usage(), t2, '2026-12-07T10:00:30Z', health);
     assert.equal(cond(t3, 'Ready').message,
       'container runtime not ready: RuntimeReady=false reason:RuntimeDown message:containerd is stopping,' +
       'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized');
     assert.equal(cond(t3, 'Ready').lastTransitionTime, '2026-12-07T10:00:20Z', 'still False: no transition');
 
     cri.down = new Error('connect ECONNREFUSED');
-    const t4 = await statusWith(cri, usage(), t3, '2026-12-07T10:00:40Z');
+    const t4 = await statusWith(cri, usage(), t3, '2026-12-07T10:00:40Z', health);
     assert.equal(cond(t4, 'Ready').message, 'container runtime is down');
     assert.equal(t4.nodeInfo?.containerRuntimeVersion, 'containerd://Unknown');
     assert.deepEqual(t4.images, t3.images, 'an unanswered image list keeps the last one');
@@ -135,6 +138,22 @@ describe('node status setters', () => {
     const t5 = await statusWith(cri, usage(), t4, '2026-12-07T10:00:50Z');
     assert.equal(cond(t5, 'Ready').status, 'True');
     assert.equal(cond(t5, 'Ready').lastTransitionTime, '2026-12-07T10:00:50Z');
+  });
+
+  test('a runtime that stops answering keeps its last answer for 30 s, then is down', async () => {
+    const health = new RuntimeHealth();
+    const cri = new FakeStatusCri();
+    cri.down = new Error('connect ECONNREFUSED');
+    const s0 = await statusWith(cri, usage(), undefined, '2026-12-07T10:00:00Z', health);
+    assert.deepEqual([cond(s0, 'Ready').status, cond(s0, 'Ready').message], ['False', RUNTIME_NOT_CHECKED]);
+    cri.down = undefined;
+    const s1 = await statusWith(cri, usage(), s0, '2026-12-07T10:00:10Z', health);
+    assert.equal(cond(s1, 'Ready').status, 'True');
+    cri.down = new Error('deadline exceeded');
+    const s2 = await statusWith(cri, usage(), s1, '2026-12-07T10:00:39Z', health);
+    assert.equal(cond(s2, 'Ready').status, 'True', '29 s after the last answer');
+    const s3 = await statusWith(cri, usage(), s2, '2026-12-07T10:00:40Z', health);
+    assert.deepEqual([cond(s3, 'Ready').status, cond(s3, 'Ready').reason, cond(s3, 'Ready').message], ['False', 'KubeletNotReady', RUNTIME_DOWN]);
   });
 
   test('conditions other writers own are kept', async () => {

@@ -79,3 +79,26 @@ export function nodeConditions(previous: readonly NodeCondition[], now: string,
     : { status: 'False', reason: NODE_NOT_READY_REASON, message: inputs.notReady.join(',') }, false);
   return out;
 }
+
+const EVENTS: Record<string, Record<string, string>> = {
+  MemoryPressure: { True: 'NodeHasInsufficientMemory', False: 'NodeHasSufficientMemory' },
+  DiskPressure: { True: 'NodeHasDiskPressure', False: 'NodeHasNoDiskPressure' },
+  PIDPressure: { True: 'NodeHasInsufficientPID', False: 'NodeHasSufficientPID' },
+  Ready: { True: 'NodeReady', False: 'NodeNotReady' },
+};
+
+/**
+ * The Events (reasons, all Normal) upstream's setters record for a sync
+ * from `previous` to `next`: a pressure condition that is new or changed
+ * status, and a Ready that changed status (a new Ready records nothing).
+ */
+export function conditionEvents(previous: readonly NodeCondition[], next: readonly NodeCondition[]): string[] {
+  const out: string[] = [];
+  for (const c of next) {
+    const event = EVENTS[c.type]?.[c.status];
+    if (!event) continue;
+    const old = previous.find((p) => p.type === c.type);
+    if (old ? old.status !== c.status : c.type !== 'Ready') out.push(event);
+  }
+  return out;
+}

@@ -18,7 +18,8 @@ import type { Node, NodeStatus } from 'kubernetes-types/core/v1.js';
 import type { Logger } from '../../api/log.js';
 import { NODE_LEASE_DURATION_SECONDS, NODE_LEASE_RENEW_INTERVAL_FRACTION } from '../../api/nodes/lease.js';
 import { rfc3339Seconds } from '../../api/time.js';
-import { RESOURCES, realClock, type Clock, type RestClient, type TimerHandle } from '../../client/index.js';
+import { RESOURCES, realClock, type Clock, type EventRecorder, type RestClient, type TimerHandle } from '../../client/index.js';
+import { conditionEvents } from './conditions.js';
 import { initialNode, reconcileExistingNode, type NodeRegistration } from './node-object.js';
 import { NodeLeaseRenewer } from './node-lease.js';
 import { computeNodeStatus, nodeStatusChanged, type NodeStatusConfig } from './setters.js';
@@ -41,6 +42,8 @@ export interface NodeStatusManagerOptions extends StatusSources {
   leaseDurationSeconds?: number;
   /** @default a quarter of the lease duration (10 s) */
   leaseRenewIntervalMs?: number;
+  /** Records the node's condition Events (NodeReady, NodeHasSufficientMemory, ...) when given. */
+  events?: EventRecorder;
   /** How long a runtime that stops answering keeps the node Ready. @default 30000 */
   maxWaitForContainerRuntimeMs?: number;
 }
@@ -151,6 +154,7 @@ export class NodeStatusManager {
     try {
       const created = await this.o.client.create(RESOURCES.nodes, wanted);
       this.lastReportMs = now;
+      this.recordEvents(name, [], wanted.status?.conditions ?? []);
       return created;
     } catch (e) {
       if (codeOf(e) !== 409) throw e;
@@ -192,6 +196,16 @@ export class NodeStatusManager {
     this.node = await this.o.client.patch<Node>(RESOURCES.nodes, name, { status: computed }, { subresource: 'status', type: 'strategic' });
     this.lastReportMs = now;
     this.statusWrites++;
+    this.recordEvents(name, node.status?.conditions ?? [], computed.conditions ?? []);
+  }
+
+  /** Upstream's recordNodeStatusEvent; the involved object is upstream's nodeRef, whose uid is the node name. */
+  private recordEvents(name: string, previous: NonNullable<NodeStatus['conditions']>, next: NonNullable<NodeStatus['conditions']>): void {
+    if (!this.o.events) return;
+    const ref: Node = { apiVersion: 'v1', kind: 'Node', metadata: { name, uid: name } };
+    for (const reason of conditionEvents(previous, next)) {
+      this.o.events.event(ref, 'Normal', reason, `Node ${name} status is now: ${reason}`);
+    }
   }
 
   private async renewLease(): Promise<void> {

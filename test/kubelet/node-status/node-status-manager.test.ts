@@ -11,10 +11,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Lease } from 'kubernetes-types/coordination/v1.js';
-import type { Node, NodeCondition } from 'kubernetes-types/core/v1.js';
+import type { Event, Node, NodeCondition } from 'kubernetes-types/core/v1.js';
 import { createLogger } from '../../../src/api/log.js';
 import { KUBERNETES_GIT_VERSION } from '../../../src/api/version.js';
-import { RESOURCES, RestClient } from '../../../src/client/index.js';
+import { EventRecorder, RESOURCES, RestClient } from '../../../src/client/index.js';
 import {
   DEFAULT_EVICTION_HARD, NodeStatusManager, parseEvictionThresholds, readHostInfo, readHostUsage, type NodeStatusManagerOptions,
 } from '../../../src/kubelet/node-status/index.js';
@@ -52,6 +52,7 @@ describe('node status manager', { skip: process.platform !== 'linux' ? 'reads /p
       registration: { nodeName: NODE, controlPlane: true, podCIDRs: ['10.42.0.0/24'] },
       status: { evictionHard: parseEvictionThresholds(DEFAULT_EVICTION_HARD), kubeletVersion: KUBERNETES_GIT_VERSION, systemReserved: { cpu: 100 } },
       statusUpdateFrequencyMs: TICK_MS, statusReportFrequencyMs: 60_000, leaseRenewIntervalMs: TICK_MS,
+      events: new EventRecorder({ client, component: 'kubelet', host: NODE }),
       ...over,
     };
   }
@@ -145,6 +146,12 @@ describe('node status manager', { skip: process.platform !== 'linux' ? 'reads /p
     assert.equal(r.message, 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized');
     assert.ok(Date.parse(r.lastTransitionTime!) > Date.parse(was.lastTransitionTime!));
     if (kubectl) assert.match(kubectl.ok(['get', 'node', NODE, '--no-headers']), /\sNotReady\s/);
+    const reasons = await eventually(async () => {
+      const list = await client.list<Event>(RESOURCES.events, { namespace: 'default' });
+      const r = list.items.filter((e) => e.involvedObject.kind === 'Node' && e.involvedObject.name === NODE).map((e) => e.reason);
+      return r.includes('NodeNotReady') ? r : undefined;
+    }, 5000, 'NodeNotReady event');
+    assert.ok(reasons?.includes('NodeHasSufficientMemory'), `events: ${reasons?.join(', ')}`);
     cri.networkReady = true;
     await eventually(async () => ready(await client.get<Node>(RESOURCES.nodes, NODE))?.status === 'True', 5000, 'Ready=True again');
   });

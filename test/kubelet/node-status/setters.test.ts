@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import type { NodeStatus } from 'kubernetes-types/core/v1.js';
 import { computeNodeStatus, nodeStatusChanged, type NodeStatusConfig } from '../../../src/kubelet/node-status/setters.js';
 import { RuntimeHealth, RUNTIME_DOWN, RUNTIME_NOT_CHECKED } from '../../../src/kubelet/node-status/runtime-health.js';
+import { conditionEvents } from '../../../src/kubelet/node-status/conditions.js';
 import { gatherStatusInputs } from '../../../src/kubelet/node-status/status-inputs.js';
 import { initialNode, reconcileExistingNode } from '../../../src/kubelet/node-status/node-object.js';
 import { DEFAULT_EVICTION_HARD, DEFAULT_PID_AVAILABLE, parseEvictionThresholds } from '../../../src/kubelet/node-status/eviction-thresholds.js';
@@ -154,6 +155,17 @@ describe('node status setters', () => {
     assert.equal(cond(s2, 'Ready').status, 'True', '29 s after the last answer');
     const s3 = await statusWith(cri, usage(), s2, '2026-12-07T10:00:40Z', health);
     assert.deepEqual([cond(s3, 'Ready').status, cond(s3, 'Ready').reason, cond(s3, 'Ready').message], ['False', 'KubeletNotReady', RUNTIME_DOWN]);
+  });
+
+  test("condition Events as upstream's setters record them", async () => {
+    const cri = new FakeStatusCri();
+    const s0 = await statusWith(cri, usage(), undefined, '2026-12-07T10:00:00Z');
+    assert.deepEqual(conditionEvents([], s0.conditions ?? []), ['NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID']);
+    const s1 = await statusWith(cri, usage(), s0, '2026-12-07T10:00:10Z');
+    assert.deepEqual(conditionEvents(s0.conditions ?? [], s1.conditions ?? []), []);
+    cri.runtimeReady = false;
+    const s2 = await statusWith(cri, usage({ memoryAvailableBytes: 1 }), s1, '2026-12-07T10:00:20Z');
+    assert.deepEqual(conditionEvents(s1.conditions ?? [], s2.conditions ?? []), ['NodeHasInsufficientMemory', 'NodeNotReady']);
   });
 
   test('conditions other writers own are kept', async () => {

@@ -12,3 +12,4 @@ export { parseEvictionThresholds, DEFAULT_EVICTION_HARD, DEFAULT_PID_AVAILABLE, 
 export { parseReservation } from './quantities.js';
 export type { StatusRuntime, StatusImages, StatusSources } from './status-inputs.js';
 export { NodeStatusManager, type NodeStatusManagerOptions } from './node-status-manager.js';
+export { nodeStatusManagerFromFlags, parseTaints, parseLabels, type NodeStatusFlags, type NodeStatusDeps } from './node-status-flags.js';

@@ -114,3 +114,13 @@ describe('host parsing', () => {
     assert.ok(u.nodeFs.capacityBytes >= u.nodeFs.availableBytes);
   });
 });
+
+describe('node status flags', () => {
+  test('--register-with-taints and --node-labels', async () => {
+    const { parseTaints, parseLabels } = await import('../../../src/kubelet/node-status/node-status-flags.js');
+    assert.deepEqual(parseTaints('a=b:NoSchedule, c:NoExecute'), [{ key: 'a', value: 'b', effect: 'NoSchedule' }, { key: 'c', effect: 'NoExecute' }]);
+    assert.throws(() => parseTaints('a=b'), /invalid taint "a=b"/);
+    assert.deepEqual(parseLabels('team=a,empty='), { team: 'a', empty: '' });
+    assert.throws(() => parseLabels('=x'), /invalid label/);
+  });
+});

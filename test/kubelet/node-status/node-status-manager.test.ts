@@ -16,7 +16,7 @@ import { createLogger } from '../../../src/api/log.js';
 import { KUBERNETES_GIT_VERSION } from '../../../src/api/version.js';
 import { EventRecorder, RESOURCES, RestClient } from '../../../src/client/index.js';
 import {
-  DEFAULT_EVICTION_HARD, NodeStatusManager, parseEvictionThresholds, readHostInfo, readHostUsage, type NodeStatusManagerOptions,
+  DEFAULT_EVICTION_HARD, NodeStatusManager, nodeStatusManagerFromFlags, parseEvictionThresholds, readHostInfo, readHostUsage, type NodeStatusManagerOptions,
 } from '../../../src/kubelet/node-status/index.js';
 import { findKubectl } from '../../harness/clients.js';
 import { Kubectl, eventually } from '../../harness/kubectl.js';
@@ -156,7 +156,7 @@ describe('node status manager', { skip: process.platform !== 'linux' ? 'reads /p
     await eventually(async () => ready(await client.get<Node>(RESOURCES.nodes, NODE))?.status === 'True', 5000, 'Ready=True again');
   });
 
-  test('stop() ends every write; a restarted kubelet adopts the Node and reports every report interval', async () => {
+  test('stop() ends every write; a restarted kubelet (built from flags) adopts the Node and reports every report interval', async () => {
     await manager.stop();
     const n0 = await client.get<Node>(RESOURCES.nodes, NODE);
     const l0 = await client.get<Lease>(RESOURCES.leases, NODE, { namespace: 'kube-node-lease' });
@@ -166,7 +166,10 @@ describe('node status manager', { skip: process.platform !== 'linux' ? 'reads /p
 
     // Someone changed a default label meanwhile: the restarted kubelet puts it back.
     await client.patch(RESOURCES.nodes, NODE, { metadata: { labels: { 'kubernetes.io/os': 'plan9', team: 'a' } } });
-    manager = new NodeStatusManager(options({ statusReportFrequencyMs: 1000 }));
+    manager = nodeStatusManagerFromFlags(
+      { rootDir, nodeName: NODE, nodeIP: '10.11.12.13', controlPlane: true, systemReserved: 'cpu=100m', podCIDRs: ['10.42.0.0/24'] },
+      { client, logger: createLogger('node-status-test', { level: 'warn' }), runtime: cri, images: cri,
+        statusUpdateFrequencyMs: TICK_MS, statusReportFrequencyMs: 1000, leaseRenewIntervalMs: TICK_MS });
     manager.start();
     const adopted = await manager.registered;
     assert.equal(adopted.metadata?.uid, n0.metadata?.uid);

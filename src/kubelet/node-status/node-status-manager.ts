@@ -11,7 +11,8 @@
  *   host and the runtime and PATCHed (strategic merge, nodes/<name>/status)
  *   only when it changed other than in heartbeat times, or when
  *   nodeStatusReportFrequency (5 min) passed since the last write;
- * - every lease renew interval (10 s) the Lease's renewTime is written.
+ * - every lease renew interval (10 s, plus up to 4% jitter) the Lease's
+ *   renewTime is written; a failure is retried from 200 ms, doubling.
  * It talks to the API server only through the RestClient.
  */
 import type { Node, NodeStatus } from 'kubernetes-types/core/v1.js';
@@ -42,6 +43,8 @@ export interface NodeStatusManagerOptions extends StatusSources {
   leaseDurationSeconds?: number;
   /** @default a quarter of the lease duration (10 s) */
   leaseRenewIntervalMs?: number;
+  /** Each renewal waits the interval × (1 + up to this), measured from the end of the last (upstream's JitterUntil, 0.04). @default 0.04 */
+  leaseRenewJitter?: number;
   /** Records the node's condition Events (NodeReady, NodeHasSufficientMemory, ...) when given. */
   events?: EventRecorder;
   /** How long a runtime that stops answering keeps the node Ready. @default 30000 */
@@ -210,7 +213,7 @@ export class NodeStatusManager {
 
   private async renewLease(): Promise<void> {
     if (this.stopped || !this.lease) return;
-    let delay = this.leaseMs;
+    let delay = this.leaseMs * (1 + Math.random() * (this.o.leaseRenewJitter ?? 0.04));
     try {
       await this.lease.renew(this.clock.now());
       this.leaseFailures = 0;

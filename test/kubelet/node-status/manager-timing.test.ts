@@ -90,10 +90,10 @@ describe('node status manager timing (fake clock)', () => {
     const patches = api.writes.filter((w) => w.what === 'patch nodes').map((w) => Math.round((w.atMs - (t0 + 300)) / 1000));
     assert.deepEqual(patches, [300, 600]);
     const renewals = api.writes.filter((w) => w.what === 'update leases').map((w) => w.atMs);
-    assert.ok(renewals.length >= 71 && renewals.length <= 73, `lease renewals in 12 min: ${renewals.length}`);
+    assert.ok(renewals.length >= 63 && renewals.length <= 73, `lease renewals in 12 min: ${renewals.length}`);
     for (let i = 1; i < renewals.length; i++) {
       const gap = renewals[i]! - renewals[i - 1]!;
-      assert.ok(gap >= 10_000 && gap <= 11_000, `renewal gap ${gap} ms (10 s, to the test's 1 s step)`);
+      assert.ok(gap >= 10_000 && gap <= 11_400, `renewal gap ${gap} ms (10 s + up to 4%, to the test's 1 s step)`);
     }
     const lease = api.objects.get('leases/node-a') as Lease;
     assert.deepEqual(lease.metadata?.ownerReferences, [{ apiVersion: 'v1', kind: 'Node', name: 'node-a', uid: 'uid-node-a' }]);

@@ -191,12 +191,15 @@ export class NodeStatusManager {
     const now = this.clock.now();
     const inputs = await this.gather(now);
     const computed = computeNodeStatus(inputs, this.o.status, node.status, rfc3339Seconds(now));
-    // Fields other writers own (volumesInUse, features, ...) stay as the server has them.
-    const next: NodeStatus = { ...node.status, ...computed };
+    // Fields other writers own (volumesInUse, features, ...) stay as the server has them; images are ours even when none.
+    const next: NodeStatus = { ...node.status, ...computed, images: computed.images };
     const changed = nodeStatusChanged(node.status, next);
     if (!changed && now - this.lastReportMs < this.reportMs) return;
     if (this.stopped) return;
-    this.node = await this.o.client.patch<Node>(RESOURCES.nodes, name, { status: computed }, { subresource: 'status', type: 'strategic' });
+    // An image list that became empty is deleted (null), as upstream's two-way patch does.
+    const clearImages = computed.images === undefined && (node.status?.images?.length ?? 0) > 0;
+    const body = { status: { ...computed, ...(clearImages ? { images: null } : {}) } };
+    this.node = await this.o.client.patch<Node>(RESOURCES.nodes, name, body, { subresource: 'status', type: 'strategic' });
     this.lastReportMs = now;
     this.statusWrites++;
     this.recordEvents(name, node.status?.conditions ?? [], computed.conditions ?? []);

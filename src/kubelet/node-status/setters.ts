@@ -129,7 +129,7 @@ export function nodeImages(images: readonly Image[]): ContainerImage[] {
  */
 export function computeNodeStatus(inputs: NodeStatusInputs, cfg: NodeStatusConfig, previous: NodeStatus | undefined, now: string): NodeStatus {
   const capacity = nodeCapacity(inputs.host, cfg);
-  return {
+  const status: NodeStatus = {
     addresses: nodeAddresses(inputs.host),
     capacity,
     allocatable: nodeAllocatable(inputs.host, cfg),
@@ -139,8 +139,10 @@ export function computeNodeStatus(inputs: NodeStatusInputs, cfg: NodeStatusConfi
     }),
     daemonEndpoints: { kubeletEndpoint: { Port: cfg.kubeletPort ?? KUBELET_PORT } },
     nodeInfo: nodeInfo(inputs.host, inputs.runtimeVersion, cfg.kubeletVersion),
-    images: inputs.images ? nodeImages(inputs.images) : previous?.images ?? [],
   };
+  // An empty list is left out, as upstream's omitempty does.
+  const images = inputs.images ? nodeImages(inputs.images) : previous?.images ?? [];
+  return images.length > 0 ? { ...status, images } : status;
 }
 
 /** Whether `next` differs from `prev` other than in the conditions' heartbeat times (upstream's nodeStatusHasChanged). */
@@ -156,7 +158,10 @@ export function nodeStatusChanged(prev: NodeStatus | undefined, next: NodeStatus
 function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   if (v && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => a.localeCompare(b));
+    // Absent, null and empty lists are the same to Go's omitempty, so the same here.
+    const entries = Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined && x !== null && !(Array.isArray(x) && x.length === 0))
+      .sort(([a], [b]) => a.localeCompare(b));
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
   }
   return JSON.stringify(v);

@@ -156,6 +156,17 @@ describe('node status manager', { skip: process.platform !== 'linux' ? 'reads /p
     await eventually(async () => ready(await client.get<Node>(RESOURCES.nodes, NODE))?.status === 'True', 5000, 'Ready=True again');
   });
 
+  test('images removed from the runtime leave the node status', async () => {
+    const images = cri.images;
+    cri.images = [];
+    await eventually(async () => ((await client.get<Node>(RESOURCES.nodes, NODE)).status?.images ?? []).length === 0, 5000, 'no images');
+    const before = await client.get<Node>(RESOURCES.nodes, NODE);
+    await sleep(TICK_MS * 4);
+    assert.equal((await client.get<Node>(RESOURCES.nodes, NODE)).metadata?.resourceVersion, before.metadata?.resourceVersion, 'no image list: still no rewrites');
+    cri.images = images;
+    await eventually(async () => (await client.get<Node>(RESOURCES.nodes, NODE)).status?.images?.length === 2, 5000, 'images back');
+  });
+
   test('stop() ends every write; a restarted kubelet (built from flags) adopts the Node and reports every report interval', async () => {
     await manager.stop();
     const n0 = await client.get<Node>(RESOURCES.nodes, NODE);

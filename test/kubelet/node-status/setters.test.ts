@@ -168,6 +168,13 @@ describe('node status setters', () => {
     assert.deepEqual(conditionEvents(s1.conditions ?? [], s2.conditions ?? []), ['NodeHasInsufficientMemory', 'NodeNotReady']);
   });
 
+  test('no images: the list is left out, and absent equals empty when comparing', async () => {
+    const s = await statusWith(new FakeStatusCri(), usage(), undefined, '2026-12-07T10:00:00Z');
+    assert.equal(s.images, undefined);
+    assert.equal(nodeStatusChanged({ ...s, images: [] }, s), false);
+    assert.equal(nodeStatusChanged({ ...s, images: [{ names: ['a'], sizeBytes: 1 }] }, s), true);
+  });
+
   test('conditions other writers own are kept', async () => {
     const previous: NodeStatus = { conditions: [{ type: 'NetworkUnavailable', status: 'False', reason: 'RouteCreated', lastTransitionTime: '2026-01-01T00:00:00Z' }] };
     const s = await statusWith(new FakeStatusCri(), usage(), previous, '2026-12-07T10:00:00Z');

@@ -60,7 +60,8 @@ export async function readHostInfo(opts: ReadHostOptions): Promise<HostInfo> {
   const internalIP = opts.nodeIP ?? pickInternalIP(os.networkInterfaces(), parseDefaultRouteInterface(route));
   return {
     hostname: os.hostname().toLowerCase(),
-    cpus: os.availableParallelism(),
+    // All online CPUs, as cadvisor's NumCores (not this process's affinity).
+    cpus: os.cpus().length || os.availableParallelism(),
     memoryBytes: parseMemInfo(meminfo)['MemTotal'] ?? os.totalmem(),
     ephemeralStorageBytes: storage,
     kernelVersion: os.release(),

@@ -3,10 +3,12 @@
  * warns when its minor version is more than one away, so v1.33 serves
  * kubectl 1.32 to 1.34 without a warning.
  */
-export const KUBERNETES_VERSION = { major: '1', minor: '33', patch: '0' };
+import { KUBERNETES_GIT_VERSION, KUBERNETES_VERSION } from '../api/version.js';
+
+export { KUBERNETES_VERSION };
 
 export function versionInfo(): Record<string, string> {
-  const v = `v${KUBERNETES_VERSION.major}.${KUBERNETES_VERSION.minor}.${KUBERNETES_VERSION.patch}+k8ts`;
+  const v = KUBERNETES_GIT_VERSION;
   return {
     major: KUBERNETES_VERSION.major, minor: KUBERNETES_VERSION.minor, gitVersion: v,
     gitCommit: '0000000000000000000000000000000000000000', gitTreeState: 'clean',

@@ -27,3 +27,4 @@ export { ensurePauseImage, importAirgapImages, airgapArchives } from './images/a
 export { writeBridgeConflist, renderBridgeConflist, CNI_CONFIG_FILE, type BridgeNetworkOptions } from './network/bridge-conflist.js';
 export * from './pod-workers/index.js';
 export { missingNodeRequirements, findExecutable } from './node-requirements.js';
+export * from './node-status/index.js';

@@ -4,6 +4,7 @@
  * conditions, as a real kubelet reports them.
  */
 import type { Node, NodeCondition, Taint } from 'kubernetes-types/core/v1.js';
+import { NODE_READY, PRESSURE_CONDITIONS, type ConditionText } from '../api/nodes/conditions.js';
 import { SIMULATED_LABEL } from './well-known.js';
 
 /** What distinguishes one simulated node from another. */
@@ -28,16 +29,16 @@ export interface NodeTemplate {
 
 export const SIM_RUNTIME_VERSION = 'sim://0.1.0';
 
-const CONDITIONS: readonly (readonly [type: string, status: string, reason: string, message: string])[] = [
-  ['MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'],
-  ['DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'],
-  ['PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'],
-  ['Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'],
+const CONDITIONS: readonly (readonly [type: string, text: ConditionText])[] = [
+  ['MemoryPressure', PRESSURE_CONDITIONS.MemoryPressure.False],
+  ['DiskPressure', PRESSURE_CONDITIONS.DiskPressure.False],
+  ['PIDPressure', PRESSURE_CONDITIONS.PIDPressure.False],
+  ['Ready', NODE_READY],
 ];
 
 /** The healthy kubelet conditions, heartbeat `now`, transitions kept from `previous` when unchanged. */
 export function nodeConditions(now: string, previous: readonly NodeCondition[] = []): NodeCondition[] {
-  return CONDITIONS.map(([type, status, reason, message]) => {
+  return CONDITIONS.map(([type, { status, reason, message }]) => {
     const old = previous.find((c) => c.type === type);
     return {
       type, status, reason, message,

@@ -7,4 +7,4 @@ export const STOPPED_ANNOTATION = 'sim.k8ts.io/stopped';
 /** On a pod: `"true"` makes a Never/OnFailure pod finish Failed (exit code 1) instead of Succeeded. */
 export const FAIL_ANNOTATION = 'sim.k8ts.io/fail';
 /** Where kubelets keep their node Leases. */
-export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
+export { NODE_LEASE_NAMESPACE } from '../api/nodes/lease.js';

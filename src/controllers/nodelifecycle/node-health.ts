@@ -8,8 +8,9 @@
 import type { Node, NodeCondition } from 'kubernetes-types/core/v1.js';
 import type { Lease } from 'kubernetes-types/coordination/v1.js';
 import { nodeCondition } from '../../api/pods/conditions.js';
+import { NODE_LEASE_NAMESPACE } from '../../api/nodes/lease.js';
 
-export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
+export { NODE_LEASE_NAMESPACE };
 
 /** The conditions the kubelet owns and this controller marks Unknown when it goes silent. */
 export const KUBELET_CONDITION_TYPES = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'] as const;

@@ -95,6 +95,15 @@ test('k8ts agent runs a Deployment\'s pod in a real container', { skip, timeout:
       kubectl.ok(['delete', 'pod', 'crash', '--wait=true', '--timeout=30s']);
     });
 
+    await t.test('a restartPolicy Never pod that exits 0 is Succeeded; its env expands $(VAR)', async () => {
+      kubectl.ok(['run', 'once', `--image=${BUSYBOX}`, '--restart=Never', '--env=WHO=k8ts', '--env=GREETING=hi $(WHO)', '--', 'sh', '-c', 'test "$GREETING" = "hi k8ts"']);
+      const pod = await eventually(() => getPods('run=once').find((p) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed'), 30_000, 'pod once finished');
+      assert.ok(pod);
+      assert.equal(pod.status?.phase, 'Succeeded', JSON.stringify(pod.status));
+      assert.equal(pod.status?.containerStatuses?.[0]?.state?.terminated?.reason, 'Completed');
+      kubectl.ok(['delete', 'pod', 'once', '--wait=true', '--timeout=30s']);
+    });
+
     await t.test('kubectl delete pod stops the container and the pod disappears', async () => {
       const [pod] = getPods('app=web');
       const name = pod?.metadata?.name ?? '';

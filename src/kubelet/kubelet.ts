@@ -97,8 +97,8 @@ export class Kubelet {
     const { runtime } = this.o;
     const before = await readRuntimePod(runtime, uid);
     const plan = computePodActions(pod, before, { backOff: this.backOff.check(pod) });
-    const result = await syncPod(pod, plan, before, runtime, {
-      images: this.puller, backOff: this.backOff, logger: this.o.logger,
+    const result = await syncPod(pod, plan, {
+      runtimePod: before, runtime, images: this.puller, backOff: this.backOff, logger: this.o.logger,
       ...(this.o.podLogsDir ? { podLogsDir: this.o.podLogsDir } : {}),
     });
     const after = await readRuntimePod(runtime, uid);

@@ -45,13 +45,18 @@ test('k8ts agent runs a Deployment\'s pod in a real container', { skip, timeout:
     mkdirSync(paths.imagesDir, { recursive: true });
     writeFileSync(join(paths.imagesDir, 'busybox.tar'), buildBusyboxImage(BUSYBOX).archive);
     server = await startServer();
-    agent = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent', '--kubeconfig', server.kubeconfig,
-      '--data-dir', join(dir, 'data'), '--run-dir', runDir, '--node-name', 'n1', '--pod-cidr', `${prefix}.0/24`,
-      '--cni-bridge', bridge, '--pod-logs-dir', join(dir, 'pods')], {
-      stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' },
-    });
-    agent.stderr!.setEncoding('utf8').on('data', (d: string) => { agentLogs += d; });
-    agentExit = new Promise((resolve) => agent!.once('exit', (code) => resolve(code)));
+    const kubeconfig = server.kubeconfig;
+    const startAgent = (): void => {
+      const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent', '--kubeconfig', kubeconfig,
+        '--data-dir', join(dir, 'data'), '--run-dir', runDir, '--node-name', 'n1', '--pod-cidr', `${prefix}.0/24`,
+        '--cni-bridge', bridge, '--pod-logs-dir', join(dir, 'pods')], {
+        stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' },
+      });
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => { agentLogs += d; });
+      agentExit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+      agent = child;
+    };
+    startAgent();
     const kubectl = new Kubectl(kubectlBin.path!, server.kubeconfig);
     const getPods = (selector: string): Pod[] =>
       (JSON.parse(kubectl.ok(['get', 'pods', '-l', selector, '-o', 'json'])) as { items: Pod[] }).items;
@@ -80,6 +85,23 @@ test('k8ts agent runs a Deployment\'s pod in a real container', { skip, timeout:
       assert.equal(cs?.restartCount, 0);
       ids.add(cs!.containerID!.slice('containerd://'.length));
       assert.equal(await httpGet(`http://${podIP}:8080/`), `hello from ${pod.metadata!.name}\n`);
+    });
+
+    await t.test('a restarted agent adopts the running container: same container, no restart, still Ready', async () => {
+      const before = getPods('app=web')[0]!;
+      agent!.kill('SIGTERM');
+      assert.equal(await agentExit, 0, agentLogs);
+      assert.equal(await httpGet(`http://${podIP}:8080/`), `hello from ${before.metadata!.name}\n`, 'the pod runs on while the agent is down');
+      startAgent();
+      await eventually(() => agentLogs.split('\n').filter((l) => l.includes('"controller started"') && l.includes('kubelet')).length >= 2, 30_000, 'the kubelet started again');
+      await new Promise((r) => setTimeout(r, 3000));
+      const after = getPods('app=web')[0]!;
+      assert.equal(after.metadata?.uid, before.metadata?.uid);
+      assert.equal(after.status?.containerStatuses?.[0]?.containerID, before.status?.containerStatuses?.[0]?.containerID);
+      assert.equal(after.status?.containerStatuses?.[0]?.restartCount, 0);
+      assert.equal(after.status?.conditions?.find((c) => c.type === 'Ready')?.status, 'True');
+      assert.equal(after.status?.podIP, podIP);
+      assert.equal(await httpGet(`http://${podIP}:8080/`), `hello from ${before.metadata!.name}\n`);
     });
 
     await t.test('a container that exits 1 goes to CrashLoopBackOff with a growing restartCount', async () => {

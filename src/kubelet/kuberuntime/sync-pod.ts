@@ -24,6 +24,9 @@ import type { ImagePuller } from './image-puller.js';
 export const MIN_GRACE_PERIOD_SECONDS = 2;
 
 export interface SyncPodOptions extends SandboxConfigOptions {
+  /** What the runtime reported for the pod when the plan was made. */
+  runtimePod: RuntimePod;
+  runtime: RuntimeService;
   images: ImagePuller;
   backOff: CrashLoopBackOff;
   logger?: Logger;
@@ -47,7 +50,8 @@ export function gracePeriodOf(pod: Pod): number {
  * sandbox that is ready (upstream's killPodWithSyncResult). Stopping is
  * idempotent in the CRI, so a retry after a partial kill is safe.
  */
-export async function killPod(pod: Pod, runtimePod: RuntimePod, runtime: RuntimeService): Promise<void> {
+export async function killPod(pod: Pod, runtimePod: RuntimePod, opts: { runtime: RuntimeService }): Promise<void> {
+  const { runtime } = opts;
   const grace = gracePeriodOf(pod);
   await Promise.all(runtimePod.containers.filter((c) => c.state !== 'EXITED').map((c) => runtime.stopContainer(c.id, grace)));
   for (const s of runtimePod.sandboxes) if (s.state === 'READY') await runtime.stopPodSandbox(s.id);
@@ -69,10 +73,11 @@ export async function killPod(pod: Pod, runtimePod: RuntimePod, runtime: Runtime
  * the sync (the next ones wait for it). Runtime errors on the sandbox or
  * a kill reject.
  */
-export async function syncPod(pod: Pod, plan: PodActions, runtimePod: RuntimePod, runtime: RuntimeService, opts: SyncPodOptions): Promise<SyncPodResult> {
+export async function syncPod(pod: Pod, plan: PodActions, opts: SyncPodOptions): Promise<SyncPodResult> {
+  const { runtimePod, runtime } = opts;
   const waiting = new Map<string, WaitingReason>();
   if (plan.killPod) {
-    await killPod(pod, runtimePod, runtime);
+    await killPod(pod, runtimePod, { runtime });
     if (!plan.createSandbox) return { waiting, sandboxId: '' };
   }
   const sandboxConfig: PodSandboxConfig = podSandboxConfig(pod, plan.sandboxAttempt, opts);

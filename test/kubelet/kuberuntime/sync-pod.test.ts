@@ -30,7 +30,7 @@ function webPod(extra: Partial<Pod['spec']> = {}): Pod {
 async function syncOnce(cri: FakeCri, pod: Pod, logs: string, backOff = new CrashLoopBackOff(), puller = new ImagePuller(cri)) {
   const before = await readRuntimePod(cri, pod.metadata!.uid!);
   const plan = computePodActions(pod, before, { backOff: backOff.check(pod) });
-  const result = await syncPod(pod, plan, before, cri, { images: puller, backOff, podLogsDir: logs });
+  const result = await syncPod(pod, plan, { runtimePod: before, runtime: cri, images: puller, backOff, podLogsDir: logs });
   const after = await readRuntimePod(cri, pod.metadata!.uid!);
   return { plan, result, after, status: generatePodStatus(pod, after, { now: Date.now(), waiting: waitingReasonsOf(plan, result.waiting) }) };
 }

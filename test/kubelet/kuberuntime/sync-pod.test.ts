@@ -134,3 +134,30 @@ test('a deleted pod: its containers stop with the deletion grace period, then th
     rmSync(logs, { recursive: true, force: true });
   }
 });
+
+test('init containers run one at a time before the app; a new sandbox purges the old ones', async () => {
+  const logs = mkdtempSync(join(tmpdir(), 'k8ts-logs-'));
+  try {
+    const cri = new FakeCri();
+    const withInit = webPod({ initContainers: [{ name: 'setup', image: 'img/app:1' }] });
+    await syncOnce(cri, withInit, logs);
+    assert.deepEqual(cri.calls.filter((c) => !c.startsWith('image') && !c.startsWith('pull')), ['runPodSandbox web 0', 'createContainer setup 0', 'startContainer setup']);
+    const setup = [...cri.containers.values()].find((c) => c.config.metadata.name === 'setup')!;
+    assert.equal(setup.config.annotations?.['io.kubernetes.container.type'], 'init');
+    cri.exit(setup.container.id, 0);
+    cri.calls.length = 0;
+    const { status } = await syncOnce(cri, withInit, logs);
+    assert.deepEqual(cri.calls.filter((c) => !c.startsWith('image')), ['createContainer app 0', 'startContainer app']);
+    assert.equal(status.initContainerStatuses?.[0]?.state?.terminated?.reason, 'Completed');
+
+    // The sandbox dies (its containers with it): the pod starts over in attempt 1, without the old init container.
+    await cri.stopPodSandbox('sb1');
+    cri.calls.length = 0;
+    await syncOnce(cri, withInit, logs);
+    assert.deepEqual(cri.calls.filter((c) => !c.startsWith('image')), [
+      'runPodSandbox web 1', 'removeContainer setup', 'createContainer setup 0', 'startContainer setup',
+    ]);
+  } finally {
+    rmSync(logs, { recursive: true, force: true });
+  }
+});

@@ -14,7 +14,7 @@
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Logger } from '../api/log.js';
-import { Informer, RESOURCES, WorkQueue, objectKey, splitKey, startController, type RestClient, type RunningController } from '../client/index.js';
+import { EventRecorder, Informer, RESOURCES, WorkQueue, objectKey, splitKey, startController, type RestClient, type RunningController } from '../client/index.js';
 import type { RuntimeService } from './runtime/cri/services.js';
 import { POD_UID_LABEL } from './pod-workers/labels.js';
 import { computePodActions } from './pod-workers/compute-pod-actions.js';
@@ -49,6 +49,7 @@ export class Kubelet {
   private readonly queue = new WorkQueue<string>({ name: 'kubelet-pods', metrics: false });
   private readonly backOff = new CrashLoopBackOff();
   private readonly puller: ImagePuller;
+  private readonly recorder: EventRecorder;
   private readonly resyncMs: number;
   private running: RunningController | undefined;
   private housekeepingTimer: NodeJS.Timeout | undefined;
@@ -58,6 +59,7 @@ export class Kubelet {
   constructor(private readonly o: KubeletOptions) {
     this.resyncMs = o.resyncIntervalMs ?? 2000;
     this.puller = new ImagePuller(o.images);
+    this.recorder = new EventRecorder({ client: o.client, component: 'kubelet', host: o.nodeName, logger: o.logger });
     this.informer = new Informer<Pod>(o.informerClient ?? o.client, RESOURCES.pods, {
       fieldSelector: `spec.nodeName=${o.nodeName}`, logger: o.logger,
     });
@@ -99,6 +101,7 @@ export class Kubelet {
     const plan = computePodActions(pod, before, { backOff: this.backOff.check(pod) });
     const result = await syncPod(pod, plan, {
       runtimePod: before, runtime, images: this.puller, backOff: this.backOff, logger: this.o.logger,
+      events: { event: (p, type, reason, message) => this.recorder.event({ ...p, apiVersion: 'v1', kind: 'Pod' }, type, reason, message) },
       ...(this.o.podLogsDir ? { podLogsDir: this.o.podLogsDir } : {}),
     });
     const after = await readRuntimePod(runtime, uid);

@@ -84,6 +84,10 @@ test('k8ts agent runs a Deployment\'s pod in a real container', { skip, timeout:
       assert.equal(cs?.ready, true);
       assert.equal(cs?.restartCount, 0);
       ids.add(cs!.containerID!.slice('containerd://'.length));
+      const events = (JSON.parse(kubectl.ok(['get', 'events', '-o', 'json'])) as { items: Array<{ reason?: string; involvedObject?: { name?: string }; source?: { component?: string; host?: string } }> }).items
+        .filter((e) => e.involvedObject?.name === pod.metadata!.name && e.source?.component === 'kubelet');
+      assert.deepEqual(['Pulled', 'Created', 'Started'].filter((r) => !events.some((e) => e.reason === r)), [], 'the kubelet\'s events on the pod');
+      assert.equal(events[0]?.source?.host, 'n1');
       assert.equal(await httpGet(`http://${podIP}:8080/`), `hello from ${pod.metadata!.name}\n`);
     });
 

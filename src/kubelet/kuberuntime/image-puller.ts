@@ -12,7 +12,8 @@ import type { PodSandboxConfig } from '../runtime/cri/types.js';
 import type { WaitingReason } from '../pod-workers/container-statuses.js';
 
 /** Either the image reference to create the container with, or why the container waits. */
-export type EnsureImageResult = { imageRef: string } | { waiting: WaitingReason };
+/** `pulled`: PullImage brought it now (else it was present). */
+export type EnsureImageResult = { imageRef: string; pulled: boolean } | { waiting: WaitingReason };
 
 const INITIAL_MS = 10_000;
 const MAX_MS = 300_000;
@@ -51,24 +52,24 @@ export class ImagePuller {
     } catch (err) {
       return { waiting: { reason: 'ErrImagePull', message: errText(err) } };
     }
-    if (present && policy !== 'Always') return { imageRef: present };
+    if (present && policy !== 'Always') return { imageRef: present, pulled: false };
     if (policy === 'Never') {
       return { waiting: { reason: 'ErrImageNeverPull', message: `Container image "${image}" is not present with pull policy of Never` } };
     }
     const b = this.backOff.get(image);
     const now = this.clock.now();
     if (b && now < b.untilMs) {
-      if (present) return { imageRef: present };
+      if (present) return { imageRef: present, pulled: false };
       return { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` } };
     }
     try {
       const ref = await this.images.pullImage({ image }, undefined, sandbox);
       this.backOff.delete(image);
-      return { imageRef: ref };
+      return { imageRef: ref, pulled: true };
     } catch (err) {
       const ms = b ? Math.min(b.ms * 2, MAX_MS) : INITIAL_MS;
       this.backOff.set(image, { untilMs: now + ms, ms });
-      if (present) return { imageRef: present };
+      if (present) return { imageRef: present, pulled: false };
       return { waiting: { reason: 'ErrImagePull', message: `failed to pull image "${image}": ${errText(err)}` } };
     }
   }

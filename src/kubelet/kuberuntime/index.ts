@@ -8,4 +8,4 @@ export { containerConfig, type ContainerConfigInputs } from './container-config.
 export { ContainerConfigError, containerEnvs, expandVars } from './env.js';
 export { ImagePuller, pullPolicyOf, type EnsureImageResult } from './image-puller.js';
 export { readRuntimePod } from './runtime-state.js';
-export { syncPod, killPod, gracePeriodOf, MIN_GRACE_PERIOD_SECONDS, type SyncPodOptions, type SyncPodResult } from './sync-pod.js';
+export { syncPod, killPod, gracePeriodOf, MIN_GRACE_PERIOD_SECONDS, type SyncPodOptions, type SyncPodResult, type PodEventSink } from './sync-pod.js';

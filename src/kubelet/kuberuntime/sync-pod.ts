@@ -15,6 +15,7 @@ import type { RuntimePod } from '../pod-workers/runtime-pod.js';
 import type { WaitingReason } from '../pod-workers/container-statuses.js';
 import { findContainer } from '../pod-workers/runtime-pod.js';
 import { backOffKey, type CrashLoopBackOff } from '../pod-workers/crash-loop-backoff.js';
+import { formatPod } from '../pod-workers/container-helpers.js';
 import { podSandboxConfig, type SandboxConfigOptions } from './sandbox-config.js';
 import { containerConfig } from './container-config.js';
 import { ContainerConfigError } from './env.js';
@@ -23,6 +24,11 @@ import type { ImagePuller } from './image-puller.js';
 /** Upstream's minimum grace period for StopContainer. */
 export const MIN_GRACE_PERIOD_SECONDS = 2;
 
+/** Where the actor reports what it did, as the kubelet's Events on the pod (an EventRecorder fits). */
+export interface PodEventSink {
+  event(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string): void;
+}
+
 export interface SyncPodOptions extends SandboxConfigOptions {
   /** What the runtime reported for the pod when the plan was made. */
   runtimePod: RuntimePod;
@@ -30,6 +36,8 @@ export interface SyncPodOptions extends SandboxConfigOptions {
   images: ImagePuller;
   backOff: CrashLoopBackOff;
   logger?: Logger;
+  /** @default none */
+  events?: PodEventSink;
 }
 
 export interface SyncPodResult {
@@ -77,6 +85,7 @@ export async function syncPod(pod: Pod, plan: PodActions, opts: SyncPodOptions):
   const { runtimePod, runtime } = opts;
   const waiting = new Map<string, WaitingReason>();
   if (plan.killPod) {
+    for (const c of runtimePod.containers) if (c.state !== 'EXITED') opts.events?.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
     await killPod(pod, runtimePod, { runtime });
     if (!plan.createSandbox) return { waiting, sandboxId: '' };
   }
@@ -90,14 +99,19 @@ export async function syncPod(pod: Pod, plan: PodActions, opts: SyncPodOptions):
   } else {
     await Promise.all(plan.containersToKill.map(async (k) => {
       opts.logger?.info({ pod: podKey(pod), container: k.name, reason: k.reason }, k.message);
+      opts.events?.event(pod, 'Normal', 'Killing', k.message);
       await runtime.stopContainer(k.id, gracePeriodOf(pod));
     }));
   }
   if (!sandboxId) return { waiting, sandboxId };
+  for (const b of plan.backOff) opts.events?.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${b.name} in pod ${formatPod(pod)}`);
 
   const start = async (s: ContainerToStart, spec: Container): Promise<boolean> => {
     const reason = await startContainer(pod, s, spec, { sandboxId, sandboxConfig, runtime, runtimePod, fresh: plan.createSandbox, opts });
-    if (reason) waiting.set(s.name, reason);
+    if (reason) {
+      waiting.set(s.name, reason);
+      opts.events?.event(pod, 'Warning', reason.reason === 'ImagePullBackOff' ? 'BackOff' : 'Failed', `Error: ${reason.reason}${reason.message ? `: ${reason.message}` : ''}`);
+    }
     return !reason;
   };
   for (const s of plan.initContainersToStart) {
@@ -129,6 +143,8 @@ async function startContainer(pod: Pod, s: ContainerToStart, spec: Container, ct
   const restartCount = previous && !purged ? previous.restartCount + 1 : 0;
   const image = await ctx.opts.images.ensure(spec, ctx.sandboxConfig);
   if ('waiting' in image) return image.waiting;
+  const events = ctx.opts.events;
+  events?.event(pod, 'Normal', 'Pulled', image.pulled ? `Successfully pulled image "${spec.image ?? ''}"` : `Container image "${spec.image ?? ''}" already present on machine`);
   let config;
   try {
     config = containerConfig(pod, { container: spec, kind: s.kind, restartCount, imageRef: image.imageRef });
@@ -142,11 +158,13 @@ async function startContainer(pod: Pod, s: ContainerToStart, spec: Container, ct
   } catch (err) {
     return { reason: 'CreateContainerError', message: errText(err) };
   }
+  events?.event(pod, 'Normal', 'Created', `Created container ${s.name}`);
   try {
     await ctx.runtime.startContainer(id);
   } catch (err) {
     return { reason: 'RunContainerError', message: errText(err) };
   }
+  events?.event(pod, 'Normal', 'Started', `Started container ${s.name}`);
   if (s.lastExitedAt !== undefined) ctx.opts.backOff.next(backOffKey(pod, spec), s.lastExitedAt);
   ctx.opts.logger?.info({ pod: podKey(pod), container: s.name, containerId: id, restartCount, reason: s.reason }, 'container started');
   return undefined;

@@ -15,12 +15,11 @@
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Logger } from '../api/log.js';
 import { EventRecorder, Informer, RESOURCES, WorkQueue, objectKey, splitKey, startController, type RestClient, type RunningController } from '../client/index.js';
-import type { RuntimeService } from './runtime/cri/services.js';
+import type { ImageService, RuntimeService } from './runtime/cri/services.js';
 import { POD_UID_LABEL } from './pod-workers/labels.js';
 import { computePodActions } from './pod-workers/compute-pod-actions.js';
 import { CrashLoopBackOff } from './pod-workers/crash-loop-backoff.js';
 import { generatePodStatus, waitingReasonsOf } from './pod-workers/pod-status.js';
-import type { ImageService } from './runtime/cri/services.js';
 import { ImagePuller } from './kuberuntime/image-puller.js';
 import { readRuntimePod } from './kuberuntime/runtime-state.js';
 import { syncPod } from './kuberuntime/sync-pod.js';

@@ -13,6 +13,7 @@ import { runWhyPending } from './why-pending.js';
 import { runSchedulerCommand } from './scheduler.js';
 import { runVersion } from './version.js';
 import { runImages } from './images.js';
+import { runAgent } from './agent.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE = `Usage: k8ts <command> [flags]
@@ -21,6 +22,7 @@ Commands:
   server              Run the control plane (API server and store, controllers)
   controller-manager  Run the controllers alone against an API server
   scheduler           Run the scheduler alone against an API server
+  agent               Run a node: its pods in real containers through containerd
   sim                 Run simulated nodes against an API server
   why-pending POD     Explain, node by node, why the scheduler rejects a pod (or how it scores nodes)
   images import FILE  Import image archives into a running node's containerd
@@ -32,6 +34,7 @@ const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = {
   server: runServer,
   'controller-manager': runControllerManager,
   scheduler: runSchedulerCommand,
+  agent: runAgent,
   sim: runSim,
   'why-pending': runWhyPending,
   images: runImages,

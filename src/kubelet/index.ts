@@ -10,7 +10,9 @@
  * - node-requirements: what the machine must provide;
  * - pod-workers: the pure planner of a pod worker (computePodActions),
  *   CrashLoopBackOff, and pod status from runtime state.
- * The kubelet proper (the pod workers' actor, probes, volumes) builds on these.
+ * - kuberuntime: the pod workers' actor (syncPod) and the CRI configs;
+ * - kubelet: the pod loop (one worker per pod, status writes, deletion).
+ * Probes and volumes come next.
  */
 export * from './runtime/cri/index.js';
 export { GrpcConnection } from './grpc/connection.js';
@@ -28,3 +30,6 @@ export { writeBridgeConflist, renderBridgeConflist, CNI_CONFIG_FILE, type Bridge
 export * from './pod-workers/index.js';
 export { missingNodeRequirements, findExecutable } from './node-requirements.js';
 export * from './node-status/index.js';
+export * from './kuberuntime/index.js';
+export { Kubelet, type KubeletOptions } from './kubelet.js';
+export { podStatusPatch } from './pod-status-patch.js';

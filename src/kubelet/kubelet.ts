@@ -1,0 +1,185 @@
+/**
+ * The kubelet's pod loop (upstream's pkg/kubelet/kubelet.go syncLoop and
+ * pod_workers.go): an informer on the pods bound to this node feeds a work
+ * queue of pod keys; the queue never runs one key twice at once, which
+ * makes it one pod worker per pod. Each sync reads the runtime, plans
+ * (computePodActions), acts (syncPod), reads the runtime again and writes
+ * the status computed from it. Every pod is synced again every
+ * `resyncIntervalMs` (upstream relists its runtime every second through
+ * PLEG; k8ts polls). Housekeeping removes the sandboxes of pods this node
+ * no longer has.
+ *
+ * Readiness: there are no probes yet, so a running container is ready
+ * (TODO(#12): liveness, readiness and startup probes).
+ */
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { Logger } from '../api/log.js';
+import { EventRecorder, Informer, RESOURCES, WorkQueue, objectKey, splitKey, startController, type RestClient, type RunningController } from '../client/index.js';
+import type { ImageService, RuntimeService } from './runtime/cri/services.js';
+import { POD_UID_LABEL } from './pod-workers/labels.js';
+import { computePodActions } from './pod-workers/compute-pod-actions.js';
+import { CrashLoopBackOff } from './pod-workers/crash-loop-backoff.js';
+import { generatePodStatus, waitingReasonsOf } from './pod-workers/pod-status.js';
+import { ImagePuller } from './kuberuntime/image-puller.js';
+import { readRuntimePod } from './kuberuntime/runtime-state.js';
+import { syncPod } from './kuberuntime/sync-pod.js';
+import { podStatusPatch } from './pod-status-patch.js';
+
+export interface KubeletOptions {
+  client: RestClient;
+  /** For the pod watch, so that it does not share sockets with writes. @default client */
+  informerClient?: RestClient;
+  nodeName: string;
+  runtime: RuntimeService;
+  images: ImageService;
+  logger: Logger;
+  /** The node's IPs, primary first: the pods' hostIP(s). */
+  hostIPs: () => readonly string[];
+  /** Every pod is synced again this often. @default 2000 */
+  resyncIntervalMs?: number;
+  /** Pods synced at once. @default 4 */
+  workers?: number;
+  /** @default /var/log/pods */
+  podLogsDir?: string;
+}
+
+export class Kubelet {
+  readonly informer: Informer<Pod>;
+  private readonly queue = new WorkQueue<string>({ name: 'kubelet-pods', metrics: false });
+  private readonly backOff = new CrashLoopBackOff();
+  private readonly puller: ImagePuller;
+  private readonly recorder: EventRecorder;
+  private readonly resyncMs: number;
+  private running: RunningController | undefined;
+  private housekeepingTimer: NodeJS.Timeout | undefined;
+  private housekeeping: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(private readonly o: KubeletOptions) {
+    this.resyncMs = o.resyncIntervalMs ?? 2000;
+    this.puller = new ImagePuller(o.images);
+    this.recorder = new EventRecorder({ client: o.client, component: 'kubelet', host: o.nodeName, logger: o.logger });
+    this.informer = new Informer<Pod>(o.informerClient ?? o.client, RESOURCES.pods, {
+      fieldSelector: `spec.nodeName=${o.nodeName}`, logger: o.logger,
+    });
+    const enqueue = (p: Pod): void => this.queue.add(objectKey(p));
+    this.informer.addEventHandler({ onAdd: enqueue, onUpdate: (_old, p) => enqueue(p), onDelete: () => this.scheduleHousekeeping(0) });
+  }
+
+  /** Starts the watch, the pod workers and housekeeping. */
+  start(): void {
+    this.running = startController({
+      name: 'kubelet', queue: this.queue, informers: [this.informer], workers: this.o.workers ?? 4,
+      sync: (key) => this.sync(key), logger: this.o.logger, maxRetries: -1,
+    });
+    this.scheduleHousekeeping(this.resyncMs);
+  }
+
+  hasSynced(): boolean { return this.informer.hasSynced(); }
+
+  /**
+   * Stops the workers and the watch; leaves the containers running, as
+   * upstream's kubelet does on exit.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.housekeepingTimer) clearTimeout(this.housekeepingTimer);
+    this.queue.shutDown();
+    await this.running?.stop();
+    await this.housekeeping;
+    await this.informer.stop();
+  }
+
+  /** One sync of the pod `key`: plan, act, then write the status from what the runtime reports. */
+  async sync(key: string): Promise<void> {
+    const pod = this.informer.store.get(key);
+    if (!pod || pod.spec?.nodeName !== this.o.nodeName || this.stopped) return;
+    const uid = pod.metadata?.uid ?? '';
+    const { runtime } = this.o;
+    const before = await readRuntimePod(runtime, uid);
+    const plan = computePodActions(pod, before, { backOff: this.backOff.check(pod) });
+    const result = await syncPod(pod, plan, {
+      runtimePod: before, runtime, images: this.puller, backOff: this.backOff, logger: this.o.logger,
+      events: { event: (p, type, reason, message) => this.recorder.event({ ...p, apiVersion: 'v1', kind: 'Pod' }, type, reason, message) },
+      ...(this.o.podLogsDir ? { podLogsDir: this.o.podLogsDir } : {}),
+    });
+    const after = await readRuntimePod(runtime, uid);
+    if (pod.metadata?.deletionTimestamp) {
+      await this.finishDeletion(key, pod, after);
+      return;
+    }
+    const status = generatePodStatus(pod, after, {
+      now: Date.now(),
+      hostIPs: this.o.hostIPs(),
+      waiting: waitingReasonsOf(plan, result.waiting),
+      podIsTerminal: plan.killPodReason === 'NoContainersToRun' || plan.killPodReason === 'InitContainerFailed',
+    });
+    const patch = podStatusPatch(pod.status, status);
+    if (patch) {
+      const { namespace, name } = splitKey(key);
+      try {
+        await this.o.client.patch(RESOURCES.pods, name, patch, { namespace, subresource: 'status' });
+      } catch (e) {
+        if (!isGoneOrConflict(e)) throw e;
+      }
+    }
+    this.queue.addAfter(key, this.resyncMs);
+  }
+
+  /**
+   * A pod being deleted whose containers have all stopped: remove its
+   * sandboxes and confirm the deletion (DELETE with grace period 0 and a
+   * uid precondition, as upstream's status manager does). Until then the
+   * pod is synced again.
+   */
+  private async finishDeletion(key: string, pod: Pod, after: Awaited<ReturnType<typeof readRuntimePod>>): Promise<void> {
+    if (after.containers.some((c) => c.state === 'RUNNING' || c.state === 'CREATED') || after.sandboxes.some((s) => s.state === 'READY')) {
+      this.queue.addAfter(key, this.resyncMs);
+      return;
+    }
+    for (const s of after.sandboxes) await this.o.runtime.removePodSandbox(s.id);
+    const { namespace, name } = splitKey(key);
+    try {
+      await this.o.client.delete(RESOURCES.pods, name, { namespace, gracePeriodSeconds: 0, preconditions: { uid: pod.metadata?.uid ?? '' } });
+      this.o.logger.info({ pod: key }, 'pod deletion confirmed');
+    } catch (e) {
+      if (!isGoneOrConflict(e)) throw e;
+    }
+  }
+
+  private scheduleHousekeeping(ms: number): void {
+    if (this.stopped) return;
+    if (this.housekeepingTimer) clearTimeout(this.housekeepingTimer);
+    this.housekeepingTimer = setTimeout(() => {
+      this.housekeepingTimer = undefined;
+      this.housekeeping = this.removeOrphans()
+        .catch((e: unknown) => this.o.logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'housekeeping failed'))
+        .finally(() => this.scheduleHousekeeping(this.resyncMs));
+    }, ms);
+  }
+
+  /**
+   * Stops and removes the sandboxes (and so the containers) of pods this
+   * node no longer has. Only sandboxes carrying the kubelet's pod uid label
+   * are considered; nothing else in the runtime is touched.
+   */
+  async removeOrphans(): Promise<void> {
+    if (!this.informer.hasSynced() || this.stopped) return;
+    const known = new Set(this.informer.store.list().map((p) => p.metadata?.uid ?? ''));
+    this.backOff.gc();
+    for (const s of await this.o.runtime.listPodSandbox()) {
+      const uid = s.labels[POD_UID_LABEL];
+      if (!uid || known.has(uid)) continue;
+      this.o.logger.info({ sandboxId: s.id, pod: `${s.labels['io.kubernetes.pod.namespace'] ?? ''}/${s.labels['io.kubernetes.pod.name'] ?? ''}`, uid }, 'removing the sandbox of a pod this node no longer has');
+      const containers = await this.o.runtime.listContainers({ podSandboxId: s.id });
+      await Promise.all(containers.filter((c) => c.state !== 'CONTAINER_EXITED').map((c) => this.o.runtime.stopContainer(c.id, 2)));
+      await this.o.runtime.stopPodSandbox(s.id);
+      await this.o.runtime.removePodSandbox(s.id);
+    }
+  }
+}
+
+function isGoneOrConflict(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return code === 404 || code === 409;
+}

@@ -1,0 +1,11 @@
+/**
+ * The pod worker's actor over the CRI (upstream's pkg/kubelet/kuberuntime):
+ * sandbox and container configs from the pod, images per pull policy,
+ * reading a pod's runtime state, and syncPod carrying out a plan.
+ */
+export { podSandboxConfig, podLogsDirectory, namespaceOptionsOf, DEFAULT_POD_LOGS_DIR, type SandboxConfigOptions } from './sandbox-config.js';
+export { containerConfig, type ContainerConfigInputs } from './container-config.js';
+export { ContainerConfigError, containerEnvs, expandVars } from './env.js';
+export { ImagePuller, pullPolicyOf, type EnsureImageResult } from './image-puller.js';
+export { readRuntimePod } from './runtime-state.js';
+export { syncPod, killPod, gracePeriodOf, MIN_GRACE_PERIOD_SECONDS, type SyncPodOptions, type SyncPodResult, type PodEventSink } from './sync-pod.js';

@@ -1,0 +1,197 @@
+/**
+ * The milestone of issue 12, end to end: `k8ts server` and `k8ts agent` as
+ * processes, real containerd, runc and CNI; with real kubectl a Deployment's
+ * pod runs in a container, goes Running and Ready with an IP of the node's
+ * pod CIDR and answers HTTP there; a crashing pod backs off; a deleted pod
+ * stops and disappears; nothing is left behind. Needs root, the README's
+ * packages and kubectl 1.35; says which are missing and skips otherwise.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import { buildBusyboxImage, connectCri, findExecutable, missingNodeRequirements, nodePaths } from '../../src/kubelet/index.js';
+import { REPO_ROOT, findKubectl } from '../harness/clients.js';
+import { Kubectl, eventually } from '../harness/kubectl.js';
+import { startServer, type RunningServer } from '../harness/server.js';
+import { leftoverMounts, leftoverProcesses, removeLeftovers } from './leftovers.js';
+
+const missing = missingNodeRequirements();
+if (!findExecutable('ip')) missing.push('ip (apt-get install iproute2)');
+const kubectlBin = findKubectl(35);
+if (!kubectlBin.path) missing.push(kubectlBin.reason ?? 'kubectl 1.35');
+const skip = missing.length > 0 ? `needs ${missing.join('; ')}` : false;
+
+const BUSYBOX = 'docker.io/k8ts-test/busybox:1';
+
+test('k8ts agent runs a Deployment\'s pod in a real container', { skip, timeout: 150_000 }, async (t) => {
+  const suffix = randomBytes(3).toString('hex');
+  const bridge = `k8tsa${suffix}`;
+  const dir = mkdtempSync('/tmp/k8ts-agent-');
+  const runDir = join(dir, 'run');
+  const paths = nodePaths(join(dir, 'data'), { runDir });
+  const prefix = freeSubnetPrefix();
+  let server: RunningServer | undefined;
+  let agentLogs = '';
+  let agent: ReturnType<typeof spawn> | undefined;
+  let agentExit: Promise<number | null> | undefined;
+  const ids = new Set<string>();
+  const netnsBefore = netnsList();
+  try {
+    // The air-gap folder: the agent imports the busybox image when it starts.
+    mkdirSync(paths.imagesDir, { recursive: true });
+    writeFileSync(join(paths.imagesDir, 'busybox.tar'), buildBusyboxImage(BUSYBOX).archive);
+    server = await startServer();
+    const kubeconfig = server.kubeconfig;
+    const startAgent = (): void => {
+      const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent', '--kubeconfig', kubeconfig,
+        '--data-dir', join(dir, 'data'), '--run-dir', runDir, '--node-name', 'n1', '--pod-cidr', `${prefix}.0/24`,
+        '--cni-bridge', bridge, '--pod-logs-dir', join(dir, 'pods')], {
+        stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' },
+      });
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => { agentLogs += d; });
+      agentExit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+      agent = child;
+    };
+    startAgent();
+    const kubectl = new Kubectl(kubectlBin.path!, server.kubeconfig);
+    const getPods = (selector: string): Pod[] =>
+      (JSON.parse(kubectl.ok(['get', 'pods', '-l', selector, '-o', 'json'])) as { items: Pod[] }).items;
+
+    await t.test('node n1 registers and goes Ready with its pod CIDR', async () => {
+      await eventually(() => kubectl.ok(['get', 'node', 'n1', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']) === 'True', 45_000, `node n1 Ready; agent log:\n${agentLogs}`);
+      assert.equal(kubectl.ok(['get', 'node', 'n1', '-o', 'jsonpath={.spec.podCIDR}']), `${prefix}.0/24`);
+    });
+
+    let podIP = '';
+    await t.test('a Deployment\'s pod runs, goes Running and Ready with an IP of the pod CIDR, and answers on it', async () => {
+      const created = Date.now();
+      kubectl.ok(['create', 'deployment', 'web', `--image=${BUSYBOX}`, '--', 'sh', '-c', 'trap "exit 0" TERM; mkdir -p /www && echo hello from $(hostname) > /www/index.html && httpd -f -p 8080 -h /www & wait']);
+      kubectl.ok(['rollout', 'status', 'deployment/web', '--timeout=40s']);
+      const pod = getPods('app=web')[0]!;
+      t.diagnostic(`create -> rollout complete in ${Date.now() - created} ms`);
+      assert.equal(pod?.status?.phase, 'Running');
+      assert.equal(pod.status?.conditions?.find((c) => c.type === 'Ready')?.status, 'True');
+      podIP = pod.status?.podIP ?? '';
+      assert.ok(podIP.startsWith(`${prefix}.`), `pod IP ${podIP} in ${prefix}.0/24`);
+      assert.ok(pod.status?.hostIP, 'hostIP set');
+      assert.ok(pod.status?.startTime, 'startTime set');
+      const cs = pod.status?.containerStatuses?.[0];
+      assert.match(cs?.containerID ?? '', /^containerd:\/\/[0-9a-f]{64}$/);
+      assert.equal(cs?.ready, true);
+      assert.equal(cs?.restartCount, 0);
+      ids.add(cs!.containerID!.slice('containerd://'.length));
+      const events = (JSON.parse(kubectl.ok(['get', 'events', '-o', 'json'])) as { items: Array<{ reason?: string; involvedObject?: { name?: string }; source?: { component?: string; host?: string } }> }).items
+        .filter((e) => e.involvedObject?.name === pod.metadata!.name && e.source?.component === 'kubelet');
+      assert.deepEqual(['Pulled', 'Created', 'Started'].filter((r) => !events.some((e) => e.reason === r)), [], 'the kubelet\'s events on the pod');
+      assert.equal(events[0]?.source?.host, 'n1');
+      assert.equal(await httpGet(`http://${podIP}:8080/`), `hello from ${pod.metadata!.name}\n`);
+    });
+
+    await t.test('a restarted agent adopts the running container: same container, no restart, still Ready', async () => {
+      const before = getPods('app=web')[0]!;
+      agent!.kill('SIGTERM');
+      assert.equal(await agentExit, 0, agentLogs);
+      assert.equal(await httpGet(`http://${podIP}:8080/`), `hello from ${before.metadata!.name}\n`, 'the pod runs on while the agent is down');
+      startAgent();
+      await eventually(() => agentLogs.split('\n').filter((l) => l.includes('"controller started"') && l.includes('kubelet')).length >= 2, 30_000, 'the kubelet started again');
+      await new Promise((r) => setTimeout(r, 3000));
+      const after = getPods('app=web')[0]!;
+      assert.equal(after.metadata?.uid, before.metadata?.uid);
+      assert.equal(after.status?.containerStatuses?.[0]?.containerID, before.status?.containerStatuses?.[0]?.containerID);
+      assert.equal(after.status?.containerStatuses?.[0]?.restartCount, 0);
+      assert.equal(after.status?.conditions?.find((c) => c.type === 'Ready')?.status, 'True');
+      assert.equal(after.status?.podIP, podIP);
+      assert.equal(await httpGet(`http://${podIP}:8080/`), `hello from ${before.metadata!.name}\n`);
+    });
+
+    await t.test('a container that exits 1 goes to CrashLoopBackOff with a growing restartCount', async () => {
+      kubectl.ok(['run', 'crash', `--image=${BUSYBOX}`, '--restart=Always', '--', 'sh', '-c', 'echo dying; exit 1']);
+      const pod = await eventually(() => {
+        const [p] = getPods('run=crash');
+        const cs = p?.status?.containerStatuses?.[0];
+        return cs?.state?.waiting?.reason === 'CrashLoopBackOff' && (cs.restartCount ?? 0) >= 1 ? p : undefined;
+      }, 40_000, 'pod crash in CrashLoopBackOff');
+      const cs = pod!.status!.containerStatuses![0]!;
+      assert.equal(cs.lastState?.terminated?.exitCode, 1);
+      assert.match(cs.state?.waiting?.message ?? '', /^back-off \d+s restarting failed container=crash pod=crash_default\(/);
+      kubectl.ok(['delete', 'pod', 'crash', '--wait=true', '--timeout=30s']);
+    });
+
+    await t.test('a restartPolicy Never pod that exits 0 is Succeeded; its env expands $(VAR)', async () => {
+      kubectl.ok(['run', 'once', `--image=${BUSYBOX}`, '--restart=Never', '--env=WHO=k8ts', '--env=GREETING=hi $(WHO)', '--', 'sh', '-c', 'test "$GREETING" = "hi k8ts"']);
+      const pod = await eventually(() => getPods('run=once').find((p) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed'), 30_000, 'pod once finished');
+      assert.ok(pod);
+      assert.equal(pod.status?.phase, 'Succeeded', JSON.stringify(pod.status));
+      assert.equal(pod.status?.containerStatuses?.[0]?.state?.terminated?.reason, 'Completed');
+      kubectl.ok(['delete', 'pod', 'once', '--wait=true', '--timeout=30s']);
+    });
+
+    await t.test('kubectl delete pod stops the container and the pod disappears', async () => {
+      const [pod] = getPods('app=web');
+      const name = pod?.metadata?.name ?? '';
+      const deleting = Date.now();
+      kubectl.ok(['scale', 'deployment', 'web', '--replicas=0']);
+      await eventually(() => getPods('app=web').length === 0, 20_000, `pod ${name} gone`);
+      t.diagnostic(`scale to 0 -> pod gone in ${Date.now() - deleting} ms (its shell exits on SIGTERM)`);
+      const cri = connectCri(paths.containerdSocket);
+      try {
+        // Removed before the kubelet confirms the deletion, or by its orphan cleanup soon after.
+        await eventually(async () => (await cri.runtime.listPodSandbox()).length === 0, 10_000, 'no sandbox left');
+        assert.deepEqual(await cri.runtime.listContainers(), [], 'no container left');
+      } finally {
+        cri.close();
+      }
+      await assert.rejects(fetch(`http://${podIP}:8080/`, { signal: AbortSignal.timeout(1000) }));
+    });
+
+    await t.test('SIGTERM stops the agent and its containerd; nothing is left behind', async () => {
+      agent!.kill('SIGTERM');
+      assert.equal(await agentExit, 0, agentLogs);
+      await eventually(() => leftoverProcesses(dir, ids).length === 0, 10_000, 'no process left');
+      assert.deepEqual(leftoverMounts(dir), []);
+      assert.deepEqual(netnsList().filter((n) => !netnsBefore.includes(n)), [], 'no network namespace left');
+    });
+  } finally {
+    if (agent && agent.exitCode === null) {
+      agent.kill('SIGTERM');
+      await Promise.race([agentExit, new Promise((r) => setTimeout(r, 15_000))]);
+      if (agent.exitCode === null) agent.kill('SIGKILL');
+    }
+    if (process.env['K8TS_AGENT_LOG']) writeFileSync(process.env['K8TS_AGENT_LOG'], agentLogs);
+    await server?.stop();
+    removeLeftovers(dir, ids, bridge);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+function netnsList(): string[] {
+  return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((l) => l.split(' ')[0] ?? '').filter(Boolean);
+}
+
+/** A 10.88.x prefix (x in 100..199) that no route of this machine uses. */
+function freeSubnetPrefix(): string {
+  const routes = execFileSync('ip', ['-4', 'route', 'show'], { encoding: 'utf8' });
+  for (let i = 0; i < 50; i++) {
+    const prefix = `10.88.${100 + Math.floor(Math.random() * 100)}`;
+    if (!routes.includes(`${prefix}.`)) return prefix;
+  }
+  throw new Error('no free 10.88.x.0/24 subnet');
+}
+
+async function httpGet(url: string): Promise<string> {
+  let last: unknown;
+  for (const until = Date.now() + 10_000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return await res.text();
+      last = new Error(`HTTP ${res.status}`);
+    } catch (err) {
+      last = err;
+    }
+  }
+  throw new Error(`GET ${url} failed`, { cause: last });
+}

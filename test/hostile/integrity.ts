@@ -8,7 +8,7 @@
 import type { RawClient } from '../harness/raw-client.js';
 import { CLUSTER_PREFIX, KEEP_NAMESPACE, KINDS, NAMESPACES, collectionPath } from './fixtures.js';
 
-type Meta = { name?: unknown; namespace?: unknown; uid?: unknown; creationTimestamp?: unknown; resourceVersion?: unknown };
+type Meta = { name?: unknown; namespace?: unknown; uid?: unknown; creationTimestamp?: unknown; resourceVersion?: unknown; deletionTimestamp?: unknown };
 type Obj = { kind?: unknown; apiVersion?: unknown; metadata?: Meta };
 
 function incomplete(o: Obj, kind: string, apiVersion: string, namespace: string): string | undefined {
@@ -51,6 +51,8 @@ export async function checkIntegrity(api: RawClient, input: IntegrityInput): Pro
         const p = incomplete({ kind: k.kind, apiVersion, ...item }, k.kind, apiVersion, ns);
         if (p) problems.push(`LIST ${path} item ${JSON.stringify(name)}: ${p}`);
         const got = await api.json<Obj>('GET', `${path}/${encodeURIComponent(name)}`);
+        // A pod whose graceful deletion was under way when listed may be gone by now: the server ends it.
+        if (got.status === 404 && item.metadata?.deletionTimestamp) continue;
         if (got.status !== 200) {
           problems.push(`GET ${path}/${name}: ${got.status} though LIST has it`);
           continue;

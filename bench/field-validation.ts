@@ -9,32 +9,12 @@
 import { parseArgs } from 'node:util';
 import { FieldValidator } from '../src/apiserver/field-validation.js';
 import { BUILTIN_RESOURCES } from '../src/api/resources.js';
+import { replicaSetPod } from './replicaset-pod.js';
 
 const { values } = parseArgs({ options: { iterations: { type: 'string', default: '50000' } } });
 const N = Number(values.iterations);
 
-const pod = {
-  apiVersion: 'v1', kind: 'Pod',
-  metadata: {
-    name: 'web-7d4b9c-x1', generateName: 'web-7d4b9c-', namespace: 'default',
-    labels: { app: 'web', 'pod-template-hash': '7d4b9c' },
-    ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7d4b9c', uid: 'rs', controller: true, blockOwnerDeletion: true }],
-  },
-  spec: {
-    containers: [{
-      name: 'web', image: 'nginx:1.25', imagePullPolicy: 'IfNotPresent',
-      ports: [{ containerPort: 80, protocol: 'TCP' }],
-      resources: { requests: { cpu: '100m', memory: '500Mi' } },
-      terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File',
-    }],
-    restartPolicy: 'Always', terminationGracePeriodSeconds: 30, dnsPolicy: 'ClusterFirst',
-    securityContext: {}, schedulerName: 'default-scheduler', enableServiceLinks: true,
-    tolerations: [
-      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-    ],
-  },
-};
+const pod = replicaSetPod(1) as { spec: Record<string, unknown> };
 
 const deployment = {
   apiVersion: 'apps/v1', kind: 'Deployment',

@@ -18,6 +18,7 @@ import { REPO_ROOT, findKubectl } from '../harness/clients.js';
 import { Kubectl, eventually } from '../harness/kubectl.js';
 import { startServer, type RunningServer } from '../harness/server.js';
 import { leftoverMounts, leftoverProcesses, removeLeftovers } from './leftovers.js';
+import { freeSubnetPrefix, httpGet } from './pod-network.js';
 
 const missing = missingNodeRequirements();
 if (!findExecutable('ip')) missing.push('ip (apt-get install iproute2)');
@@ -172,26 +173,3 @@ function netnsList(): string[] {
   return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((l) => l.split(' ')[0] ?? '').filter(Boolean);
 }
 
-/** A 10.88.x prefix (x in 100..199) that no route of this machine uses. */
-function freeSubnetPrefix(): string {
-  const routes = execFileSync('ip', ['-4', 'route', 'show'], { encoding: 'utf8' });
-  for (let i = 0; i < 50; i++) {
-    const prefix = `10.88.${100 + Math.floor(Math.random() * 100)}`;
-    if (!routes.includes(`${prefix}.`)) return prefix;
-  }
-  throw new Error('no free 10.88.x.0/24 subnet');
-}
-
-async function httpGet(url: string): Promise<string> {
-  let last: unknown;
-  for (const until = Date.now() + 10_000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (res.ok) return await res.text();
-      last = new Error(`HTTP ${res.status}`);
-    } catch (err) {
-      last = err;
-    }
-  }
-  throw new Error(`GET ${url} failed`, { cause: last });
-}

@@ -245,9 +245,9 @@ export class GenericStore {
     } else {
       delete m.namespace;
     }
-    // Upstream's storage refuses (with a 500) a resourceVersion that parses as a revision, and ignores any other.
+    // Upstream's storage refuses a resourceVersion that parses as a revision, and ignores any other.
+    // It answers with a 500; it is the client's mistake, so a 400 here.
     if (typeof m.resourceVersion === 'string' && /^\d+$/.test(m.resourceVersion) && Number(m.resourceVersion) !== 0) {
-      // Upstream's storage answers this with a 500; it is the client's mistake, so a 400 here.
       throw badRequest('resourceVersion should not be set on objects to be created');
     }
     delete m.resourceVersion;

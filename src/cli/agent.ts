@@ -105,7 +105,7 @@ export async function runAgent(argv: string[]): Promise<number> {
   );
   const kubelet = new Kubelet({
     client, informerClient, nodeName, runtime: cri.runtime, images: cri.images, logger: createLogger('kubelet'),
-    hostIPs: () => hostIPs, ...(values['pod-logs-dir'] ? { podLogsDir: values['pod-logs-dir'] } : {}),
+    hostIPs: () => hostIPs, rootDir: paths.kubeletDir, ...(values['pod-logs-dir'] ? { podLogsDir: values['pod-logs-dir'] } : {}),
   });
   nodeStatus.start();
   kubelet.start();

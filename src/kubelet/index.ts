@@ -33,3 +33,4 @@ export * from './node-status/index.js';
 export * from './kuberuntime/index.js';
 export { Kubelet, type KubeletOptions } from './kubelet.js';
 export { podStatusPatch } from './pod-status-patch.js';
+export { CachedPodObjects, type PodObjects } from './pod-objects.js';

@@ -24,6 +24,7 @@ import { ImagePuller } from './kuberuntime/image-puller.js';
 import { readRuntimePod } from './kuberuntime/runtime-state.js';
 import { syncPod } from './kuberuntime/sync-pod.js';
 import { podStatusPatch } from './pod-status-patch.js';
+import { CachedPodObjects, type PodObjects } from './pod-objects.js';
 
 export interface KubeletOptions {
   client: RestClient;
@@ -41,6 +42,10 @@ export interface KubeletOptions {
   workers?: number;
   /** @default /var/log/pods */
   podLogsDir?: string;
+  /** The ConfigMaps, Secrets and Services that env and volumes read. @default GETs through `client`, cached 1 s */
+  podObjects?: PodObjects;
+  /** The kubelet's root dir (pods/<uid>/volumes ...). @default /var/lib/kubelet */
+  rootDir?: string;
 }
 
 export class Kubelet {
@@ -50,6 +55,7 @@ export class Kubelet {
   private readonly puller: ImagePuller;
   private readonly recorder: EventRecorder;
   private readonly resyncMs: number;
+  private readonly podObjects: PodObjects;
   private running: RunningController | undefined;
   private housekeepingTimer: NodeJS.Timeout | undefined;
   private housekeeping: Promise<void> = Promise.resolve();
@@ -57,6 +63,7 @@ export class Kubelet {
 
   constructor(private readonly o: KubeletOptions) {
     this.resyncMs = o.resyncIntervalMs ?? 2000;
+    this.podObjects = o.podObjects ?? new CachedPodObjects(o.client);
     this.puller = new ImagePuller(o.images);
     this.recorder = new EventRecorder({ client: o.client, component: 'kubelet', host: o.nodeName, logger: o.logger });
     this.informer = new Informer<Pod>(o.informerClient ?? o.client, RESOURCES.pods, {
@@ -100,6 +107,7 @@ export class Kubelet {
     const plan = computePodActions(pod, before, { backOff: this.backOff.check(pod) });
     const result = await syncPod(pod, plan, {
       runtimePod: before, runtime, images: this.puller, backOff: this.backOff, logger: this.o.logger,
+      podObjects: this.podObjects, rootDir: this.o.rootDir ?? '/var/lib/kubelet',
       events: { event: (p, type, reason, message) => this.recorder.event({ ...p, apiVersion: 'v1', kind: 'Pod' }, type, reason, message) },
       ...(this.o.podLogsDir ? { podLogsDir: this.o.podLogsDir } : {}),
     });

@@ -15,6 +15,11 @@ test('node paths follow k3s: agent/ under the data dir, state and socket under t
     cniConfDir: '/var/lib/k8ts/agent/etc/cni/net.d',
     cniIpamDataDir: '/run/k8ts/cni/networks',
     imagesDir: '/var/lib/k8ts/agent/images',
+    kubeletDir: '/var/lib/k8ts/agent/kubelet',
+    podManifestsDir: '/var/lib/k8ts/agent/pod-manifests',
+    localPathStorageDir: '/var/lib/k8ts/storage',
+    kubeletServingCert: '/var/lib/k8ts/agent/serving-kubelet.crt',
+    kubeletServingKey: '/var/lib/k8ts/agent/serving-kubelet.key',
   });
   assert.equal(nodePaths('/d', { runDir: '/tmp/r' }).containerdSocket, '/tmp/r/containerd/containerd.sock');
 });

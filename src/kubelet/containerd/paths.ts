@@ -27,6 +27,15 @@ export interface NodePaths {
   cniIpamDataDir: string;
   /** Image archives imported at start (k3s's air-gap folder). */
   imagesDir: string;
+  /** The kubelet's root dir (upstream's --root-dir, /var/lib/kubelet): pods/<uid>/volumes/..., per-pod state. */
+  kubeletDir: string;
+  /** Static pod manifests (k3s: agent/pod-manifests). */
+  podManifestsDir: string;
+  /** Where the local-path provisioner's volumes live on this node (k3s: <data-dir>/storage). */
+  localPathStorageDir: string;
+  /** The kubelet's serving certificate and key (port 10250). */
+  kubeletServingCert: string;
+  kubeletServingKey: string;
 }
 
 export interface NodePathOptions {
@@ -50,5 +59,10 @@ export function nodePaths(dataDir: string, opts: NodePathOptions = {}): NodePath
     cniConfDir: join(agent, 'etc', 'cni', 'net.d'),
     cniIpamDataDir: join(run, 'cni', 'networks'),
     imagesDir: join(agent, 'images'),
+    kubeletDir: join(agent, 'kubelet'),
+    podManifestsDir: join(agent, 'pod-manifests'),
+    localPathStorageDir: join(dataDir, 'storage'),
+    kubeletServingCert: join(agent, 'serving-kubelet.crt'),
+    kubeletServingKey: join(agent, 'serving-kubelet.key'),
   };
 }

@@ -20,6 +20,7 @@ import { podSandboxConfig, type SandboxConfigOptions } from './sandbox-config.js
 import { containerConfig } from './container-config.js';
 import { ContainerConfigError } from './env.js';
 import type { ImagePuller } from './image-puller.js';
+import type { PodObjects } from '../pod-objects.js';
 
 /** Upstream's minimum grace period for StopContainer. */
 export const MIN_GRACE_PERIOD_SECONDS = 2;
@@ -38,6 +39,10 @@ export interface SyncPodOptions extends SandboxConfigOptions {
   logger?: Logger;
   /** @default none */
   events?: PodEventSink;
+  /** Where env and volumes read ConfigMaps, Secrets and Services. */
+  podObjects: PodObjects;
+  /** The kubelet's root dir (pods/<uid>/volumes ...). */
+  rootDir: string;
 }
 
 export interface SyncPodResult {

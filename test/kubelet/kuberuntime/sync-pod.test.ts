@@ -14,6 +14,7 @@ import {
   CrashLoopBackOff, ImagePuller, computePodActions, generatePodStatus, readRuntimePod, syncPod, waitingReasonsOf,
 } from '../../../src/kubelet/index.js';
 import { FakeCri } from './fake-cri.js';
+import type { PodObjects } from '../../../src/kubelet/pod-objects.js';
 
 function webPod(extra: Partial<Pod['spec']> = {}): Pod {
   return {
@@ -27,10 +28,12 @@ function webPod(extra: Partial<Pod['spec']> = {}): Pod {
   };
 }
 
+const NO_OBJECTS: PodObjects = { configMap: async () => undefined, secret: async () => undefined, services: async () => [] };
+
 async function syncOnce(cri: FakeCri, pod: Pod, logs: string, backOff = new CrashLoopBackOff(), puller = new ImagePuller(cri)) {
   const before = await readRuntimePod(cri, pod.metadata!.uid!);
   const plan = computePodActions(pod, before, { backOff: backOff.check(pod) });
-  const result = await syncPod(pod, plan, { runtimePod: before, runtime: cri, images: puller, backOff, podLogsDir: logs });
+  const result = await syncPod(pod, plan, { runtimePod: before, runtime: cri, images: puller, backOff, podLogsDir: logs, podObjects: NO_OBJECTS, rootDir: join(logs, 'kubelet') });
   const after = await readRuntimePod(cri, pod.metadata!.uid!);
   return { plan, result, after, status: generatePodStatus(pod, after, { now: Date.now(), waiting: waitingReasonsOf(plan, result.waiting) }) };
 }

@@ -74,7 +74,9 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       writeBridgeConflist(paths.cniConfDir, {
         podCidrs: [o.podCidr], ipamDataDir: paths.cniIpamDataDir, ...(o.cniBridge ? { bridge: o.cniBridge } : {}),
       });
-      supervisor = new ContainerdSupervisor(paths, { sandboxImage: PAUSE_IMAGE, log: createLogger('containerd') });
+      supervisor = new ContainerdSupervisor(paths, {
+        sandboxImage: PAUSE_IMAGE, log: createLogger('containerd'), ...(o.streamServerPort ? { streamServerPort: o.streamServerPort } : {}),
+      });
       cri = await supervisor.start();
       const containerd = new ContainerdClient(cri.connection);
       await ensurePauseImage(containerd, cri.images);

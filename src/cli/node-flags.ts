@@ -16,6 +16,7 @@ export const NODE_FLAGS = {
   'pod-cidr': { type: 'string' },
   'cni-bridge': { type: 'string' },
   'pod-logs-dir': { type: 'string' },
+  'stream-server-port': { type: 'string' },
 } as const;
 
 export const NODE_FLAGS_HELP = `  --node-name NAME                   Node name (default: the lowercased hostname)
@@ -25,6 +26,8 @@ export const NODE_FLAGS_HELP = `  --node-name NAME                   Node name (
   --pod-cidr CIDR                    The node's pod CIDR (default ${DEFAULT_POD_CIDR})
   --cni-bridge NAME                  Linux bridge of the pod network (default cni0)
   --pod-logs-dir DIR                 Container logs (default /var/log/pods)
+  --stream-server-port N             containerd's exec/attach/port-forward server on 127.0.0.1 (default 10010, as k3s;
+                                     another node on the same machine needs another)
 `;
 
 /** What the node flags set, checked. */
@@ -36,6 +39,8 @@ export interface NodeFlagValues {
   podCidr: string;
   cniBridge?: string;
   podLogsDir?: string;
+  /** Port of k8ts's containerd's streaming server. */
+  streamServerPort?: string;
 }
 
 /** Checks the node flags; throws a UsageError naming a malformed one. */
@@ -48,6 +53,10 @@ export function nodeFlagValues(values: { [K in keyof typeof NODE_FLAGS]?: string
   if (endpoint !== undefined && !endpoint.startsWith('unix://') && !endpoint.startsWith('/')) {
     throw new UsageError(`invalid --container-runtime-endpoint ${JSON.stringify(endpoint)}: want unix:///path`);
   }
+  const streamPort = values['stream-server-port'];
+  if (streamPort !== undefined && !(/^\d{1,5}$/.test(streamPort) && Number(streamPort) <= 65535)) {
+    throw new UsageError(`invalid --stream-server-port ${JSON.stringify(streamPort)}: want a port number`);
+  }
   return {
     nodeName: values['node-name'] ?? hostname().toLowerCase(),
     podCidr,
@@ -56,5 +65,6 @@ export function nodeFlagValues(values: { [K in keyof typeof NODE_FLAGS]?: string
     ...(endpoint ? { containerRuntimeEndpoint: endpoint } : {}),
     ...(values['cni-bridge'] ? { cniBridge: values['cni-bridge'] } : {}),
     ...(values['pod-logs-dir'] ? { podLogsDir: values['pod-logs-dir'] } : {}),
+    ...(streamPort !== undefined ? { streamServerPort: String(Number(streamPort)) } : {}),
   };
 }

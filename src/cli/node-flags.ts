@@ -3,6 +3,7 @@
  * share, and their checks.
  */
 import { hostname } from 'node:os';
+import { isNodeName } from '../apiserver/pki/index.js';
 import { UsageError } from './usage-error.js';
 
 /** k3s's cluster-cidr is 10.42.0.0/16; its first /24 is the default of a lone node. */
@@ -57,8 +58,12 @@ export function nodeFlagValues(values: { [K in keyof typeof NODE_FLAGS]?: string
   if (streamPort !== undefined && !(/^\d{1,5}$/.test(streamPort) && Number(streamPort) <= 65535)) {
     throw new UsageError(`invalid --stream-server-port ${JSON.stringify(streamPort)}: want a port number`);
   }
+  const nodeName = values['node-name'] ?? hostname().toLowerCase();
+  if (!isNodeName(nodeName)) {
+    throw new UsageError(`invalid ${values['node-name'] ? '--node-name' : 'node name (the hostname; give --node-name)'} ${JSON.stringify(nodeName)}: want a DNS-1123 subdomain`);
+  }
   return {
-    nodeName: values['node-name'] ?? hostname().toLowerCase(),
+    nodeName,
     podCidr,
     ...(values['node-ip'] ? { nodeIP: values['node-ip'] } : {}),
     ...(values['run-dir'] ? { runDir: values['run-dir'] } : {}),

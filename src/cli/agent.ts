@@ -156,7 +156,8 @@ export async function runAgent(argv: string[]): Promise<number> {
   const node = nodeFlagValues(values);
   const dataDir = values['data-dir'] ?? DEFAULT_DATA_DIR;
   const log = createLogger('agent');
-  const server = values.server ?? process.env['K8TS_URL'];
+  // $K8TS_URL (k3s: $K3S_URL) yields to an explicit --kubeconfig.
+  const server = values.server ?? (values.kubeconfig === undefined ? process.env['K8TS_URL'] || undefined : undefined);
   let connection: ConnectionConfig;
   if (server) {
     if (values.kubeconfig) throw new UsageError('give --server (with --token) or --kubeconfig, not both');

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,6 +95,16 @@ test('a node joins a k8ts server with its token', { timeout: 60_000 }, async (t)
       assert.equal(r.status, 1, r.stderr);
       assert.match(r.stderr, /refused the join token \(401 Unauthorized\): wrong --token/);
       assert.ok(!r.stderr.includes('n0tit'), r.stderr);
+    });
+
+    await t.test('K8TS_URL and K8TS_TOKEN_FILE work as the flags do', () => {
+      const file = join(agentDir, 'wrong-token');
+      writeFileSync(file, `${formatJoinToken(caPem, 'n0tit')}\n`);
+      const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent', '--data-dir', agentDir, '--node-name', 'x'], {
+        encoding: 'utf8', timeout: 30_000, env: { ...process.env, K8TS_URL: `https://127.0.0.1:${server.port}`, K8TS_TOKEN: '', K8TS_TOKEN_FILE: file },
+      });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /refused the join token \(401 Unauthorized\)/);
     });
 
     await t.test('usage: --token without --server, --server without a token, not https', () => {

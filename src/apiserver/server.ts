@@ -36,6 +36,7 @@ import { FieldValidator } from './field-validation.js';
 import { versionInfo } from './version.js';
 import { CrdRegistrar } from './crd/crd-registrar.js';
 import { PodTerminationSweeper } from './pod-termination.js';
+import { NodeJoinHandler, type NodeJoinOptions } from './handlers/node-join.js';
 
 /** The verb label of request metrics, as upstream reports it (HTTP method for writes). */
 const METRIC_VERBS: Record<string, string> = {
@@ -82,6 +83,8 @@ export interface ApiServerOptions {
   resources?: readonly ResourceDef[];
   /** More Prometheus text /metrics serves beside the server's own (the scheduler's and controllers'). */
   extraMetrics?: readonly { metrics(): Promise<string> }[];
+  /** Lets nodes join with the token (/v1-k8ts/client-kubelet.crt); /cacerts is served either way. */
+  nodeJoin?: NodeJoinOptions;
 }
 
 export class ApiServer {
@@ -97,6 +100,7 @@ export class ApiServer {
   private readonly defs: readonly ResourceDef[];
   private readonly crds: CrdRegistrar;
   private readonly sweeper: PodTerminationSweeper;
+  private readonly nodeJoin: NodeJoinHandler;
   private inflight = 0;
   private ready = false;
   private port = 0;
@@ -135,6 +139,7 @@ export class ApiServer {
     this.openapi = new OpenApiService([...this.defs], { version: versionInfo().gitVersion });
     this.sweeper = new PodTerminationSweeper(this.cache, () => this.api.registryFor('', 'pods'), opts.logger.child({ controller: 'pod-termination' }));
     this.crds = new CrdRegistrar(this.api, this.cache, this.openapi, opts.logger.child({ controller: 'crd' }));
+    this.nodeJoin = new NodeJoinHandler(opts.tls.caPem, opts.nodeJoin);
     const fieldValidator = new FieldValidator();
     this.resources = new ResourceHandler(this.api, { maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, fieldValidator });
     this.watches = new WatchHandler({
@@ -259,7 +264,7 @@ export class ApiServer {
         writeJson(res, 200, versionInfo());
         return true;
       default:
-        return false;
+        return this.nodeJoin.serve(req, res, pathname);
     }
   }
 

@@ -1,27 +1,117 @@
 /**
  * `k8ts agent`: a real node. Wiring only: the CNI bridge config, k8ts's own
- * containerd (unless --container-runtime-endpoint names a runtime), the
- * pause and air-gap images, the node status manager and the kubelet's pod
- * loop, all from src/kubelet.
+ * containerd (unless a CRI endpoint is given), the pause and air-gap images,
+ * the node status manager and the kubelet's pod loop, all from src/kubelet.
+ * `startAgent` runs one (k8ts server runs its own node with it); `runAgent`
+ * is the command: flags, credentials (a kubeconfig, or joining with
+ * --server and --token as a k3s agent does) and signals.
  *
- * On SIGINT/SIGTERM it stops the kubelet and the node status manager, then
- * the containerd it started. Containers keep running under their shims,
- * as with upstream's kubelet and k3s (which also leaves its containerd's
- * shims behind); the next start adopts them by their labels.
+ * On stop (SIGINT/SIGTERM for the command) it stops the kubelet and the node
+ * status manager, then the containerd it started. Containers keep running
+ * under their shims, as with upstream's kubelet and k3s (which also leaves
+ * its containerd's shims behind); the next start adopts them by their labels.
  */
-import { hostname } from 'node:os';
-import { createLogger } from '../api/log.js';
-import { RestClient, defaultKubeconfigPath, loadKubeconfig } from '../client/index.js';
+import { readFileSync } from 'node:fs';
+import { createLogger, type Logger } from '../api/log.js';
+import { RestClient, defaultKubeconfigPath, loadKubeconfig, type ConnectionConfig } from '../client/index.js';
 import {
   ContainerdClient, ContainerdSupervisor, Kubelet, PAUSE_IMAGE, connectCri, ensurePauseImage, importAirgapImages,
   nodePaths, nodeStatusManagerFromFlags, readHostInfo, waitForRuntime, writeBridgeConflist, type CriClient,
 } from '../kubelet/index.js';
+import { joinCluster, parseServerUrl } from './agent-join.js';
+import { NODE_FLAGS, NODE_FLAGS_HELP, nodeFlagValues, type NodeFlagValues } from './node-flags.js';
 import { parseFlags } from './parse-flags.js';
 import { UsageError } from './usage-error.js';
 
-/** k3s's cluster-cidr is 10.42.0.0/16; its first /24 is the default of a lone node. */
-export const DEFAULT_POD_CIDR = '10.42.0.0/24';
+export { DEFAULT_POD_CIDR } from './node-flags.js';
 const DEFAULT_DATA_DIR = '/var/lib/k8ts';
+
+/** Everything a node is started with. */
+export interface AgentOptions extends NodeFlagValues {
+  /** How the node's clients reach the API server, with its credentials. */
+  connection: ConnectionConfig;
+  /** Node state (containerd's under `<dataDir>/agent`, the kubelet's root dir). */
+  dataDir: string;
+  /** Labels the node registers with, over the defaults (upstream's --node-labels). */
+  nodeLabels?: Record<string, string>;
+  /** A `k8ts server` node: it carries node-role.kubernetes.io/control-plane. */
+  controlPlane?: boolean;
+  /** @default createLogger('agent') */
+  log?: Logger;
+}
+
+/** A started node. */
+export interface RunningAgent {
+  /** Stops the kubelet, the node status manager and k8ts's containerd; containers keep running. Never rejects. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a node: containerd (or connects to the given runtime), the images,
+ * the node status manager and the kubelet. Resolves once all are started;
+ * rejects (after stopping what it started) if the runtime cannot be started
+ * or reached. Installs no signal handlers.
+ */
+export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
+  const log = o.log ?? createLogger('agent');
+  const client = new RestClient(o.connection, { component: 'kubelet', maxSockets: 16 });
+  const informerClient = new RestClient(o.connection, { component: 'kubelet', maxSockets: 4 });
+  const paths = nodePaths(o.dataDir, o.runDir ? { runDir: o.runDir } : {});
+  let supervisor: ContainerdSupervisor | undefined;
+  let cri: CriClient | undefined;
+  const hostIPs: string[] = [];
+  const release = async (): Promise<void> => {
+    cri?.close();
+    await supervisor?.stop().catch((err: unknown) => log.error({ err }, 'stopping containerd'));
+    client.close();
+    informerClient.close();
+  };
+  try {
+    if (o.containerRuntimeEndpoint) {
+      cri = connectCri(o.containerRuntimeEndpoint);
+      await waitForRuntime(cri.runtime);
+    } else {
+      writeBridgeConflist(paths.cniConfDir, {
+        podCidrs: [o.podCidr], ipamDataDir: paths.cniIpamDataDir, ...(o.cniBridge ? { bridge: o.cniBridge } : {}),
+      });
+      supervisor = new ContainerdSupervisor(paths, {
+        sandboxImage: PAUSE_IMAGE, log: createLogger('containerd'), ...(o.streamServerPort ? { streamServerPort: o.streamServerPort } : {}),
+      });
+      cri = await supervisor.start();
+      const containerd = new ContainerdClient(cri.connection);
+      await ensurePauseImage(containerd, cri.images);
+      const imported = await importAirgapImages(containerd, paths.imagesDir, { cri: cri.images });
+      for (const i of imported) log.info({ image: i.name, source: i.source }, 'air-gap image imported');
+    }
+    await cri.runtime.updateRuntimeConfig(o.podCidr);
+    const host = await readHostInfo({ rootDir: o.dataDir, ...(o.nodeIP ? { nodeIP: o.nodeIP } : {}) });
+    if (host.internalIP) hostIPs.push(host.internalIP);
+  } catch (err) {
+    await release();
+    throw err;
+  }
+  const runtime = cri;
+  const labels = Object.entries(o.nodeLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  const nodeStatus = nodeStatusManagerFromFlags({
+    rootDir: o.dataDir, imageFsDir: paths.containerdRoot, nodeName: o.nodeName, podCIDRs: [o.podCidr],
+    ...(o.nodeIP ? { nodeIP: o.nodeIP } : {}), ...(labels ? { nodeLabels: labels } : {}), ...(o.controlPlane ? { controlPlane: true } : {}),
+  }, { client, logger: createLogger('node-status'), runtime: runtime.runtime, images: runtime.images });
+  const kubelet = new Kubelet({
+    client, informerClient, nodeName: o.nodeName, runtime: runtime.runtime, images: runtime.images, logger: createLogger('kubelet'),
+    hostIPs: () => hostIPs, rootDir: paths.kubeletDir, ...(o.podLogsDir ? { podLogsDir: o.podLogsDir } : {}),
+  });
+  nodeStatus.start();
+  kubelet.start();
+  log.info({ node: o.nodeName, podCidr: o.podCidr, endpoint: o.containerRuntimeEndpoint ?? paths.containerdSocket }, 'agent started');
+  let stopped: Promise<void> | undefined;
+  return {
+    stop: () => stopped ??= (async () => {
+      await kubelet.stop().catch((err: unknown) => log.error({ err }, 'stopping the kubelet'));
+      await nodeStatus.stop().catch((err: unknown) => log.error({ err }, 'stopping the node status manager'));
+      await release();
+    })(),
+  };
+}
 
 const HELP = `Usage: k8ts agent [flags]
 
@@ -32,32 +122,30 @@ Unless --container-runtime-endpoint is given, it starts its own containerd
 CIDR, and imports the archives of <data-dir>/agent/images. SIGINT or SIGTERM
 stops it; running containers are left running.
 
+It reaches the API server either with a kubeconfig, or by joining with the
+server's token (<server data-dir>/token): it checks the server's CA against
+the token, gets a client certificate for the node and keeps it under
+<data-dir>/agent.
+
 Flags:
-  --kubeconfig PATH                  Kubeconfig to use (default $KUBECONFIG, else ~/.kube/config)
-  --node-name NAME                   Node name (default: the lowercased hostname)
-  --node-ip IP                       The node's InternalIP (default: the address of the default route's interface)
+  --server URL                       Join the k8ts server at https://HOST:PORT (or $K8TS_URL); needs --token
+  --token TOKEN                      The server's join token (or $K8TS_TOKEN)
+  --token-file FILE                  Read the join token from FILE (or $K8TS_TOKEN_FILE)
+  --kubeconfig PATH                  Kubeconfig to use instead (default $KUBECONFIG, else ~/.kube/config)
   --data-dir DIR                     Where the node keeps its state (default ${DEFAULT_DATA_DIR})
-  --run-dir DIR                      Volatile state: containerd socket, netns, IP allocations (default /run/k8ts)
-  --container-runtime-endpoint URL   An existing CRI runtime, unix:///path (default: start k8ts's containerd)
-  --pod-cidr CIDR                    The node's pod CIDR (default ${DEFAULT_POD_CIDR})
-  --cni-bridge NAME                  Linux bridge of the pod network (default cni0)
-  --pod-logs-dir DIR                 Container logs (default /var/log/pods)
-  -h, --help                         This help
+${NODE_FLAGS_HELP}  -h, --help                         This help
 `;
 
 export async function runAgent(argv: string[]): Promise<number> {
   const { values } = parseFlags({
     args: argv, strict: true,
     options: {
+      server: { type: 'string' },
+      token: { type: 'string' },
+      'token-file': { type: 'string' },
       kubeconfig: { type: 'string' },
-      'node-name': { type: 'string' },
-      'node-ip': { type: 'string' },
       'data-dir': { type: 'string' },
-      'run-dir': { type: 'string' },
-      'container-runtime-endpoint': { type: 'string' },
-      'pod-cidr': { type: 'string' },
-      'cni-bridge': { type: 'string' },
-      'pod-logs-dir': { type: 'string' },
+      ...NODE_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -65,66 +153,50 @@ export async function runAgent(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const podCidr = values['pod-cidr'] ?? DEFAULT_POD_CIDR;
-  if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(podCidr) && !podCidr.includes(':')) throw new UsageError(`invalid --pod-cidr ${JSON.stringify(podCidr)}: want a CIDR like ${DEFAULT_POD_CIDR}`);
-  const endpoint = values['container-runtime-endpoint'];
-  if (endpoint !== undefined && !endpoint.startsWith('unix://') && !endpoint.startsWith('/')) {
-    throw new UsageError(`invalid --container-runtime-endpoint ${JSON.stringify(endpoint)}: want unix:///path`);
-  }
-  const nodeName = values['node-name'] ?? hostname().toLowerCase();
+  const node = nodeFlagValues(values);
   const dataDir = values['data-dir'] ?? DEFAULT_DATA_DIR;
   const log = createLogger('agent');
-  const conn = loadKubeconfig(values.kubeconfig ?? defaultKubeconfigPath());
-  const client = new RestClient(conn, { component: 'kubelet', maxSockets: 16 });
-  const informerClient = new RestClient(conn, { component: 'kubelet', maxSockets: 4 });
-  const paths = nodePaths(dataDir, values['run-dir'] ? { runDir: values['run-dir'] } : {});
-
-  let supervisor: ContainerdSupervisor | undefined;
-  let cri: CriClient;
-  if (endpoint) {
-    cri = connectCri(endpoint);
-    await waitForRuntime(cri.runtime);
+  // $K8TS_URL (k3s: $K3S_URL) yields to an explicit --kubeconfig.
+  const server = values.server ?? (values.kubeconfig === undefined ? process.env['K8TS_URL'] || undefined : undefined);
+  let connection: ConnectionConfig;
+  if (server) {
+    if (values.kubeconfig) throw new UsageError('give --server (with --token) or --kubeconfig, not both');
+    try {
+      parseServerUrl(server);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const token = joinTokenFrom(values.token, values['token-file']);
+    connection = await joinCluster({ server, token, nodeName: node.nodeName, dataDir, log });
   } else {
-    writeBridgeConflist(paths.cniConfDir, {
-      podCidrs: [podCidr], ipamDataDir: paths.cniIpamDataDir, ...(values['cni-bridge'] ? { bridge: values['cni-bridge'] } : {}),
-    });
-    supervisor = new ContainerdSupervisor(paths, { sandboxImage: PAUSE_IMAGE, log: createLogger('containerd') });
-    cri = await supervisor.start();
-    const containerd = new ContainerdClient(cri.connection);
-    await ensurePauseImage(containerd, cri.images);
-    const imported = await importAirgapImages(containerd, paths.imagesDir, { cri: cri.images });
-    for (const i of imported) log.info({ image: i.name, source: i.source }, 'air-gap image imported');
+    if (values.token !== undefined || values['token-file'] !== undefined) throw new UsageError('--token needs --server');
+    connection = loadKubeconfig(values.kubeconfig ?? defaultKubeconfigPath());
   }
-  await cri.runtime.updateRuntimeConfig(podCidr);
-
-  const host = await readHostInfo({ rootDir: dataDir, ...(values['node-ip'] ? { nodeIP: values['node-ip'] } : {}) });
-  const hostIPs = host.internalIP ? [host.internalIP] : [];
-  const nodeStatus = nodeStatusManagerFromFlags(
-    { rootDir: dataDir, imageFsDir: paths.containerdRoot, nodeName, podCIDRs: [podCidr], ...(values['node-ip'] ? { nodeIP: values['node-ip'] } : {}) },
-    { client, logger: createLogger('node-status'), runtime: cri.runtime, images: cri.images },
-  );
-  const kubelet = new Kubelet({
-    client, informerClient, nodeName, runtime: cri.runtime, images: cri.images, logger: createLogger('kubelet'),
-    hostIPs: () => hostIPs, rootDir: paths.kubeletDir, ...(values['pod-logs-dir'] ? { podLogsDir: values['pod-logs-dir'] } : {}),
-  });
-  nodeStatus.start();
-  kubelet.start();
-  log.info({ node: nodeName, podCidr, endpoint: endpoint ?? paths.containerdSocket }, 'agent started');
-
+  const agent = await startAgent({ ...node, connection, dataDir, log });
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       log.info({ signal }, 'stopping the agent');
-      void (async () => {
-        await kubelet.stop().catch(() => undefined);
-        await nodeStatus.stop().catch(() => undefined);
-        cri.close();
-        await supervisor?.stop();
-        client.close();
-        informerClient.close();
-      })().finally(resolve);
+      void agent.stop().finally(resolve);
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   return 0;
+}
+
+/** --token, else --token-file, else $K8TS_TOKEN, else $K8TS_TOKEN_FILE (k3s's order for K3S_TOKEN). */
+function joinTokenFrom(token: string | undefined, tokenFile: string | undefined): string {
+  if (token !== undefined && tokenFile !== undefined) throw new UsageError('give --token or --token-file, not both');
+  if (token !== undefined) return token;
+  const file = tokenFile ?? (process.env['K8TS_TOKEN'] ? undefined : process.env['K8TS_TOKEN_FILE']);
+  if (file !== undefined) {
+    try {
+      return readFileSync(file, 'utf8').trim();
+    } catch (e) {
+      throw new UsageError(`cannot read --token-file ${JSON.stringify(file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  const env = process.env['K8TS_TOKEN'];
+  if (env) return env;
+  throw new UsageError('--server needs --token or --token-file (or $K8TS_TOKEN)');
 }

@@ -1,13 +1,16 @@
 /**
- * `k8ts server`: flags, then wiring of the store, the PKI, the API server and
- * the admin kubeconfig. Signals stop it cleanly.
+ * `k8ts server`: flags, then wiring of the store, the PKI, the join token,
+ * the API server, the admin kubeconfig, the control plane threads and, as
+ * k3s does, an agent for the server's own node. Signals stop it cleanly.
  */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { createLogger } from '../api/log.js';
 import { openStore } from '../storage/index.js';
-import { ensurePki, writeKubeconfig } from '../apiserver/pki/index.js';
+import { ensurePki, issueKubeletClientCertificate, writeKubeconfig } from '../apiserver/pki/index.js';
+import { ensureTokenFile, joinSecretOf } from '../apiserver/authn/index.js';
+import { missingNodeRequirements } from '../kubelet/index.js';
 import { ApiServer } from '../apiserver/server.js';
 import { CORE_STRATEGIES } from '../apiserver/registry/core/index.js';
 import { GROUP_STRATEGIES, CONVERSIONS } from '../apiserver/registry/groups.js';
@@ -18,8 +21,19 @@ import { parseControllersFlag } from './controllers-flag.js';
 import { startComponentThread, type ComponentSpec, type ComponentThread } from './component-thread.js';
 import type { ControllerManagerConfig } from '../controllers/index.js';
 import { installProcessGuard } from './process-guard.js';
+import { startAgent, type RunningAgent } from './agent.js';
+import { NODE_FLAGS, NODE_FLAGS_HELP, nodeFlagValues, type NodeFlagValues } from './node-flags.js';
+import { UsageError } from './usage-error.js';
+
+/** The labels k3s puts on a server's node (pkg/agent/run.go). */
+const SERVER_NODE_LABELS = { 'node-role.kubernetes.io/control-plane': 'true', 'node-role.kubernetes.io/master': 'true' };
 
 const HELP = `Usage: k8ts server [flags]
+
+Runs the control plane and, as root, a node of its own (as \`k8ts agent\`
+does, with the node flags below; its state under <data-dir>/agent). Other
+nodes join with \`k8ts agent --server https://HOST:PORT --token TOKEN\`, the
+token being in <data-dir>/token.
 
 Flags:
   --data-dir DIR                     State, certificates and kubeconfig (default /var/lib/k8ts as root, else ~/.k8ts)
@@ -48,7 +62,9 @@ Flags:
   --default-unreachable-toleration-seconds N  tolerationSeconds of the unreachable NoExecute toleration added to pods (default 300)
   --simulated-nodes N                Register N simulated nodes (sim-node-0 ...) that run pods as kwok does (default 0)
   --sim-heartbeat-interval DURATION  Lease renewal period of the simulated nodes (default 10s)
-`;
+  --token SECRET                     The secret of the join token (default: random, kept in <data-dir>/token)
+  --disable-agent                    Run the control plane only, no node of its own (the default when not root)
+${NODE_FLAGS_HELP}`;
 
 export function defaultDataDir(): string {
   return process.getuid?.() === 0 ? '/var/lib/k8ts' : join(homedir(), '.k8ts');
@@ -84,6 +100,9 @@ export async function runServer(argv: string[]): Promise<number> {
       'simulated-nodes': { type: 'string' },
       'sim-heartbeat-interval': { type: 'string' },
       'max-endpoints-per-slice': { type: 'string' },
+      token: { type: 'string' },
+      'disable-agent': { type: 'boolean' },
+      ...NODE_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -119,11 +138,22 @@ export async function runServer(argv: string[]): Promise<number> {
   const controllers = values.controllers !== undefined ? parseControllersFlag(values.controllers) : undefined;
   const simCount = values['simulated-nodes'] ? nonNegativeInt('simulated-nodes', values['simulated-nodes']) : 0;
   const simHeartbeatMs = values['sim-heartbeat-interval'] ? parseDuration(values['sim-heartbeat-interval'], 'sim-heartbeat-interval') : undefined;
+  const node = nodeFlagValues(values);
+  let tokenSecret: string | undefined;
+  if (values.token !== undefined) {
+    try {
+      tokenSecret = joinSecretOf(values.token);
+    } catch (e) {
+      throw new UsageError(`invalid --token: ${(e as Error).message}`);
+    }
+  }
+  const withAgent = !values['disable-agent'] && agentCanRun(node, log);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
 
   // The server's /metrics includes theirs; filled once they start.
   const components: ComponentThread[] = [];
   const pki = await ensurePki(dataDir, { sans: values['tls-san'] ?? [] });
+  const { token } = await ensureTokenFile(dataDir, pki.ca.certPem, tokenSecret);
   const store = await openStore({
     backend, dataDir, sqliteSynchronous: sync, ...(historyRetentionMs !== undefined ? { historyRetentionMs } : {}),
   });
@@ -138,6 +168,7 @@ export async function runServer(argv: string[]): Promise<number> {
     admitPod: (pod) => admitPod(pod as Parameters<typeof admitPod>[0], tolerationSeconds),
     logger: log,
     extraMetrics: components,
+    nodeJoin: { token, issueKubeletClientCertificate: (nodeName) => issueKubeletClientCertificate(pki.ca, nodeName) },
     ...limits,
   });
   installProcessGuard(log, server.metrics.uncaught);
@@ -165,14 +196,26 @@ export async function runServer(argv: string[]): Promise<number> {
     }]));
   }
   await Promise.all(components.map((c) => c.started));
-  log.info({ port, dataDir, datastore: backend, kubeconfig, startupMs: Math.round(performance.now() - started) }, 'k8ts server ready');
+  // The server's own node, with a kubelet's identity (system:node:<name>), not the admin's.
+  let agent: RunningAgent | undefined;
+  if (withAgent) {
+    const nodeCert = issueKubeletClientCertificate(pki.ca, node.nodeName);
+    agent = await startAgent({
+      ...node, dataDir, controlPlane: true, nodeLabels: SERVER_NODE_LABELS,
+      connection: { server: kc.server, ca: Buffer.from(pki.ca.certPem), cert: Buffer.from(nodeCert.certPem), key: Buffer.from(nodeCert.keyPem) },
+    });
+  }
+  log.info({
+    port, dataDir, datastore: backend, kubeconfig, node: withAgent ? node.nodeName : null, startupMs: Math.round(performance.now() - started),
+  }, 'k8ts server ready');
   await new Promise<void>((resolveStop) => {
     let stopping = false;
     const stop = (sig: string): void => {
       if (stopping) return;
       stopping = true;
       log.info({ signal: sig }, 'shutting down');
-      Promise.all(components.map((c) => c.stop()))
+      (agent?.stop() ?? Promise.resolve())
+        .then(() => Promise.all(components.map((c) => c.stop())))
         .then(() => server.stop())
         .then(() => store.close())
         .finally(() => resolveStop());
@@ -181,4 +224,22 @@ export async function runServer(argv: string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   return 0;
+}
+
+/**
+ * Whether this server can run its own node: not as non-root (one log line,
+ * and the server goes on without it); as root, every node requirement must
+ * be met, else it throws naming what is missing and --disable-agent.
+ */
+function agentCanRun(node: NodeFlagValues, log: ReturnType<typeof createLogger>): boolean {
+  if (process.getuid?.() !== 0) {
+    log.info('no node of its own: the agent needs root (run as root for one, or pass --disable-agent to say so)');
+    return false;
+  }
+  // Another CRI runtime brings its own runc and CNI.
+  const missing = node.containerRuntimeEndpoint ? [] : missingNodeRequirements();
+  if (missing.length > 0) {
+    throw new Error(`cannot run this server's node: missing ${missing.join('; ')}; install them, or pass --disable-agent for the control plane alone`);
+  }
+  return true;
 }

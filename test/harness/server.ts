@@ -26,6 +26,11 @@ export interface StartOptions {
   dataDir?: string;
   args?: string[];
   env?: Record<string, string>;
+  /**
+   * Run the server's own node (containerd, kubelet), as `k8ts server` does
+   * by default as root; the tests that do not ask get --disable-agent.
+   */
+  agent?: boolean;
   /** @default 20000 */
   timeoutMs?: number;
 }
@@ -33,7 +38,7 @@ export interface StartOptions {
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'k8ts-test-'));
   const args = [join(REPO_ROOT, 'bin', 'k8ts.js'), 'server', '--data-dir', dataDir, '--secure-port', '0',
-    '--bind-address', '127.0.0.1', '--datastore', opts.datastore ?? 'sqlite', ...(opts.args ?? [])];
+    '--bind-address', '127.0.0.1', '--datastore', opts.datastore ?? 'sqlite', ...(opts.agent ? [] : ['--disable-agent']), ...(opts.args ?? [])];
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, K8TS_LOG_LEVEL: 'info', ...opts.env },

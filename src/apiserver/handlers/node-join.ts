@@ -1,0 +1,63 @@
+/**
+ * The two endpoints a joining node uses before it has credentials, as k3s's
+ * supervisor serves them (pkg/server/router.go): `GET /cacerts`, the CA
+ * bundle, to anyone (the node checks it against the hash in its token), and
+ * `POST /v1-k8ts/client-kubelet.crt` (k3s: /v1-k3s/client-kubelet.crt),
+ * which for a request bearing the join token signs a kubelet client
+ * certificate for the node named in the `K8ts-Node-Name` header.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { badRequest, methodNotAllowed, unauthorized } from '../../api/errors.js';
+import { joinTokenAuthenticator } from '../authn/index.js';
+import type { CertificatePem } from '../pki/index.js';
+import { isNodeName } from '../pki/index.js';
+
+export const CACERTS_PATH = '/cacerts';
+export const KUBELET_CLIENT_CERT_PATH = '/v1-k8ts/client-kubelet.crt';
+/** k3s's agent sends its node name in `k3s-Node-Name`. */
+export const NODE_NAME_HEADER = 'k8ts-node-name';
+
+export interface NodeJoinOptions {
+  /** The server's join token (formatJoinToken's form). */
+  token: string;
+  /** Signs a client certificate CN=system:node:<nodeName>, O=system:nodes; nodeName is already validated. */
+  issueKubeletClientCertificate(nodeName: string): CertificatePem;
+}
+
+export class NodeJoinHandler {
+  private readonly authenticate?: (req: IncomingMessage) => unknown;
+
+  /** Without `join`, only /cacerts is served. */
+  constructor(private readonly caPem: string, private readonly join?: NodeJoinOptions) {
+    if (join) this.authenticate = joinTokenAuthenticator(join.token);
+  }
+
+  /**
+   * Serves `pathname` if it is one of these endpoints and returns true;
+   * false leaves the request to the API. Throws a StatusError for a bad
+   * method (405), a missing or wrong token (401) or a bad node name (400).
+   * The reply to the certificate request is the certificate PEM followed by
+   * its private key PEM.
+   */
+  serve(req: IncomingMessage, res: ServerResponse, pathname: string): boolean {
+    if (pathname === CACERTS_PATH) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed('the server does not allow this method on /cacerts');
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(this.caPem), 'Cache-Control': 'no-cache, private' });
+      res.end(req.method === 'HEAD' ? undefined : this.caPem);
+      return true;
+    }
+    if (pathname !== KUBELET_CLIENT_CERT_PATH || !this.join || !this.authenticate) return false;
+    if (req.method !== 'POST') throw methodNotAllowed(`the server does not allow this method on ${KUBELET_CLIENT_CERT_PATH}`);
+    req.resume();
+    if (!this.authenticate(req)) throw unauthorized();
+    const nodeName = req.headers[NODE_NAME_HEADER];
+    if (typeof nodeName !== 'string' || !isNodeName(nodeName)) {
+      throw badRequest(`header ${NODE_NAME_HEADER} must name the node (a DNS-1123 subdomain)`);
+    }
+    const pem = this.join.issueKubeletClientCertificate(nodeName);
+    const body = pem.certPem + pem.keyPem;
+    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
+    res.end(body);
+    return true;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The flags of a node that `k8ts agent` and `k8ts server` (for its own node)
+ * share, and their checks.
+ */
+import { hostname } from 'node:os';
+import { isNodeName } from '../apiserver/pki/index.js';
+import { UsageError } from './usage-error.js';
+
+/** k3s's cluster-cidr is 10.42.0.0/16; its first /24 is the default of a lone node. */
+export const DEFAULT_POD_CIDR = '10.42.0.0/24';
+
+export const NODE_FLAGS = {
+  'node-name': { type: 'string' },
+  'node-ip': { type: 'string' },
+  'run-dir': { type: 'string' },
+  'container-runtime-endpoint': { type: 'string' },
+  'pod-cidr': { type: 'string' },
+  'cni-bridge': { type: 'string' },
+  'pod-logs-dir': { type: 'string' },
+  'stream-server-port': { type: 'string' },
+} as const;
+
+export const NODE_FLAGS_HELP = `  --node-name NAME                   Node name (default: the lowercased hostname)
+  --node-ip IP                       The node's InternalIP (default: the address of the default route's interface)
+  --run-dir DIR                      Volatile state: containerd socket, netns, IP allocations (default /run/k8ts)
+  --container-runtime-endpoint URL   An existing CRI runtime, unix:///path (default: start k8ts's containerd)
+  --pod-cidr CIDR                    The node's pod CIDR (default ${DEFAULT_POD_CIDR})
+  --cni-bridge NAME                  Linux bridge of the pod network (default cni0)
+  --pod-logs-dir DIR                 Container logs (default /var/log/pods)
+  --stream-server-port N             containerd's exec/attach/port-forward server on 127.0.0.1 (default 10010, as k3s;
+                                     another node on the same machine needs another)
+`;
+
+/** What the node flags set, checked. */
+export interface NodeFlagValues {
+  nodeName: string;
+  nodeIP?: string;
+  runDir?: string;
+  containerRuntimeEndpoint?: string;
+  podCidr: string;
+  cniBridge?: string;
+  podLogsDir?: string;
+  /** Port of k8ts's containerd's streaming server. */
+  streamServerPort?: string;
+}
+
+/** Checks the node flags; throws a UsageError naming a malformed one. */
+export function nodeFlagValues(values: { [K in keyof typeof NODE_FLAGS]?: string | undefined }): NodeFlagValues {
+  const podCidr = values['pod-cidr'] ?? DEFAULT_POD_CIDR;
+  if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(podCidr) && !podCidr.includes(':')) {
+    throw new UsageError(`invalid --pod-cidr ${JSON.stringify(podCidr)}: want a CIDR like ${DEFAULT_POD_CIDR}`);
+  }
+  const endpoint = values['container-runtime-endpoint'];
+  if (endpoint !== undefined && !endpoint.startsWith('unix://') && !endpoint.startsWith('/')) {
+    throw new UsageError(`invalid --container-runtime-endpoint ${JSON.stringify(endpoint)}: want unix:///path`);
+  }
+  const streamPort = values['stream-server-port'];
+  if (streamPort !== undefined && !(/^\d{1,5}$/.test(streamPort) && Number(streamPort) <= 65535)) {
+    throw new UsageError(`invalid --stream-server-port ${JSON.stringify(streamPort)}: want a port number`);
+  }
+  const nodeName = values['node-name'] ?? hostname().toLowerCase();
+  if (!isNodeName(nodeName)) {
+    throw new UsageError(`invalid ${values['node-name'] ? '--node-name' : 'node name (the hostname; give --node-name)'} ${JSON.stringify(nodeName)}: want a DNS-1123 subdomain`);
+  }
+  return {
+    nodeName,
+    podCidr,
+    ...(values['node-ip'] ? { nodeIP: values['node-ip'] } : {}),
+    ...(values['run-dir'] ? { runDir: values['run-dir'] } : {}),
+    ...(endpoint ? { containerRuntimeEndpoint: endpoint } : {}),
+    ...(values['cni-bridge'] ? { cniBridge: values['cni-bridge'] } : {}),
+    ...(values['pod-logs-dir'] ? { podLogsDir: values['pod-logs-dir'] } : {}),
+    ...(streamPort !== undefined ? { streamServerPort: String(Number(streamPort)) } : {}),
+  };
+}

@@ -10,12 +10,14 @@
  * shims behind); the next start adopts them by their labels.
  */
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { createLogger } from '../api/log.js';
 import { RestClient, defaultKubeconfigPath, loadKubeconfig } from '../client/index.js';
 import {
   ContainerdClient, ContainerdSupervisor, Kubelet, PAUSE_IMAGE, connectCri, ensurePauseImage, importAirgapImages,
   nodePaths, nodeStatusManagerFromFlags, readHostInfo, waitForRuntime, writeBridgeConflist, type CriClient,
 } from '../kubelet/index.js';
+import { RegistriesError, readRegistriesFile, unsupportedRewrites, writeRegistryHosts } from '../kubelet/containerd/registries.js';
 import { parseFlags } from './parse-flags.js';
 import { UsageError } from './usage-error.js';
 
@@ -29,7 +31,8 @@ Runs a node: registers it with the API server, keeps its status and Lease,
 and runs the pods bound to it in real containers through containerd's CRI.
 Unless --container-runtime-endpoint is given, it starts its own containerd
 (state under <data-dir>/agent and --run-dir) with a CNI bridge for the pod
-CIDR, and imports the archives of <data-dir>/agent/images. SIGINT or SIGTERM
+CIDR, imports the archives of <data-dir>/agent/images, and takes registry
+mirrors, TLS and auth from <data-dir>/registries.yaml (k3s's format). SIGINT or SIGTERM
 stops it; running containers are left running.
 
 Flags:
@@ -78,6 +81,15 @@ export async function runAgent(argv: string[]): Promise<number> {
   const client = new RestClient(conn, { component: 'kubelet', maxSockets: 16 });
   const informerClient = new RestClient(conn, { component: 'kubelet', maxSockets: 4 });
   const paths = nodePaths(dataDir, values['run-dir'] ? { runDir: values['run-dir'] } : {});
+  // k3s's registries.yaml, read whole before anything starts: a bad file stops the agent here.
+  const registriesFile = join(dataDir, 'registries.yaml');
+  let registries;
+  try {
+    registries = readRegistriesFile(registriesFile);
+  } catch (e) {
+    if (e instanceof RegistriesError) throw new UsageError(e.message);
+    throw e;
+  }
 
   let supervisor: ContainerdSupervisor | undefined;
   let cri: CriClient;
@@ -88,7 +100,10 @@ export async function runAgent(argv: string[]): Promise<number> {
     writeBridgeConflist(paths.cniConfDir, {
       podCidrs: [podCidr], ipamDataDir: paths.cniIpamDataDir, ...(values['cni-bridge'] ? { bridge: values['cni-bridge'] } : {}),
     });
-    supervisor = new ContainerdSupervisor(paths, { sandboxImage: PAUSE_IMAGE, log: createLogger('containerd') });
+    writeRegistryHosts(paths.registryCertsDir, registries);
+    const rewrites = unsupportedRewrites(registries);
+    if (rewrites.length > 0) log.warn({ file: registriesFile, mirrors: rewrites }, 'registries.yaml rewrite is not applied: only k3s\'s containerd fork supports it');
+    supervisor = new ContainerdSupervisor(paths, { sandboxImage: PAUSE_IMAGE, log: createLogger('containerd'), registries });
     cri = await supervisor.start();
     const containerd = new ContainerdClient(cri.connection);
     await ensurePauseImage(containerd, cri.images);

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Node } from 'kubernetes-types/core/v1.js';
 import { RESOURCES, RestClient, loadKubeconfig } from '../src/client/index.js';
@@ -45,6 +46,8 @@ export async function startBenchNode(): Promise<BenchNode> {
   mkdirSync(paths.imagesDir, { recursive: true });
   writeFileSync(join(paths.imagesDir, 'busybox.tar'), buildBusyboxImage(BENCH_IMAGE).archive);
   const server = await startServer();
+  // containerd's streaming server listens on the fixed 127.0.0.1:10010: wait while another k8ts agent holds it.
+  for (let i = 0; i < 240 && await portInUse(10010); i++) await new Promise((r) => setTimeout(r, 500));
   let logs = '';
   const agent = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent', '--kubeconfig', server.kubeconfig,
     '--data-dir', dataDir, '--run-dir', runDir, '--node-name', NODE_NAME, '--pod-cidr', `${freeSubnetPrefix()}.0/24`,
@@ -80,4 +83,12 @@ export async function startBenchNode(): Promise<BenchNode> {
     throw e;
   }
   return { server, agent, paths, client, logs: () => logs, stop };
+}
+
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(true));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(false)));
+  });
 }

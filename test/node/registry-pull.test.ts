@@ -98,6 +98,8 @@ test('k8ts agent pulls from loopback registries: http endpoints, a mirror, regis
     ].join('\n'));
 
     server = await startServer();
+    // containerd's streaming server listens on the fixed 127.0.0.1:10010 (k3s's default): another node test's agent may hold it.
+    await eventually(async () => !(await portInUse(10010)), 120_000, '127.0.0.1:10010 free (another k8ts agent is running)');
     const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent', '--kubeconfig', server.kubeconfig,
       '--data-dir', dataDir, '--run-dir', runDir, '--node-name', 'n1', '--pod-cidr', `${prefix}.0/24`,
       '--cni-bridge', bridge, '--pod-logs-dir', join(dir, 'pods')], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' } });
@@ -220,6 +222,14 @@ function startRegistry(dir: string, name: string, port: number, store: string, h
 function skopeo(args: string[]): void {
   const r = spawnSync('skopeo', ['--insecure-policy', ...args], { encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) throw new Error(`skopeo ${args.join(' ')} failed: ${r.stderr}`);
+}
+
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(true));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(false)));
+  });
 }
 
 function freePort(): Promise<number> {

@@ -95,6 +95,7 @@ export async function runAgent(argv: string[]): Promise<number> {
   let cri: CriClient;
   if (endpoint) {
     cri = connectCri(endpoint);
+    if (Object.keys(registries.mirrors).length + Object.keys(registries.configs).length > 0) log.warn({ file: registriesFile, endpoint }, 'registries.yaml is not applied to a runtime k8ts did not start');
     await waitForRuntime(cri.runtime);
   } else {
     writeBridgeConflist(paths.cniConfDir, {

@@ -12,12 +12,14 @@
  * its containerd's shims behind); the next start adopts them by their labels.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createLogger, type Logger } from '../api/log.js';
 import { RestClient, defaultKubeconfigPath, loadKubeconfig, type ConnectionConfig } from '../client/index.js';
 import {
   ContainerdClient, ContainerdSupervisor, Kubelet, PAUSE_IMAGE, connectCri, ensurePauseImage, importAirgapImages,
   nodePaths, nodeStatusManagerFromFlags, readHostInfo, waitForRuntime, writeBridgeConflist, type CriClient,
 } from '../kubelet/index.js';
+import { readRegistriesFile, unsupportedRewrites, writeRegistryHosts } from '../kubelet/containerd/registries.js';
 import { joinCluster, parseServerUrl } from './agent-join.js';
 import { NODE_FLAGS, NODE_FLAGS_HELP, nodeFlagValues, type NodeFlagValues } from './node-flags.js';
 import { parseFlags } from './parse-flags.js';
@@ -54,6 +56,9 @@ export interface RunningAgent {
  */
 export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   const log = o.log ?? createLogger('agent');
+  // k3s's registries.yaml, read whole before anything starts: a bad file (RegistriesError) stops the agent here.
+  const registriesFile = join(o.dataDir, 'registries.yaml');
+  const registries = readRegistriesFile(registriesFile);
   const client = new RestClient(o.connection, { component: 'kubelet', maxSockets: 16 });
   const informerClient = new RestClient(o.connection, { component: 'kubelet', maxSockets: 4 });
   const paths = nodePaths(o.dataDir, o.runDir ? { runDir: o.runDir } : {});
@@ -69,13 +74,20 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   try {
     if (o.containerRuntimeEndpoint) {
       cri = connectCri(o.containerRuntimeEndpoint);
+      if (Object.keys(registries.mirrors).length + Object.keys(registries.configs).length > 0) {
+        log.warn({ file: registriesFile, endpoint: o.containerRuntimeEndpoint }, 'registries.yaml is not applied to a runtime k8ts did not start');
+      }
       await waitForRuntime(cri.runtime);
     } else {
       writeBridgeConflist(paths.cniConfDir, {
         podCidrs: [o.podCidr], ipamDataDir: paths.cniIpamDataDir, ...(o.cniBridge ? { bridge: o.cniBridge } : {}),
       });
+      writeRegistryHosts(paths.registryCertsDir, registries);
+      const rewrites = unsupportedRewrites(registries);
+      if (rewrites.length > 0) log.warn({ file: registriesFile, mirrors: rewrites }, 'registries.yaml rewrite is not applied: only k3s\'s containerd fork supports it');
       supervisor = new ContainerdSupervisor(paths, {
-        sandboxImage: PAUSE_IMAGE, log: createLogger('containerd'), ...(o.streamServerPort ? { streamServerPort: o.streamServerPort } : {}),
+        sandboxImage: PAUSE_IMAGE, log: createLogger('containerd'), registries,
+        ...(o.streamServerPort ? { streamServerPort: o.streamServerPort } : {}),
       });
       cri = await supervisor.start();
       const containerd = new ContainerdClient(cri.connection);
@@ -119,7 +131,8 @@ Runs a node: registers it with the API server, keeps its status and Lease,
 and runs the pods bound to it in real containers through containerd's CRI.
 Unless --container-runtime-endpoint is given, it starts its own containerd
 (state under <data-dir>/agent and --run-dir) with a CNI bridge for the pod
-CIDR, and imports the archives of <data-dir>/agent/images. SIGINT or SIGTERM
+CIDR, imports the archives of <data-dir>/agent/images, and takes registry
+mirrors, TLS and auth from <data-dir>/registries.yaml (k3s's format). SIGINT or SIGTERM
 stops it; running containers are left running.
 
 It reaches the API server either with a kubeconfig, or by joining with the

@@ -7,6 +7,7 @@
  * apart and a test can see that none is left behind.
  */
 import type { NodePaths } from './paths.js';
+import { renderRegistryAuth, type Registries } from './registries.js';
 
 export interface ContainerdConfigOptions {
   /** The pause image, exactly as imported (normalized reference). */
@@ -27,6 +28,8 @@ export interface ContainerdConfigOptions {
    * some sandboxes); k3s sets it in user namespaces. @default false
    */
   restrictOomScoreAdj?: boolean;
+  /** registries.yaml: its auth goes here (hosts.toml cannot say it); mirrors and TLS go to config_path (writeRegistryHosts). @default none */
+  registries?: Registries;
 }
 
 export const DEFAULT_CNI_BIN_DIR = '/usr/lib/cni';
@@ -70,7 +73,7 @@ export function renderContainerdConfig(paths: NodePaths, opts: ContainerdConfigO
     `[${cri}.registry]`,
     `  config_path = ${str(paths.registryCertsDir)}`,
     '',
-  ].join('\n');
+  ].join('\n') + (opts.registries ? renderRegistryAuth(opts.registries) : '');
 }
 
 /** A TOML basic string (JSON's escapes are valid TOML). */

@@ -146,7 +146,7 @@ async function startContainer(pod: Pod, s: ContainerToStart, spec: Container, ct
   const previous = findContainer(ctx.runtimePod, s.name);
   const purged = ctx.fresh && previous?.type === 'init';
   const restartCount = previous && !purged ? previous.restartCount + 1 : 0;
-  const image = await ctx.opts.images.ensure(spec, ctx.sandboxConfig);
+  const image = await ctx.opts.images.ensure(spec, ctx.sandboxConfig, { pod, podObjects: ctx.opts.podObjects });
   if ('waiting' in image) return image.waiting;
   const events = ctx.opts.events;
   events?.event(pod, 'Normal', 'Pulled', image.pulled ? `Successfully pulled image "${spec.image ?? ''}"` : `Container image "${spec.image ?? ''}" already present on machine`);

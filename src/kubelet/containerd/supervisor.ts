@@ -6,7 +6,7 @@
  * (their shims are separate processes), so a restart is cheap.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { dirname } from 'node:path';
 import type { Logger } from '../../api/log.js';
@@ -74,7 +74,9 @@ export class ContainerdSupervisor {
       snapshotter,
       enableUnprivileged: this.opts.enableUnprivileged ?? kernelSupportsUnprivileged(release()),
       restrictOomScoreAdj: this.opts.restrictOomScoreAdj ?? !canLowerOomScoreAdj(readFileSync('/proc/self/status', 'utf8')),
-    }));
+    }), { mode: 0o600 });
+    // It may hold registry credentials (registries.yaml auth): owner-only, also when it existed before.
+    chmodSync(p.containerdConfig, 0o600);
     await this.stopLeftover();
     const cri = connectCri(p.containerdSocket);
     this.cri = cri;

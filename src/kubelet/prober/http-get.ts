@@ -3,7 +3,7 @@
  * pkg/probe/http request building): the User-Agent `kube-probe/<major.minor>`
  * and `Accept: *\/*` unless the handler's headers say otherwise (an empty
  * Accept removes it), the handler's Host header as the request's host,
- * HTTPS without certificate verification. Same-host redirects are followed
+ * HTTPS without certificate verification, no keep-alive. Same-host redirects are followed
  * (at most 10); a redirect to another host is answered with the redirect
  * itself, marked `otherHostRedirect`.
  */
@@ -52,7 +52,8 @@ function getError(url: URL, err: NodeJS.ErrnoException): Error {
 function once(url: URL, headers: Record<string, string | string[]>, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; body: string; location?: string }> {
   const lib = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = lib.get(url, { headers, rejectUnauthorized: false, ...(signal ? { signal } : {}) }, (res) => {
+    // A fresh connection each time, as upstream's prober transport (DisableKeepAlives).
+    const req = lib.get(url, { headers, agent: false, rejectUnauthorized: false, ...(signal ? { signal } : {}) }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (c: Buffer) => {

@@ -171,6 +171,29 @@ test('probes, lifecycle hooks and graceful termination on a real node', { skip, 
       await eventually(() => !getPod('hook'), 30_000, 'pod hook gone');
     });
 
+    await t.test('a failing postStart hook: FailedPostStartHook Event, the container killed and started again', async () => {
+      kubectl.ok(['apply', '-f', '-'], {
+        input: podManifest('poststart', {
+          terminationGracePeriodSeconds: 2,
+          containers: [{
+            name: 'poststart', image: BUSYBOX, command: ['sh', '-c', 'sleep 3600'],
+            lifecycle: { postStart: { exec: { command: ['sh', '-c', 'echo no; exit 7'] } } },
+          }],
+        }),
+      });
+      const pod = await eventually(() => {
+        const p = getPod('poststart');
+        return (p?.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 ? p : undefined;
+      }, 60_000, 'pod poststart restarted');
+      remember(pod);
+      const events = eventsOf('poststart');
+      const failed = events.find((e) => e.reason === 'FailedPostStartHook');
+      assert.equal(failed?.type, 'Warning');
+      assert.match(failed?.message ?? '', /^Exec lifecycle hook \(\[sh -c echo no; exit 7\]\) for Container "poststart" in Pod "poststart_default\([0-9a-f-]+\)" failed - error: command 'sh -c echo no; exit 7' exited with 7: , message: "no\\n"$/);
+      assert.ok(events.some((e) => e.reason === 'Killing' && e.message === 'FailedPostStartHook'));
+      kubectl.ok(['delete', 'pod', 'poststart', '--wait=false']);
+    });
+
     await t.test('a process ignoring SIGTERM is killed once terminationGracePeriodSeconds (3) run out', async () => {
       kubectl.ok(['apply', '-f', '-'], {
         input: podManifest('stubborn', {
@@ -206,6 +229,7 @@ test('probes, lifecycle hooks and graceful termination on a real node', { skip, 
 
     await t.test('SIGTERM stops the agent; nothing is left behind', async () => {
       kubectl.ok(['delete', 'pod', 'live', 'ready', '--wait=true', '--timeout=60s']);
+      await eventually(() => !getPod('poststart'), 30_000, 'pod poststart gone');
       agent!.kill('SIGTERM');
       assert.equal(await agentExit, 0, agentLogs.slice(-3000));
       await eventually(() => leftoverProcesses(dir, ids).length === 0, 15_000, 'no process left');

@@ -98,7 +98,7 @@ export async function executePreStopHook(t: HookTarget, gracePeriodSeconds: numb
   const abort = new AbortController();
   const run = runLifecycleHandler(handler, t, abort.signal).then((msg) => {
     if (msg) opts.events?.event(t.pod, 'Warning', 'FailedPreStopHook', msg);
-  });
+  }, (e: unknown) => opts.logger?.warn({ err: e instanceof Error ? e.message : String(e) }, 'preStop hook failed'));
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<void>((resolve) => {
     timer = setTimeout(() => {

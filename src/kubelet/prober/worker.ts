@@ -52,7 +52,12 @@ export class ProbeWorker {
     return this.containerId;
   }
 
-  /** Probes now, then every periodSeconds, until doProbe says stop or stop() is called. */
+  /**
+   * Probes now, then every periodSeconds, until doProbe says stop or stop()
+   * is called. (Upstream first sleeps a random part of the period when the
+   * kubelet started less than a period ago, to spread probes after a
+   * restart; k8ts does not.)
+   */
   start(): void {
     const period = Math.max(1, this.o.probe.periodSeconds ?? 10) * 1000;
     const tick = (): void => {

@@ -9,8 +9,10 @@
  * PLEG; k8ts polls). Housekeeping removes the sandboxes of pods this node
  * no longer has.
  *
- * Readiness: there are no probes yet, so a running container is ready
- * (TODO(#12): liveness, readiness and startup probes).
+ * Probes: the prober manager runs the liveness, readiness and startup
+ * probes; a changed result syncs the pod again. Liveness and startup
+ * failures feed computePodActions (the container is restarted); startup
+ * and readiness results give each container's `started` and `ready`.
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Logger } from '../api/log.js';
@@ -25,6 +27,7 @@ import { readRuntimePod } from './kuberuntime/runtime-state.js';
 import { syncPod } from './kuberuntime/sync-pod.js';
 import { podStatusPatch } from './pod-status-patch.js';
 import { CachedPodObjects, type PodObjects } from './pod-objects.js';
+import { ProberManager } from './prober/manager.js';
 
 export interface KubeletOptions {
   client: RestClient;
@@ -56,6 +59,7 @@ export class Kubelet {
   private readonly recorder: EventRecorder;
   private readonly resyncMs: number;
   private readonly podObjects: PodObjects;
+  private readonly prober: ProberManager;
   private running: RunningController | undefined;
   private housekeepingTimer: NodeJS.Timeout | undefined;
   private housekeeping: Promise<void> = Promise.resolve();
@@ -66,6 +70,11 @@ export class Kubelet {
     this.podObjects = o.podObjects ?? new CachedPodObjects(o.client);
     this.puller = new ImagePuller(o.images);
     this.recorder = new EventRecorder({ client: o.client, component: 'kubelet', host: o.nodeName, logger: o.logger });
+    this.prober = new ProberManager({
+      runtime: o.runtime, logger: o.logger,
+      events: { event: (p, type, reason, message) => this.recorder.event({ ...p, apiVersion: 'v1', kind: 'Pod' }, type, reason, message) },
+      onResult: (p) => { if (!this.stopped) this.queue.add(objectKey(p)); },
+    });
     this.informer = new Informer<Pod>(o.informerClient ?? o.client, RESOURCES.pods, {
       fieldSelector: `spec.nodeName=${o.nodeName}`, logger: o.logger,
     });
@@ -94,6 +103,7 @@ export class Kubelet {
     this.queue.shutDown();
     await this.running?.stop();
     await this.housekeeping;
+    await this.prober.stop();
     await this.informer.stop();
   }
 
@@ -104,7 +114,13 @@ export class Kubelet {
     const uid = pod.metadata?.uid ?? '';
     const { runtime } = this.o;
     const before = await readRuntimePod(runtime, uid);
-    const plan = computePodActions(pod, before, { backOff: this.backOff.check(pod) });
+    this.prober.updatePod(pod, before);
+    const plan = computePodActions(pod, before, {
+      backOff: this.backOff.check(pod),
+      livenessFailed: this.prober.livenessFailed(pod, before),
+      startupFailed: this.prober.startupFailed(pod, before),
+      startupSucceeded: this.prober.startupSucceeded(pod, before),
+    });
     const result = await syncPod(pod, plan, {
       runtimePod: before, runtime, images: this.puller, backOff: this.backOff, logger: this.o.logger,
       podObjects: this.podObjects, rootDir: this.o.rootDir ?? '/var/lib/kubelet',
@@ -112,6 +128,7 @@ export class Kubelet {
       ...(this.o.podLogsDir ? { podLogsDir: this.o.podLogsDir } : {}),
     });
     const after = await readRuntimePod(runtime, uid);
+    this.prober.updatePod(pod, after);
     if (pod.metadata?.deletionTimestamp) {
       await this.finishDeletion(key, pod, after);
       return;
@@ -121,6 +138,8 @@ export class Kubelet {
       hostIPs: this.o.hostIPs(),
       waiting: waitingReasonsOf(plan, result.waiting),
       podIsTerminal: plan.killPodReason === 'NoContainersToRun' || plan.killPodReason === 'InitContainerFailed',
+      ready: this.prober.ready(pod, after),
+      started: this.prober.started(pod, after),
     });
     const patch = podStatusPatch(pod.status, status);
     if (patch) {
@@ -146,6 +165,7 @@ export class Kubelet {
       return;
     }
     for (const s of after.sandboxes) await this.o.runtime.removePodSandbox(s.id);
+    await this.prober.removePod(pod.metadata?.uid ?? '');
     const { namespace, name } = splitKey(key);
     try {
       await this.o.client.delete(RESOURCES.pods, name, { namespace, gracePeriodSeconds: 0, preconditions: { uid: pod.metadata?.uid ?? '' } });
@@ -175,6 +195,7 @@ export class Kubelet {
     if (!this.informer.hasSynced() || this.stopped) return;
     const known = new Set(this.informer.store.list().map((p) => p.metadata?.uid ?? ''));
     this.backOff.gc();
+    for (const uid of this.prober.podUids()) if (!known.has(uid)) await this.prober.removePod(uid);
     for (const s of await this.o.runtime.listPodSandbox()) {
       const uid = s.labels[POD_UID_LABEL];
       if (!uid || known.has(uid)) continue;

@@ -8,4 +8,5 @@ export { containerConfig, type ContainerConfigInputs } from './container-config.
 export { ContainerConfigError, containerEnvs, expandVars } from './env.js';
 export { ImagePuller, pullPolicyOf, type EnsureImageResult } from './image-puller.js';
 export { readRuntimePod } from './runtime-state.js';
-export { syncPod, killPod, gracePeriodOf, MIN_GRACE_PERIOD_SECONDS, type SyncPodOptions, type SyncPodResult, type PodEventSink } from './sync-pod.js';
+export { syncPod, killPod, killContainer, killGracePeriod, MIN_GRACE_PERIOD_SECONDS, type KillOptions, type SyncPodOptions, type SyncPodResult, type PodEventSink } from './sync-pod.js';
+export { runLifecycleHandler, runPostStartHook, executePreStopHook, POST_START_HOOK_ERROR, type HookTarget, type HookEvents } from './lifecycle-hooks.js';

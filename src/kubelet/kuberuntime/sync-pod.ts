@@ -21,6 +21,7 @@ import { containerConfig } from './container-config.js';
 import { ContainerConfigError } from './env.js';
 import type { ImagePuller } from './image-puller.js';
 import type { PodObjects } from '../pod-objects.js';
+import { executePreStopHook, runPostStartHook, POST_START_HOOK_ERROR, type HookTarget } from './lifecycle-hooks.js';
 
 /** Upstream's minimum grace period for StopContainer. */
 export const MIN_GRACE_PERIOD_SECONDS = 2;
@@ -52,27 +53,74 @@ export interface SyncPodResult {
   sandboxId: string;
 }
 
-/** The grace period to stop the pod's containers with: the deletion's, else the spec's, at least 2 s. */
-export function gracePeriodOf(pod: Pod): number {
-  const g = pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
-  return Math.max(MIN_GRACE_PERIOD_SECONDS, g);
+/**
+ * The grace period of one container's kill before its preStop hook
+ * (upstream's setTerminationGracePeriod): the deletion's, else a failed
+ * liveness or startup probe's own terminationGracePeriodSeconds, else the
+ * pod's (30 when unset).
+ */
+export function killGracePeriod(pod: Pod, spec: Container | undefined, reason?: string): number {
+  if (pod.metadata?.deletionGracePeriodSeconds != null) return pod.metadata.deletionGracePeriodSeconds;
+  const probe = reason === 'LivenessProbe' ? spec?.livenessProbe : reason === 'StartupProbe' ? spec?.startupProbe : undefined;
+  return probe?.terminationGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+}
+
+/** What killContainer needs beyond the runtime. */
+export interface KillOptions {
+  runtime: RuntimeService;
+  events?: PodEventSink;
+  logger?: Logger;
+  /** The pod's IP for preStop httpGet hooks. */
+  podIP: () => Promise<string>;
 }
 
 /**
- * Stops every container of `runtimePod` that is not exited, then every
- * sandbox that is ready (upstream's killPodWithSyncResult). Stopping is
- * idempotent in the CRI, so a retry after a partial kill is safe.
+ * Kills one container (upstream's killContainer): a Normal Event Killing
+ * with `message`, the preStop hook of a running container within the grace
+ * period, then StopContainer with what is left of it (at least 2 s): the
+ * runtime sends SIGTERM, then SIGKILL when that runs out.
  */
-export async function killPod(pod: Pod, runtimePod: RuntimePod, opts: { runtime: RuntimeService }): Promise<void> {
+export async function killContainer(pod: Pod, c: { id: string; name: string; state?: string }, kill: { reason?: string; message: string }, opts: KillOptions): Promise<void> {
+  const spec = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((x) => x.name === c.name);
+  opts.events?.event(pod, 'Normal', 'Killing', kill.message);
+  let grace = killGracePeriod(pod, spec, kill.reason);
+  if (spec?.lifecycle?.preStop && grace > 0 && (c.state === undefined || c.state === 'RUNNING')) {
+    const target: HookTarget = { pod, container: spec, containerId: c.id, runtime: opts.runtime, podIP: opts.podIP };
+    grace -= await executePreStopHook(target, grace, { ...(opts.events ? { events: opts.events } : {}), ...(opts.logger ? { logger: opts.logger } : {}) });
+  }
+  await opts.runtime.stopContainer(c.id, Math.max(MIN_GRACE_PERIOD_SECONDS, grace));
+}
+
+/** The pod's IP: its status's, else its newest sandbox's, else asked of the runtime. */
+function podIPOf(pod: Pod, runtimePod: RuntimePod, runtime: RuntimeService, sandboxId: () => string): () => Promise<string> {
+  return async () => {
+    const known = pod.status?.podIP || runtimePod.sandboxes.find((s) => s.id === sandboxId())?.ips[0];
+    if (known) return known;
+    const id = sandboxId();
+    const ip = id ? (await runtime.podSandboxStatus(id)).status?.network?.ip : undefined;
+    if (!ip) throw new Error('failed to find networking container: the pod has no IP');
+    return ip;
+  };
+}
+
+/**
+ * Stops every container of `runtimePod` that is not exited (each through
+ * killContainer, in parallel), then every sandbox that is ready (upstream's
+ * killPodWithSyncResult). Stopping is idempotent in the CRI, so a retry
+ * after a partial kill is safe.
+ */
+export async function killPod(pod: Pod, runtimePod: RuntimePod, opts: Omit<KillOptions, 'podIP'> & { podIP?: () => Promise<string> }): Promise<void> {
   const { runtime } = opts;
-  const grace = gracePeriodOf(pod);
-  await Promise.all(runtimePod.containers.filter((c) => c.state !== 'EXITED').map((c) => runtime.stopContainer(c.id, grace)));
+  const kill: KillOptions = { ...opts, podIP: opts.podIP ?? podIPOf(pod, runtimePod, runtime, () => runtimePod.sandboxes[0]?.id ?? '') };
+  await Promise.all(runtimePod.containers.filter((c) => c.state !== 'EXITED')
+    .map((c) => killContainer(pod, c, { message: `Stopping container ${c.name}` }, kill)));
   for (const s of runtimePod.sandboxes) if (s.state === 'READY') await runtime.stopPodSandbox(s.id);
 }
 
 /**
  * Carries out `plan` for `pod`:
- * 1. killPod: stop every container (its grace period) and the sandboxes;
+ * 1. killPod: stop every container (preStop hook, then the rest of its
+ *    grace period) and the sandboxes;
  *    a pod being deleted stops there;
  * 2. createSandbox: create the log directory (0755), RunPodSandbox with the
  *    plan's attempt, then remove the old init containers (a new sandbox
@@ -80,7 +128,8 @@ export async function killPod(pod: Pod, runtimePod: RuntimePod, opts: { runtime:
  * 3. otherwise stop containersToKill;
  * 4. start init containers and sidecars, then app containers: ensure the
  *    image, CreateContainer (attempt = restartCount), StartContainer; a
- *    container restarted after an exit records its CrashLoopBackOff step.
+ *    container restarted after an exit records its CrashLoopBackOff step;
+ *    a failed postStart hook kills the container again (PostStartHookError).
  * A failed image or config is that container's waiting reason and the
  * others still start; a regular init container that fails to start stops
  * the sync (the next ones wait for it). Runtime errors on the sandbox or
@@ -89,13 +138,14 @@ export async function killPod(pod: Pod, runtimePod: RuntimePod, opts: { runtime:
 export async function syncPod(pod: Pod, plan: PodActions, opts: SyncPodOptions): Promise<SyncPodResult> {
   const { runtimePod, runtime } = opts;
   const waiting = new Map<string, WaitingReason>();
+  let sandboxId = plan.sandboxId;
+  const podIP = podIPOf(pod, runtimePod, runtime, () => sandboxId);
+  const killOpts: KillOptions = { runtime, podIP, ...(opts.events ? { events: opts.events } : {}), ...(opts.logger ? { logger: opts.logger } : {}) };
   if (plan.killPod) {
-    for (const c of runtimePod.containers) if (c.state !== 'EXITED') opts.events?.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
-    await killPod(pod, runtimePod, { runtime });
+    await killPod(pod, runtimePod, killOpts);
     if (!plan.createSandbox) return { waiting, sandboxId: '' };
   }
   const sandboxConfig: PodSandboxConfig = podSandboxConfig(pod, plan.sandboxAttempt, opts);
-  let sandboxId = plan.sandboxId;
   if (plan.createSandbox) {
     mkdirSync(sandboxConfig.logDirectory!, { recursive: true, mode: 0o755 });
     sandboxId = await runtime.runPodSandbox(sandboxConfig);
@@ -104,15 +154,14 @@ export async function syncPod(pod: Pod, plan: PodActions, opts: SyncPodOptions):
   } else {
     await Promise.all(plan.containersToKill.map(async (k) => {
       opts.logger?.info({ pod: podKey(pod), container: k.name, reason: k.reason }, k.message);
-      opts.events?.event(pod, 'Normal', 'Killing', k.message);
-      await runtime.stopContainer(k.id, gracePeriodOf(pod));
+      await killContainer(pod, { id: k.id, name: k.name, state: runtimePod.containers.find((c) => c.id === k.id)?.state ?? 'RUNNING' }, k, killOpts);
     }));
   }
   if (!sandboxId) return { waiting, sandboxId };
   for (const b of plan.backOff) opts.events?.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${b.name} in pod ${formatPod(pod)}`);
 
   const start = async (s: ContainerToStart, spec: Container): Promise<boolean> => {
-    const reason = await startContainer(pod, s, spec, { sandboxId, sandboxConfig, runtime, runtimePod, fresh: plan.createSandbox, opts });
+    const reason = await startContainer(pod, s, spec, { sandboxId, sandboxConfig, runtime, runtimePod, fresh: plan.createSandbox, opts, killOpts });
     if (reason) {
       waiting.set(s.name, reason);
       opts.events?.event(pod, 'Warning', reason.reason === 'ImagePullBackOff' ? 'BackOff' : 'Failed', `Error: ${reason.reason}${reason.message ? `: ${reason.message}` : ''}`);
@@ -139,6 +188,7 @@ interface StartContext {
   /** The sandbox was just created: init containers start at restart count 0 again. */
   fresh: boolean;
   opts: SyncPodOptions;
+  killOpts: KillOptions;
 }
 
 /** One container: image, create, start. Resolves with its waiting reason on failure, undefined once started. */
@@ -171,6 +221,12 @@ async function startContainer(pod: Pod, s: ContainerToStart, spec: Container, ct
   }
   events?.event(pod, 'Normal', 'Started', `Started container ${s.name}`);
   if (s.lastExitedAt !== undefined) ctx.opts.backOff.next(backOffKey(pod, spec), s.lastExitedAt);
+  const hookFailure = await runPostStartHook({ pod, container: spec, containerId: id, runtime: ctx.runtime, podIP: ctx.killOpts.podIP }, events);
+  if (hookFailure) {
+    // Upstream kills the container with the message and reason FailedPostStartHook.
+    await killContainer(pod, { id, name: s.name }, { reason: 'FailedPostStartHook', message: 'FailedPostStartHook' }, ctx.killOpts);
+    return { reason: POST_START_HOOK_ERROR, message: hookFailure };
+  }
   ctx.opts.logger?.info({ pod: podKey(pod), container: s.name, containerId: id, restartCount, reason: s.reason }, 'container started');
   return undefined;
 }

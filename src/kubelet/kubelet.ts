@@ -192,10 +192,10 @@ export class Kubelet {
       await this.o.runtime.removePodSandbox(s.id);
     }
     const withSandbox = new Set((await this.o.runtime.listPodSandbox()).map((s) => s.labels[POD_UID_LABEL]));
-    let known: Set<string> | undefined;
+    let stillKnown: Set<string> | undefined;
     const removed = await this.volumes.removeOrphanedPodDirs((uid) => {
-      known ??= new Set(this.informer.store.list().map((p) => p.metadata?.uid ?? ''));
-      return withSandbox.has(uid) || known.has(uid);
+      stillKnown ??= new Set(this.informer.store.list().map((p) => p.metadata?.uid ?? ''));
+      return withSandbox.has(uid) || stillKnown.has(uid);
     });
     if (removed.length > 0) this.o.logger.info({ uids: removed }, 'removed the volumes of pods this node no longer has');
   }

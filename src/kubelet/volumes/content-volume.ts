@@ -1,9 +1,10 @@
 /**
  * What configMap, secret, downwardAPI and projected volumes share (upstream
  * wraps each in an emptyDir, then runs the AtomicWriter): the wrapped dir
- * (a tmpfs for secrets and projected volumes, as upstream's secret plugin
- * uses medium Memory), the payload written atomically, and the pod's
- * fsGroup applied read-only whenever the files changed.
+ * (a tmpfs for secret, downwardAPI and projected volumes, whose
+ * wrappedVolumeSpec is an emptyDir of medium Memory; configMap's is on
+ * disk), the payload written atomically, and the pod's fsGroup applied
+ * read-only whenever the files changed.
  */
 import type { KeyToPath } from 'kubernetes-types/core/v1.js';
 import { setUpDir } from './empty-dir.js';

@@ -1,7 +1,8 @@
 /**
  * downwardAPI volumes (upstream's pkg/volume/downwardapi): one file per
  * item, the pod field (labels and annotations as FormatMap lines) or a
- * container's resource, rewritten when it changes.
+ * container's resource, on a tmpfs (upstream's wrapped emptyDir is
+ * medium Memory), rewritten when it changes.
  */
 import type { DownwardAPIVolumeFile, Pod, Volume } from 'kubernetes-types/core/v1.js';
 import { DownwardApiError, fieldRefValue, resourceFieldRefValue } from '../downward-api.js';
@@ -17,7 +18,7 @@ export const downwardAPIPlugin = {
   async setUp(v, ctx) {
     const src = v.downwardAPI!;
     const payload = downwardAPIPayload(v.name, ctx.pod, src.items ?? [], modeOf(v.name, src.defaultMode, DEFAULT_MODE), ctx);
-    return setUpContentVolume(PLUGIN.downwardAPI, v.name, payload, ctx, { memory: false });
+    return setUpContentVolume(PLUGIN.downwardAPI, v.name, payload, ctx, { memory: true });
   },
 } satisfies VolumePlugin;
 

@@ -102,7 +102,7 @@ test('secret: decoded data with items and mode, on a tmpfs; missing is upstream\
   } finally { s.done(); }
 });
 
-test('downwardAPI: labels as FormatMap lines, a resource with its divisor', async () => {
+test('downwardAPI: labels as FormatMap lines, a resource with its divisor, on a tmpfs', async () => {
   const s = setup();
   try {
     await s.vm.setUp(podWith([{ name: 'info', downwardAPI: { items: [
@@ -114,6 +114,7 @@ test('downwardAPI: labels as FormatMap lines, a resource with its divisor', asyn
     assert.equal(readFileSync(join(dir, 'labels'), 'utf8'), 'app="web"\ntier="front"');
     assert.equal(readFileSync(join(dir, 'name'), 'utf8'), 'p');
     assert.equal(readFileSync(join(dir, 'mem'), 'utf8'), '64');
+    assert.equal(s.mounter.mounts.get(dir), `tmpfs size=${1 << 30}`, 'on a tmpfs, as upstream\'s');
   } finally { s.done(); }
 });
 

@@ -110,7 +110,9 @@ export class VolumeManager {
   }
 
   /**
-   * Tears down the dirs of pods `isActive` no longer names. The dirs are
+   * Tears down the dirs of pods `isActive` no longer names; one that
+   * cannot be torn down does not stop the others, and the call then
+   * rejects naming it. The dirs are
    * listed before asking, so a pod whose dir appears meanwhile (its sync
    * saw it in the store first) is never taken for an orphan.
    */
@@ -122,11 +124,17 @@ export class VolumeManager {
       return [];
     }
     const removed: string[] = [];
+    const failed: string[] = [];
     for (const uid of uids) {
       if (isActive(uid)) continue;
-      await this.tearDown(uid);
-      removed.push(uid);
+      try {
+        await this.tearDown(uid);
+        removed.push(uid);
+      } catch (e) {
+        failed.push(e instanceof Error ? e.message : String(e));
+      }
     }
+    if (failed.length > 0) throw new Error(`orphaned pod dirs not removed (removed ${removed.length}): ${failed.join('; ')}`);
     return removed;
   }
 }

@@ -3,7 +3,8 @@
  * real containerd and runc, driven with kubectl. A configMap change shows
  * up in the running container (the time it took is printed); two
  * containers share an emptyDir; a secret volume has its items and mode; a
- * downwardAPI volume has the labels; a subPath mount; a missing ConfigMap
+ * downwardAPI volume has the labels; a subPath mount; fsGroup owns the
+ * emptyDir; a missing ConfigMap
  * holds its pod with FailedMount while the others run; a deleted pod leaves
  * no mount and no pod dir. The containers report what they see into a
  * hostPath dir the test reads. Needs root, the README's packages and
@@ -40,12 +41,14 @@ function volumesPod(out: string): Pod {
     'cat /etc/info/labels > /out/labels',
     'cat /etc/greeting-sub > /out/subpath',
     'cat /etc/hosts > /out/hosts',
+    'stat -c "%g %a" /shared > /out/shared-stat',
   ].join('; ');
   return {
     apiVersion: 'v1', kind: 'Pod',
     metadata: { name: 'vols', labels: { app: 'vols', tier: 'test' } },
     spec: {
       terminationGracePeriodSeconds: 5,
+      securityContext: { fsGroup: 2000 },
       containers: [
         { name: 'writer', image: BUSYBOX, command: ['sh', '-c', `${LOOP} echo from-writer > /shared/msg; while true; do sleep 1; done`],
           volumeMounts: [{ name: 'shared', mountPath: '/shared' }] },
@@ -130,11 +133,12 @@ test('pod volumes in real containers', { skip, timeout: 240_000 }, async (t) => 
       await eventually(() => readOut('msg') === 'from-writer\n', 15_000, 'the writer\'s message read by the reader');
     });
 
-    await t.test('a secret volume with items and mode; a downwardAPI volume with labels; a subPath mount; /etc/hosts', async () => {
+    await t.test('a secret volume with items and mode; a downwardAPI volume with labels; a subPath mount; /etc/hosts; fsGroup', async () => {
       assert.equal(readOut('password'), 's3cret');
-      assert.equal(readOut('password-mode'), '400\n');
+      assert.equal(readOut('password-mode'), '440\n', 'mode 0400 plus the fsGroup\'s r--, as upstream\'s SetVolumeOwnership');
       assert.equal(readOut('creds-ls'), 'password\n', 'only the listed item');
       assert.equal(readOut('labels'), 'app="vols"\ntier="test"');
+      assert.equal(readOut('shared-stat'), '2000 2777\n', 'the emptyDir belongs to the fsGroup, setgid');
       assert.equal(readOut('subpath'), 'hello', 'a subPath of a configMap keeps the content it started with, as upstream\'s');
       const podIP = getPod('vols')?.status?.podIP ?? '';
       assert.match(readOut('hosts') ?? '', new RegExp(`^# Kubernetes-managed hosts file\\.\\n[\\s\\S]*\\n${podIP.replace(/\./g, '\\.')}\\tvols\\n$`));

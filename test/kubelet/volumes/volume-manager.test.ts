@@ -135,6 +135,26 @@ test('projected: configMap, secret and downwardAPI merged; no TokenRequest API i
   } finally { s.done(); }
 });
 
+test('projected serviceAccountToken: a TokenRequest bound to the pod, reused until refresh time', async () => {
+  const requests: Array<{ path: string; body: unknown }> = [];
+  const s = setup({ request: (async (_m: string, path: string, o: { body?: unknown }) => {
+    requests.push({ path, body: o.body });
+    return { status: { token: `tok-${requests.length}` } };
+  }) as RestClient['request'] });
+  try {
+    const base = podWith([{ name: 'tok', projected: { sources: [{ serviceAccountToken: { path: 'token', audience: 'api', expirationSeconds: 600 } }] } }], { serviceAccountName: 'robot' });
+    const pod: Pod = { ...base, metadata: { ...base.metadata, uid: 'uid-tok' } };
+    await s.vm.setUp(pod);
+    await s.vm.setUp(pod);
+    assert.equal(requests.length, 1, 'the token is reused');
+    assert.equal(requests[0]!.path, '/api/v1/namespaces/ns/serviceaccounts/robot/token');
+    assert.deepEqual((requests[0]!.body as { spec: unknown }).spec, { audiences: ['api'], expirationSeconds: 600, boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: 'p', uid: 'uid-tok' } });
+    const dir = join(s.root, 'pods', 'uid-tok', 'volumes', 'kubernetes.io~projected', 'tok');
+    assert.equal(readFileSync(join(dir, 'token'), 'utf8'), 'tok-1');
+    assert.equal(s.mounter.mounts.get(dir), `tmpfs size=${1 << 30}`, 'projected volumes are on a tmpfs, as upstream\'s');
+  } finally { s.done(); }
+});
+
 test('emptyDir: 0777 on disk; Memory is a tmpfs of sizeLimit; other volumes go on when one fails', async () => {
   const s = setup();
   try {

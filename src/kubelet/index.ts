@@ -11,8 +11,8 @@
  * - pod-workers: the pure planner of a pod worker (computePodActions),
  *   CrashLoopBackOff, and pod status from runtime state.
  * - kuberuntime: the pod workers' actor (syncPod) and the CRI configs;
- * - kubelet: the pod loop (one worker per pod, status writes, deletion).
- * Probes and volumes come next.
+ * - kubelet: the pod loop (one worker per pod, status writes, deletion);
+ * - volumes: pod volumes, their CRI mounts, /etc/hosts.
  */
 export * from './runtime/cri/index.js';
 export { GrpcConnection } from './grpc/connection.js';
@@ -34,3 +34,4 @@ export * from './kuberuntime/index.js';
 export { Kubelet, type KubeletOptions } from './kubelet.js';
 export { podStatusPatch } from './pod-status-patch.js';
 export { CachedPodObjects, type PodObjects } from './pod-objects.js';
+export * from './volumes/index.js';

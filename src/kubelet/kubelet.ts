@@ -28,6 +28,7 @@ import { syncPod } from './kuberuntime/sync-pod.js';
 import { podStatusPatch } from './pod-status-patch.js';
 import { CachedPodObjects, type PodObjects } from './pod-objects.js';
 import { ProberManager } from './prober/manager.js';
+import { VolumeManager } from './volumes/index.js';
 
 export interface KubeletOptions {
   client: RestClient;
@@ -60,6 +61,7 @@ export class Kubelet {
   private readonly resyncMs: number;
   private readonly podObjects: PodObjects;
   private readonly prober: ProberManager;
+  private readonly volumes: VolumeManager;
   private running: RunningController | undefined;
   private housekeepingTimer: NodeJS.Timeout | undefined;
   private housekeeping: Promise<void> = Promise.resolve();
@@ -68,6 +70,7 @@ export class Kubelet {
   constructor(private readonly o: KubeletOptions) {
     this.resyncMs = o.resyncIntervalMs ?? 2000;
     this.podObjects = o.podObjects ?? new CachedPodObjects(o.client);
+    this.volumes = new VolumeManager({ rootDir: o.rootDir ?? '/var/lib/kubelet', podObjects: this.podObjects, client: o.client, hostIPs: o.hostIPs });
     this.puller = new ImagePuller(o.images);
     this.recorder = new EventRecorder({ client: o.client, component: 'kubelet', host: o.nodeName, logger: o.logger });
     this.prober = new ProberManager({
@@ -123,7 +126,7 @@ export class Kubelet {
     });
     const result = await syncPod(pod, plan, {
       runtimePod: before, runtime, images: this.puller, backOff: this.backOff, logger: this.o.logger,
-      podObjects: this.podObjects, rootDir: this.o.rootDir ?? '/var/lib/kubelet',
+      podObjects: this.podObjects, rootDir: this.o.rootDir ?? '/var/lib/kubelet', volumes: this.volumes,
       events: { event: (p, type, reason, message) => this.recorder.event({ ...p, apiVersion: 'v1', kind: 'Pod' }, type, reason, message) },
       ...(this.o.podLogsDir ? { podLogsDir: this.o.podLogsDir } : {}),
     });
@@ -155,7 +158,8 @@ export class Kubelet {
 
   /**
    * A pod being deleted whose containers have all stopped: remove its
-   * sandboxes and confirm the deletion (DELETE with grace period 0 and a
+   * sandboxes, tear down its volumes (unmount, remove the pod dir) and
+   * confirm the deletion (DELETE with grace period 0 and a
    * uid precondition, as upstream's status manager does). Until then the
    * pod is synced again.
    */
@@ -166,6 +170,7 @@ export class Kubelet {
     }
     for (const s of after.sandboxes) await this.o.runtime.removePodSandbox(s.id);
     await this.prober.removePod(pod.metadata?.uid ?? '');
+    await this.volumes.tearDown(pod.metadata?.uid ?? '');
     const { namespace, name } = splitKey(key);
     try {
       await this.o.client.delete(RESOURCES.pods, name, { namespace, gracePeriodSeconds: 0, preconditions: { uid: pod.metadata?.uid ?? '' } });
@@ -188,8 +193,10 @@ export class Kubelet {
 
   /**
    * Stops and removes the sandboxes (and so the containers) of pods this
-   * node no longer has. Only sandboxes carrying the kubelet's pod uid label
-   * are considered; nothing else in the runtime is touched.
+   * node no longer has, then tears down the pod dirs (volumes) of pods it
+   * no longer has and that have no sandbox left. Only sandboxes carrying
+   * the kubelet's pod uid label are considered; nothing else in the
+   * runtime is touched.
    */
   async removeOrphans(): Promise<void> {
     if (!this.informer.hasSynced() || this.stopped) return;
@@ -205,6 +212,13 @@ export class Kubelet {
       await this.o.runtime.stopPodSandbox(s.id);
       await this.o.runtime.removePodSandbox(s.id);
     }
+    const withSandbox = new Set((await this.o.runtime.listPodSandbox()).map((s) => s.labels[POD_UID_LABEL]));
+    let stillKnown: Set<string> | undefined;
+    const removed = await this.volumes.removeOrphanedPodDirs((uid) => {
+      stillKnown ??= new Set(this.informer.store.list().map((p) => p.metadata?.uid ?? ''));
+      return withSandbox.has(uid) || stillKnown.has(uid);
+    });
+    if (removed.length > 0) this.o.logger.info({ uids: removed }, 'removed the volumes of pods this node no longer has');
   }
 }
 

@@ -4,14 +4,14 @@
  * Pure; throws ContainerConfigError for what k8ts does not support yet.
  */
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
-import type { ContainerConfig } from '../runtime/cri/types.js';
+import type { ContainerConfig, Mount } from '../runtime/cri/types.js';
 import {
   CONTAINER_HASH_ANNOTATION, CONTAINER_NAME_LABEL, CONTAINER_RESTART_COUNT_ANNOTATION, CONTAINER_TYPE_ANNOTATION,
   POD_NAME_LABEL, POD_NAMESPACE_LABEL, POD_UID_LABEL, TERMINATION_MESSAGE_PATH_ANNOTATION, TERMINATION_MESSAGE_POLICY_ANNOTATION,
 } from '../pod-workers/labels.js';
 import { hashContainer } from '../pod-workers/container-hash.js';
 import type { ContainerKind } from '../pod-workers/pod-actions.js';
-import { ContainerConfigError, containerEnvs, expandCommand } from './env.js';
+import { containerEnvs, expandCommand } from './env.js';
 import { namespaceOptionsOf } from './sandbox-config.js';
 
 export const TERMINATION_GRACE_PERIOD_ANNOTATION = 'io.kubernetes.pod.terminationGracePeriod';
@@ -24,17 +24,18 @@ export interface ContainerConfigInputs {
   restartCount: number;
   /** The image reference the runtime resolved. */
   imageRef: string;
+  /** The container's CRI mounts (volumes/containerMounts). @default none */
+  mounts?: Mount[];
 }
 
 /**
  * The config: metadata {name, attempt = restartCount}, the resolved image,
  * command/args and env with `$(VAR)` expanded, working dir, the four
  * kubelet labels, the annotations a restarted kubelet reads back, and
- * log_path `<name>/<restartCount>.log`. Volumes are not mounted yet.
+ * log_path `<name>/<restartCount>.log`, and the mounts it is given.
  */
 export function containerConfig(pod: Pod, inputs: ContainerConfigInputs): ContainerConfig {
   const { container: c, restartCount } = inputs;
-  if ((c.volumeMounts ?? []).length > 0) throw new ContainerConfigError(`container ${c.name}: volumeMounts are not supported yet`);
   const m = pod.metadata ?? {};
   const envs = containerEnvs(c);
   const command = expandCommand(c.command, envs);
@@ -55,6 +56,7 @@ export function containerConfig(pod: Pod, inputs: ContainerConfigInputs): Contai
     ...(args?.length ? { args } : {}),
     ...(c.workingDir ? { workingDir: c.workingDir } : {}),
     ...(envs.length ? { envs } : {}),
+    ...(inputs.mounts?.length ? { mounts: inputs.mounts } : {}),
     labels: {
       [POD_NAME_LABEL]: m.name ?? '', [POD_NAMESPACE_LABEL]: m.namespace ?? 'default', [POD_UID_LABEL]: m.uid ?? '', [CONTAINER_NAME_LABEL]: c.name,
     },

@@ -22,6 +22,7 @@ import { ContainerConfigError } from './env.js';
 import type { ImagePuller } from './image-puller.js';
 import type { PodObjects } from '../pod-objects.js';
 import { executePreStopHook, runPostStartHook, POST_START_HOOK_ERROR, type HookTarget } from './lifecycle-hooks.js';
+import { VolumeManager, containerMounts, type PodVolumes } from '../volumes/index.js';
 
 /** Upstream's minimum grace period for StopContainer. */
 export const MIN_GRACE_PERIOD_SECONDS = 2;
@@ -44,6 +45,8 @@ export interface SyncPodOptions extends SandboxConfigOptions {
   podObjects: PodObjects;
   /** The kubelet's root dir (pods/<uid>/volumes ...). */
   rootDir: string;
+  /** Sets up the pod's volumes. @default a VolumeManager on rootDir and podObjects (no claims, no tokens) */
+  volumes?: VolumeManager;
 }
 
 export interface SyncPodResult {
@@ -122,12 +125,16 @@ export async function killPod(pod: Pod, runtimePod: RuntimePod, opts: Omit<KillO
  * 1. killPod: stop every container (preStop hook, then the rest of its
  *    grace period) and the sandboxes;
  *    a pod being deleted stops there;
+ *    then set up the pod's volumes (every sync while something runs or
+ *    starts); a volume that is not ready is a FailedMount Event and the
+ *    pod waits (no sandbox, no container starts);
  * 2. createSandbox: create the log directory (0755), RunPodSandbox with the
  *    plan's attempt, then remove the old init containers (a new sandbox
  *    starts the pod over);
  * 3. otherwise stop containersToKill;
  * 4. start init containers and sidecars, then app containers: ensure the
- *    image, CreateContainer (attempt = restartCount), StartContainer; a
+ *    image, CreateContainer (attempt = restartCount, mounts of its volumes,
+ *    the managed /etc/hosts and a termination message file), StartContainer; a
  *    container restarted after an exit records its CrashLoopBackOff step;
  *    a failed postStart hook kills the container again (PostStartHookError).
  * A failed image or config is that container's waiting reason and the
@@ -145,6 +152,16 @@ export async function syncPod(pod: Pod, plan: PodActions, opts: SyncPodOptions):
     await killPod(pod, runtimePod, killOpts);
     if (!plan.createSandbox) return { waiting, sandboxId: '' };
   }
+  const volumeManager = opts.volumes ?? new VolumeManager({ rootDir: opts.rootDir, podObjects: opts.podObjects });
+  const toStart = plan.initContainersToStart.length + plan.containersToStart.length;
+  // Every sync of a pod that runs or starts something, so content volumes follow the API (upstream remounts them periodically).
+  const active = plan.createSandbox || toStart > 0 || runtimePod.containers.some((c) => c.state === 'RUNNING');
+  const volumes: PodVolumes = active ? await volumeManager.setUp(pod) : { podDir: volumeManager.podDir(pod.metadata?.uid ?? ''), volumes: new Map(), errors: [] };
+  if (volumes.errors.length > 0) {
+    for (const e of volumes.errors) opts.events?.event(pod, 'Warning', 'FailedMount', e.eventMessage);
+    opts.logger?.info({ pod: podKey(pod), errors: volumes.errors.map((e) => e.eventMessage) }, 'volumes not ready: the pod waits');
+    return { waiting, sandboxId: plan.createSandbox ? '' : plan.sandboxId };
+  }
   const sandboxConfig: PodSandboxConfig = podSandboxConfig(pod, plan.sandboxAttempt, opts);
   if (plan.createSandbox) {
     mkdirSync(sandboxConfig.logDirectory!, { recursive: true, mode: 0o755 });
@@ -160,8 +177,10 @@ export async function syncPod(pod: Pod, plan: PodActions, opts: SyncPodOptions):
   if (!sandboxId) return { waiting, sandboxId };
   for (const b of plan.backOff) opts.events?.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${b.name} in pod ${formatPod(pod)}`);
 
+  const etcHostsPath = toStart > 0 ? volumeManager.etcHosts(pod, await sandboxIPs(runtime, runtimePod, sandboxId)) : undefined;
+  const mountContext = { volumes, volumeManager, ...(etcHostsPath ? { etcHostsPath } : {}) };
   const start = async (s: ContainerToStart, spec: Container): Promise<boolean> => {
-    const reason = await startContainer(pod, s, spec, { sandboxId, sandboxConfig, runtime, runtimePod, fresh: plan.createSandbox, opts, killOpts });
+    const reason = await startContainer(pod, s, spec, { sandboxId, sandboxConfig, runtime, runtimePod, fresh: plan.createSandbox, opts, killOpts, mounts: mountContext });
     if (reason) {
       waiting.set(s.name, reason);
       opts.events?.event(pod, 'Warning', reason.reason === 'ImagePullBackOff' ? 'BackOff' : 'Failed', `Error: ${reason.reason}${reason.message ? `: ${reason.message}` : ''}`);
@@ -189,6 +208,15 @@ interface StartContext {
   fresh: boolean;
   opts: SyncPodOptions;
   killOpts: KillOptions;
+  mounts: { volumes: PodVolumes; volumeManager: VolumeManager; etcHostsPath?: string };
+}
+
+/** The sandbox's IPs, primary first: from the runtime pod, else PodSandboxStatus (a new sandbox). */
+async function sandboxIPs(runtime: RuntimeService, runtimePod: RuntimePod, sandboxId: string): Promise<string[]> {
+  const known = runtimePod.sandboxes.find((s) => s.id === sandboxId);
+  if (known && known.ips.length > 0) return known.ips;
+  const net = (await runtime.podSandboxStatus(sandboxId)).status?.network;
+  return net ? [net.ip, ...(net.additionalIps ?? []).map((a) => a.ip)].filter((ip) => !!ip) : [];
 }
 
 /** One container: image, create, start. Resolves with its waiting reason on failure, undefined once started. */
@@ -202,7 +230,11 @@ async function startContainer(pod: Pod, s: ContainerToStart, spec: Container, ct
   events?.event(pod, 'Normal', 'Pulled', image.pulled ? `Successfully pulled image "${spec.image ?? ''}"` : `Container image "${spec.image ?? ''}" already present on machine`);
   let config;
   try {
-    config = containerConfig(pod, { container: spec, kind: s.kind, restartCount, imageRef: image.imageRef });
+    const { volumes, volumeManager, etcHostsPath } = ctx.mounts;
+    const mounts = containerMounts(pod, spec, {
+      volumes: volumes.volumes, terminationLogPath: volumeManager.terminationLogFile(pod, spec.name), ...(etcHostsPath ? { etcHostsPath } : {}),
+    });
+    config = containerConfig(pod, { container: spec, kind: s.kind, restartCount, imageRef: image.imageRef, mounts });
   } catch (err) {
     if (err instanceof ContainerConfigError) return { reason: 'CreateContainerConfigError', message: err.message };
     throw err;

@@ -9,12 +9,13 @@
  * as with upstream's kubelet and k3s (which also leaves its containerd's
  * shims behind); the next start adopts them by their labels.
  */
+import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { createLogger } from '../api/log.js';
 import { RestClient, defaultKubeconfigPath, loadKubeconfig } from '../client/index.js';
 import {
   ContainerdClient, ContainerdSupervisor, Kubelet, PAUSE_IMAGE, connectCri, ensurePauseImage, importAirgapImages,
-  nodePaths, nodeStatusManagerFromFlags, readHostInfo, waitForRuntime, writeBridgeConflist, type CriClient,
+  FileSource, HttpSource, StaticPods, nodePaths, nodeStatusManagerFromFlags, parseManifestUrlHeaders, type ManifestSource, readHostInfo, waitForRuntime, writeBridgeConflist, type CriClient,
 } from '../kubelet/index.js';
 import { parseFlags } from './parse-flags.js';
 import { UsageError } from './usage-error.js';
@@ -42,6 +43,9 @@ Flags:
   --pod-cidr CIDR                    The node's pod CIDR (default ${DEFAULT_POD_CIDR})
   --cni-bridge NAME                  Linux bridge of the pod network (default cni0)
   --pod-logs-dir DIR                 Container logs (default /var/log/pods)
+  --pod-manifest-path PATH           Static pod manifests: a directory or one file (default <data-dir>/agent/pod-manifests)
+  --manifest-url URL                 Static pods served at a URL: a v1 Pod or PodList, YAML or JSON
+  --manifest-url-header K:V[,K:V]    Headers of the --manifest-url request; repeatable
   -h, --help                         This help
 `;
 
@@ -58,6 +62,9 @@ export async function runAgent(argv: string[]): Promise<number> {
       'pod-cidr': { type: 'string' },
       'cni-bridge': { type: 'string' },
       'pod-logs-dir': { type: 'string' },
+      'pod-manifest-path': { type: 'string' },
+      'manifest-url': { type: 'string' },
+      'manifest-url-header': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -73,6 +80,13 @@ export async function runAgent(argv: string[]): Promise<number> {
   }
   const nodeName = values['node-name'] ?? hostname().toLowerCase();
   const dataDir = values['data-dir'] ?? DEFAULT_DATA_DIR;
+  let manifestUrl: HttpSource | undefined;
+  try {
+    const headers = parseManifestUrlHeaders(values['manifest-url-header'] ?? []);
+    if (values['manifest-url']) manifestUrl = new HttpSource(values['manifest-url'], { nodeName, headers });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const log = createLogger('agent');
   const conn = loadKubeconfig(values.kubeconfig ?? defaultKubeconfigPath());
   const client = new RestClient(conn, { component: 'kubelet', maxSockets: 16 });
@@ -103,11 +117,16 @@ export async function runAgent(argv: string[]): Promise<number> {
     { rootDir: dataDir, imageFsDir: paths.containerdRoot, nodeName, podCIDRs: [podCidr], ...(values['node-ip'] ? { nodeIP: values['node-ip'] } : {}) },
     { client, logger: createLogger('node-status'), runtime: cri.runtime, images: cri.images },
   );
-  const kubelet = new Kubelet({
+  const manifestPath = values['pod-manifest-path'] ?? paths.podManifestsDir;
+  if (!values['pod-manifest-path']) mkdirSync(manifestPath, { recursive: true });
+  const sources: ManifestSource[] = [new FileSource(manifestPath, { nodeName, logger: createLogger('static-pods') }), ...manifestUrl ? [manifestUrl] : []];
+  const staticPods = new StaticPods(sources, { logger: createLogger('static-pods') });
+  const kubelet = new Kubelet({ staticPods,
     client, informerClient, nodeName, runtime: cri.runtime, images: cri.images, logger: createLogger('kubelet'),
     hostIPs: () => hostIPs, rootDir: paths.kubeletDir, ...(values['pod-logs-dir'] ? { podLogsDir: values['pod-logs-dir'] } : {}),
   });
   nodeStatus.start();
+  staticPods.start();
   kubelet.start();
   log.info({ node: nodeName, podCidr, endpoint: endpoint ?? paths.containerdSocket }, 'agent started');
 
@@ -115,6 +134,7 @@ export async function runAgent(argv: string[]): Promise<number> {
     const stop = (signal: string): void => {
       log.info({ signal }, 'stopping the agent');
       void (async () => {
+        await staticPods.stop().catch(() => undefined);
         await kubelet.stop().catch(() => undefined);
         await nodeStatus.stop().catch(() => undefined);
         cri.close();

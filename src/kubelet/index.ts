@@ -12,6 +12,8 @@
  *   CrashLoopBackOff, and pod status from runtime state.
  * - kuberuntime: the pod workers' actor (syncPod) and the CRI configs;
  * - kubelet: the pod loop (one worker per pod, status writes, deletion).
+ * - config: static pods from a manifest directory and a URL;
+ * - mirror-pods: their copies in the API server.
  * Probes and volumes come next.
  */
 export * from './runtime/cri/index.js';
@@ -34,3 +36,5 @@ export * from './kuberuntime/index.js';
 export { Kubelet, type KubeletOptions } from './kubelet.js';
 export { podStatusPatch } from './pod-status-patch.js';
 export { CachedPodObjects, type PodObjects } from './pod-objects.js';
+export * from './config/index.js';
+export { MirrorPods, type MirrorPodsOptions } from './mirror-pods.js';

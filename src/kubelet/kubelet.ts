@@ -9,6 +9,11 @@
  * PLEG; k8ts polls). Housekeeping removes the sandboxes of pods this node
  * no longer has.
  *
+ * Static pods (config/) run through the same sync: the pod of a key comes
+ * from the static pod source first, then from the informer. A mirror pod
+ * in the informer is never run; it is kept in step with its static pod
+ * (mirror-pods.ts), which gets its status, or deleted when that is gone.
+ *
  * Readiness: there are no probes yet, so a running container is ready
  * (TODO(#12): liveness, readiness and startup probes).
  */
@@ -25,6 +30,8 @@ import { readRuntimePod } from './kuberuntime/runtime-state.js';
 import { syncPod } from './kuberuntime/sync-pod.js';
 import { podStatusPatch } from './pod-status-patch.js';
 import { CachedPodObjects, type PodObjects } from './pod-objects.js';
+import { isMirrorPod, type StaticPodSource } from './config/index.js';
+import { MirrorPods } from './mirror-pods.js';
 
 export interface KubeletOptions {
   client: RestClient;
@@ -46,6 +53,8 @@ export interface KubeletOptions {
   podObjects?: PodObjects;
   /** The kubelet's root dir (pods/<uid>/volumes ...). @default /var/lib/kubelet */
   rootDir?: string;
+  /** Pods from manifests (--pod-manifest-path, --manifest-url), run beside the API's. @default none */
+  staticPods?: StaticPodSource;
 }
 
 export class Kubelet {
@@ -56,6 +65,7 @@ export class Kubelet {
   private readonly recorder: EventRecorder;
   private readonly resyncMs: number;
   private readonly podObjects: PodObjects;
+  private readonly mirrors: MirrorPods;
   private running: RunningController | undefined;
   private housekeepingTimer: NodeJS.Timeout | undefined;
   private housekeeping: Promise<void> = Promise.resolve();
@@ -69,8 +79,20 @@ export class Kubelet {
     this.informer = new Informer<Pod>(o.informerClient ?? o.client, RESOURCES.pods, {
       fieldSelector: `spec.nodeName=${o.nodeName}`, logger: o.logger,
     });
+    this.mirrors = new MirrorPods({ client: o.client, nodeName: o.nodeName, logger: o.logger });
     const enqueue = (p: Pod): void => this.queue.add(objectKey(p));
-    this.informer.addEventHandler({ onAdd: enqueue, onUpdate: (_old, p) => enqueue(p), onDelete: () => this.scheduleHousekeeping(0) });
+    this.informer.addEventHandler({
+      onAdd: enqueue, onUpdate: (_old, p) => enqueue(p),
+      onDelete: (p) => {
+        // A deleted mirror pod is made again by its static pod's sync.
+        if (isMirrorPod(p)) enqueue(p);
+        this.scheduleHousekeeping(0);
+      },
+    });
+    o.staticPods?.onChange((key) => {
+      this.queue.add(key);
+      this.scheduleHousekeeping(0);
+    });
   }
 
   /** Starts the watch, the pod workers and housekeeping. */
@@ -99,7 +121,13 @@ export class Kubelet {
 
   /** One sync of the pod `key`: plan, act, then write the status from what the runtime reports. */
   async sync(key: string): Promise<void> {
-    const pod = this.informer.store.get(key);
+    const staticPod = this.o.staticPods?.get(key);
+    const apiPod = this.informer.store.get(key);
+    if (!staticPod && apiPod && isMirrorPod(apiPod)) {
+      await this.removeOrphanedMirror(key, apiPod);
+      return;
+    }
+    const pod = staticPod ?? apiPod;
     if (!pod || pod.spec?.nodeName !== this.o.nodeName || this.stopped) return;
     const uid = pod.metadata?.uid ?? '';
     const { runtime } = this.o;
@@ -116,13 +144,19 @@ export class Kubelet {
       await this.finishDeletion(key, pod, after);
       return;
     }
-    const status = generatePodStatus(pod, after, {
+    // A static pod's status lives on its mirror pod.
+    const statusOwner = staticPod ? await this.mirrors.sync(staticPod, apiPod) : pod;
+    if (!statusOwner) {
+      this.queue.addAfter(key, this.resyncMs);
+      return;
+    }
+    const status = generatePodStatus({ ...pod, status: statusOwner.status ?? {} }, after, {
       now: Date.now(),
       hostIPs: this.o.hostIPs(),
       waiting: waitingReasonsOf(plan, result.waiting),
       podIsTerminal: plan.killPodReason === 'NoContainersToRun' || plan.killPodReason === 'InitContainerFailed',
     });
-    const patch = podStatusPatch(pod.status, status);
+    const patch = podStatusPatch(statusOwner.status, status);
     if (patch) {
       const { namespace, name } = splitKey(key);
       try {
@@ -155,6 +189,15 @@ export class Kubelet {
     }
   }
 
+  /** A mirror pod without its static pod is deleted, once every source has been read. */
+  private async removeOrphanedMirror(key: string, mirror: Pod): Promise<void> {
+    if (this.o.staticPods && !this.o.staticPods.hasSynced()) {
+      this.queue.addAfter(key, this.resyncMs);
+      return;
+    }
+    await this.mirrors.deleteOrphan(mirror);
+  }
+
   private scheduleHousekeeping(ms: number): void {
     if (this.stopped) return;
     if (this.housekeepingTimer) clearTimeout(this.housekeepingTimer);
@@ -172,8 +215,8 @@ export class Kubelet {
    * are considered; nothing else in the runtime is touched.
    */
   async removeOrphans(): Promise<void> {
-    if (!this.informer.hasSynced() || this.stopped) return;
-    const known = new Set(this.informer.store.list().map((p) => p.metadata?.uid ?? ''));
+    if (!this.informer.hasSynced() || this.stopped || (this.o.staticPods && !this.o.staticPods.hasSynced())) return;
+    const known = new Set([...this.informer.store.list().filter((p) => !isMirrorPod(p)), ...this.o.staticPods?.list() ?? []].map((p) => p.metadata?.uid ?? ''));
     this.backOff.gc();
     for (const s of await this.o.runtime.listPodSandbox()) {
       const uid = s.labels[POD_UID_LABEL];

@@ -77,14 +77,18 @@ test('k8ts agent runs static pods from a manifest directory and a URL, with mirr
     mkdirSync(paths.podManifestsDir, { recursive: true });
     writeFileSync(join(paths.imagesDir, 'busybox.tar'), buildBusyboxImage(BUSYBOX).archive);
     server = await startServer();
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent', '--kubeconfig', server.kubeconfig,
-      '--data-dir', join(dir, 'data'), '--run-dir', runDir, '--node-name', 'n1', '--pod-cidr', `${prefix}.0/24`,
-      '--cni-bridge', bridge, '--pod-logs-dir', join(dir, 'pods'), '--manifest-url', manifestUrl, '--manifest-url-header', 'x-node:n1'], {
-      stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' },
-    });
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => { agentLogs += d; });
-    agentExit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-    agent = child;
+    const kubeconfig = server.kubeconfig;
+    const startAgent = (): void => {
+      const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent', '--kubeconfig', kubeconfig,
+        '--data-dir', join(dir, 'data'), '--run-dir', runDir, '--node-name', 'n1', '--pod-cidr', `${prefix}.0/24`,
+        '--cni-bridge', bridge, '--pod-logs-dir', join(dir, 'pods'), '--manifest-url', manifestUrl, '--manifest-url-header', 'x-node:n1'], {
+        stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' },
+      });
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => { agentLogs += d; });
+      agentExit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+      agent = child;
+    };
+    startAgent();
     const kubectl = new Kubectl(kubectlBin.path!, server.kubeconfig);
     const getPod = (name: string): Pod | undefined => {
       const r = kubectl.run(['get', 'pod', '-n', 'kube-system', name, '-o', 'json']);
@@ -159,6 +163,20 @@ test('k8ts agent runs static pods from a manifest directory and a URL, with mirr
       await eventually(async () => (await containersOf(oldHash)).every((c) => c.state === 'CONTAINER_EXITED'), 20_000, 'the old container stopped');
       assert.equal((await containersOf(newHash)).filter((c) => c.state === 'CONTAINER_RUNNING').length, 1);
       first = next;
+    });
+
+    await t.test('a restarted agent keeps the static pod: same hash, same mirror pod, same container', async () => {
+      const before = getPod('web-n1')!;
+      agent!.kill('SIGTERM');
+      assert.equal(await agentExit, 0, agentLogs.slice(-4000));
+      startAgent();
+      await eventually(() => agentLogs.split('\n').filter((l) => l.includes('"controller started"') && l.includes('kubelet')).length >= 2, 30_000, 'the kubelet started again');
+      await new Promise((r) => setTimeout(r, 4000));
+      const after = await eventually(running('web-n1'), 20_000, 'web-n1 Running after the restart');
+      assert.equal(after!.metadata?.uid, before.metadata?.uid, 'the mirror pod was not replaced');
+      assert.equal(after!.metadata?.annotations?.[CONFIG_HASH_ANNOTATION], before.metadata?.annotations?.[CONFIG_HASH_ANNOTATION]);
+      assert.equal(after!.status?.containerStatuses?.[0]?.containerID, before.status?.containerStatuses?.[0]?.containerID);
+      assert.equal(after!.status?.containerStatuses?.[0]?.restartCount, 0);
     });
 
     await t.test('a --manifest-url pod (sent with its header) runs with a mirror pod', async () => {

@@ -6,9 +6,9 @@
  * it changes), as upstream's listing skips it. fs.watch makes changes show
  * up at once; the kubelet also polls (upstream: every 20 s).
  */
-import { watch as fsWatch, type FSWatcher } from 'node:fs';
+import { statSync, watch as fsWatch, type FSWatcher } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Logger } from '../../api/log.js';
 import { decodeManifest } from './decode-manifest.js';
@@ -85,12 +85,21 @@ export class FileSource implements ManifestSource {
     this.o.logger.error({ path, err: message }, 'could not process manifest file; it is ignored');
   }
 
-  /** Watches the directory (or the file's directory entry) when there is one to watch; a later read retries. */
+  /**
+   * Watches the directory, or for one file the directory that holds it (a
+   * file replaced by a rename is a new inode, which a watch of the file
+   * would miss). Without the directory there is nothing to watch: a later
+   * read tries again.
+   */
   private startWatcher(): void {
     if (this.watcher || !this.changed) return;
     try {
-      const w = fsWatch(this.location, { persistent: false });
-      w.on('change', () => this.changed?.());
+      const isDir = statSync(this.location, { throwIfNoEntry: false })?.isDirectory() ?? false;
+      const file = isDir ? undefined : basename(this.location);
+      const w = fsWatch(isDir ? this.location : dirname(this.location), { persistent: false });
+      w.on('change', (_event, name) => {
+        if (file === undefined || name === null || String(name) === file) this.changed?.();
+      });
       w.on('error', () => {
         w.close();
         if (this.watcher === w) this.watcher = undefined;

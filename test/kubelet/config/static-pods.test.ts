@@ -87,6 +87,43 @@ test('fs.watch reports a new manifest long before the next poll; a missing direc
   }
 });
 
+test('one manifest file as the path: replaced by a rename, it is read again at once', async () => {
+  const root = mkdtempSync('/tmp/k8ts-manifests-');
+  const path = join(root, 'only.yaml');
+  const { logger } = capturingLogger();
+  const pods = new StaticPods([new FileSource(path, { nodeName: 'n1', logger })], { logger, checkIntervalMs: 60_000, debounceMs: 20 });
+  const changed: string[] = [];
+  pods.onChange((k) => changed.push(k));
+  try {
+    writeFileSync(path, manifest('one'));
+    pods.start();
+    await eventually(() => changed.length === 1);
+    const first = pods.get('default/one-n1')?.metadata?.uid;
+    assert.ok(first);
+    for (const [i, arg] of ['2', '3'].entries()) {
+      // Twice: a watch of the file itself would see the first rename, then watch a file that is gone.
+      writeAtomically(path, manifest('one', arg));
+      await eventually(() => changed.length === 2 + i);
+      assert.equal(pods.get('default/one-n1')?.spec?.containers[0]?.args?.[0], arg);
+    }
+    assert.notEqual(pods.get('default/one-n1')?.metadata?.uid, first);
+    writeFileSync(join(root, 'other.yaml'), manifest('other'));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(changed.length, 3, 'other files beside it are not read');
+  } finally {
+    await pods.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+async function eventually(fn: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!fn()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 test('a manifest URL: headers sent, Pod or PodList, a failing URL keeps the pods read before', async () => {
   let body = manifest('u');
   let status = 200;

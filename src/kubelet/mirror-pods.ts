@@ -20,6 +20,9 @@ export interface MirrorPodsOptions {
 }
 
 export class MirrorPods {
+  /** Keys already warned about a non-mirror pod holding the name: warned once, not every sync. */
+  private readonly nameTaken = new Set<string>();
+
   constructor(private readonly o: MirrorPodsOptions) {}
 
   /**
@@ -32,9 +35,11 @@ export class MirrorPods {
   async sync(staticPod: Pod, current: Pod | undefined): Promise<Pod | undefined> {
     let mirror = current;
     if (mirror && !isMirrorPod(mirror)) {
-      this.o.logger.warn({ pod: keyOf(staticPod) }, 'an API pod that is not a mirror pod holds the static pod\'s name; no mirror pod');
+      if (!this.nameTaken.has(keyOf(staticPod))) this.o.logger.warn({ pod: keyOf(staticPod) }, 'an API pod that is not a mirror pod holds the static pod\'s name; no mirror pod');
+      this.nameTaken.add(keyOf(staticPod));
       return undefined;
     }
+    this.nameTaken.delete(keyOf(staticPod));
     if (mirror && (mirror.metadata?.deletionTimestamp || !isMirrorPodOf(mirror, staticPod))) {
       this.o.logger.info({ pod: keyOf(staticPod), uid: mirror.metadata?.uid }, 'deleting the mirror pod: it is being deleted or mirrors another version of the static pod');
       await this.delete(mirror);

@@ -19,7 +19,7 @@ test('mirror pods: create, keep, replace, delete', { timeout: 60_000 }, async ()
   const server = await startServer({ datastore: 'memory' });
   const client = new RestClient(loadKubeconfig(server.kubeconfig), { component: 'kubelet' });
   try {
-    const { logger } = capturingLogger();
+    const { logger, lines } = capturingLogger();
     const mirrors = new MirrorPods({ client, nodeName: 'n1', logger });
     const [v1] = decodeManifest(manifest('1'), { nodeName: 'n1', kind: 'file', source: '/m.yaml' });
     const [v2] = decodeManifest(manifest('2'), { nodeName: 'n1', kind: 'file', source: '/m.yaml' });
@@ -53,6 +53,8 @@ test('mirror pods: create, keep, replace, delete', { timeout: 60_000 }, async ()
 
     const plain = await client.create<Pod>(RESOURCES.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'm-n1', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'x:1' }] } });
     assert.equal(await mirrors.sync(v1!, plain), undefined, 'an API pod holding the name is not a mirror: left alone');
+    assert.equal(await mirrors.sync(v1!, plain), undefined);
+    assert.equal(lines().filter((l) => /not a mirror pod holds/.test(String(l['msg']))).length, 1, 'warned once, not every sync');
     assert.equal((await get())?.metadata?.uid, plain.metadata?.uid);
   } finally {
     client.close();

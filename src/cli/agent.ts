@@ -11,12 +11,12 @@
  * under their shims, as with upstream's kubelet and k3s (which also leaves
  * its containerd's shims behind); the next start adopts them by their labels.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger, type Logger } from '../api/log.js';
 import { RestClient, defaultKubeconfigPath, loadKubeconfig, type ConnectionConfig } from '../client/index.js';
 import {
-  ContainerdClient, ContainerdSupervisor, Kubelet, PAUSE_IMAGE, connectCri, ensurePauseImage, importAirgapImages,
+  ContainerdClient, ContainerdSupervisor, FileSource, HttpSource, Kubelet, PAUSE_IMAGE, StaticPods, type ManifestSource, connectCri, ensurePauseImage, importAirgapImages,
   nodePaths, nodeStatusManagerFromFlags, readHostInfo, waitForRuntime, writeBridgeConflist, type CriClient,
 } from '../kubelet/index.js';
 import { readRegistriesFile, unsupportedRewrites, writeRegistryHosts } from '../kubelet/containerd/registries.js';
@@ -108,17 +108,26 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     rootDir: o.dataDir, imageFsDir: paths.containerdRoot, nodeName: o.nodeName, podCIDRs: [o.podCidr],
     ...(o.nodeIP ? { nodeIP: o.nodeIP } : {}), ...(labels ? { nodeLabels: labels } : {}), ...(o.controlPlane ? { controlPlane: true } : {}),
   }, { client, logger: createLogger('node-status'), runtime: runtime.runtime, images: runtime.images });
+  // Static pods (upstream's --pod-manifest-path and --manifest-url).
+  const manifestPath = o.podManifestPath ?? paths.podManifestsDir;
+  if (!o.podManifestPath) mkdirSync(manifestPath, { recursive: true });
+  const staticLog = createLogger('static-pods');
+  const sources: ManifestSource[] = [new FileSource(manifestPath, { nodeName: o.nodeName, logger: staticLog })];
+  if (o.manifestUrl) sources.push(new HttpSource(o.manifestUrl, { nodeName: o.nodeName, ...(o.manifestUrlHeaders ? { headers: o.manifestUrlHeaders } : {}) }));
+  const staticPods = new StaticPods(sources, { logger: staticLog });
   const kubelet = new Kubelet({
-    client, informerClient, nodeName: o.nodeName, runtime: runtime.runtime, images: runtime.images, logger: createLogger('kubelet'),
+    staticPods, client, informerClient, nodeName: o.nodeName, runtime: runtime.runtime, images: runtime.images, logger: createLogger('kubelet'),
     hostIPs: () => hostIPs, rootDir: paths.kubeletDir, ...(o.podLogsDir ? { podLogsDir: o.podLogsDir } : {}),
   });
   nodeStatus.start();
+  staticPods.start();
   kubelet.start();
   log.info({ node: o.nodeName, podCidr: o.podCidr, endpoint: o.containerRuntimeEndpoint ?? paths.containerdSocket }, 'agent started');
   let stopped: Promise<void> | undefined;
   return {
     stop: () => stopped ??= (async () => {
       await kubelet.stop().catch((err: unknown) => log.error({ err }, 'stopping the kubelet'));
+      await staticPods.stop().catch((err: unknown) => log.error({ err }, 'stopping the static pod sources'));
       await nodeStatus.stop().catch((err: unknown) => log.error({ err }, 'stopping the node status manager'));
       await release();
     })(),

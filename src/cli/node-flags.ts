@@ -4,6 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { isNodeName } from '../apiserver/pki/index.js';
+import { checkManifestUrl, parseManifestUrlHeaders } from '../kubelet/index.js';
 import { UsageError } from './usage-error.js';
 
 /** k3s's cluster-cidr is 10.42.0.0/16; its first /24 is the default of a lone node. */
@@ -18,6 +19,9 @@ export const NODE_FLAGS = {
   'cni-bridge': { type: 'string' },
   'pod-logs-dir': { type: 'string' },
   'stream-server-port': { type: 'string' },
+  'pod-manifest-path': { type: 'string' },
+  'manifest-url': { type: 'string' },
+  'manifest-url-header': { type: 'string', multiple: true },
 } as const;
 
 export const NODE_FLAGS_HELP = `  --node-name NAME                   Node name (default: the lowercased hostname)
@@ -28,7 +32,10 @@ export const NODE_FLAGS_HELP = `  --node-name NAME                   Node name (
   --cni-bridge NAME                  Linux bridge of the pod network (default cni0)
   --pod-logs-dir DIR                 Container logs (default /var/log/pods)
   --stream-server-port N             containerd's exec/attach/port-forward server on 127.0.0.1 (default 10010, as k3s;
-                                     another node on the same machine needs another)
+                                     another node on the same machine needs another; 0 picks a free port)
+  --pod-manifest-path PATH           Static pod manifests: a directory or one file (default <data-dir>/agent/pod-manifests)
+  --manifest-url URL                 Static pods served at a URL: a v1 Pod or PodList, YAML or JSON
+  --manifest-url-header K:V[,K:V]    Headers of the --manifest-url request; repeatable
 `;
 
 /** What the node flags set, checked. */
@@ -42,10 +49,15 @@ export interface NodeFlagValues {
   podLogsDir?: string;
   /** Port of k8ts's containerd's streaming server. */
   streamServerPort?: string;
+  /** Static pod manifests (a directory or a file). @default nodePaths(dataDir).podManifestsDir, created at start */
+  podManifestPath?: string;
+  /** Static pods served at this URL, and the headers of its request. */
+  manifestUrl?: string;
+  manifestUrlHeaders?: Record<string, string[]>;
 }
 
 /** Checks the node flags; throws a UsageError naming a malformed one. */
-export function nodeFlagValues(values: { [K in keyof typeof NODE_FLAGS]?: string | undefined }): NodeFlagValues {
+export function nodeFlagValues(values: { [K in keyof typeof NODE_FLAGS]?: (K extends 'manifest-url-header' ? string[] : string) | undefined }): NodeFlagValues {
   const podCidr = values['pod-cidr'] ?? DEFAULT_POD_CIDR;
   if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(podCidr) && !podCidr.includes(':')) {
     throw new UsageError(`invalid --pod-cidr ${JSON.stringify(podCidr)}: want a CIDR like ${DEFAULT_POD_CIDR}`);
@@ -62,9 +74,20 @@ export function nodeFlagValues(values: { [K in keyof typeof NODE_FLAGS]?: string
   if (!isNodeName(nodeName)) {
     throw new UsageError(`invalid ${values['node-name'] ? '--node-name' : 'node name (the hostname; give --node-name)'} ${JSON.stringify(nodeName)}: want a DNS-1123 subdomain`);
   }
+  const manifestUrl = values['manifest-url'];
+  let manifestUrlHeaders: Record<string, string[]> | undefined;
+  try {
+    if (manifestUrl !== undefined) checkManifestUrl(manifestUrl);
+    if (values['manifest-url-header']?.length) manifestUrlHeaders = parseManifestUrlHeaders(values['manifest-url-header']);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   return {
     nodeName,
     podCidr,
+    ...(values['pod-manifest-path'] ? { podManifestPath: values['pod-manifest-path'] } : {}),
+    ...(manifestUrl ? { manifestUrl } : {}),
+    ...(manifestUrlHeaders ? { manifestUrlHeaders } : {}),
     ...(values['node-ip'] ? { nodeIP: values['node-ip'] } : {}),
     ...(values['run-dir'] ? { runDir: values['run-dir'] } : {}),
     ...(endpoint ? { containerRuntimeEndpoint: endpoint } : {}),

@@ -12,7 +12,10 @@
  *   CrashLoopBackOff, and pod status from runtime state.
  * - kuberuntime: the pod workers' actor (syncPod) and the CRI configs;
  * - kubelet: the pod loop (one worker per pod, status writes, deletion);
- * - volumes: pod volumes, their CRI mounts, /etc/hosts.
+ * - prober: liveness, readiness and startup probes;
+ * - volumes: pod volumes, their CRI mounts, /etc/hosts;
+ * - config: static pods from a manifest directory and a URL;
+ * - mirror-pods: their copies in the API server.
  */
 export * from './runtime/cri/index.js';
 export { GrpcConnection } from './grpc/connection.js';
@@ -35,3 +38,5 @@ export { Kubelet, type KubeletOptions } from './kubelet.js';
 export { podStatusPatch } from './pod-status-patch.js';
 export { CachedPodObjects, type PodObjects } from './pod-objects.js';
 export * from './volumes/index.js';
+export * from './config/index.js';
+export { MirrorPods, type MirrorPodsOptions } from './mirror-pods.js';

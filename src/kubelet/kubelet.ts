@@ -13,6 +13,11 @@
  * probes; a changed result syncs the pod again. Liveness and startup
  * failures feed computePodActions (the container is restarted); startup
  * and readiness results give each container's `started` and `ready`.
+ *
+ * Static pods (config/) run through the same sync: the pod of a key comes
+ * from the static pod source first, then from the informer. A mirror pod
+ * in the informer is never run; it is kept in step with its static pod
+ * (mirror-pods.ts), which gets its status, or deleted when that is gone.
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Logger } from '../api/log.js';
@@ -29,6 +34,8 @@ import { podStatusPatch } from './pod-status-patch.js';
 import { CachedPodObjects, type PodObjects } from './pod-objects.js';
 import { ProberManager } from './prober/manager.js';
 import { VolumeManager } from './volumes/index.js';
+import { isMirrorPod, type StaticPodSource } from './config/index.js';
+import { MirrorPods } from './mirror-pods.js';
 
 export interface KubeletOptions {
   client: RestClient;
@@ -50,6 +57,8 @@ export interface KubeletOptions {
   podObjects?: PodObjects;
   /** The kubelet's root dir (pods/<uid>/volumes ...). @default /var/lib/kubelet */
   rootDir?: string;
+  /** Pods from manifests (--pod-manifest-path, --manifest-url), run beside the API's. @default none */
+  staticPods?: StaticPodSource;
 }
 
 export class Kubelet {
@@ -62,6 +71,7 @@ export class Kubelet {
   private readonly podObjects: PodObjects;
   private readonly prober: ProberManager;
   private readonly volumes: VolumeManager;
+  private readonly mirrors: MirrorPods;
   private running: RunningController | undefined;
   private housekeepingTimer: NodeJS.Timeout | undefined;
   private housekeeping: Promise<void> = Promise.resolve();
@@ -81,8 +91,20 @@ export class Kubelet {
     this.informer = new Informer<Pod>(o.informerClient ?? o.client, RESOURCES.pods, {
       fieldSelector: `spec.nodeName=${o.nodeName}`, logger: o.logger,
     });
+    this.mirrors = new MirrorPods({ client: o.client, nodeName: o.nodeName, logger: o.logger });
     const enqueue = (p: Pod): void => this.queue.add(objectKey(p));
-    this.informer.addEventHandler({ onAdd: enqueue, onUpdate: (_old, p) => enqueue(p), onDelete: () => this.scheduleHousekeeping(0) });
+    this.informer.addEventHandler({
+      onAdd: enqueue, onUpdate: (_old, p) => enqueue(p),
+      onDelete: (p) => {
+        // A deleted mirror pod is made again by its static pod's sync.
+        if (isMirrorPod(p)) enqueue(p);
+        this.scheduleHousekeeping(0);
+      },
+    });
+    o.staticPods?.onChange((key) => {
+      this.queue.add(key);
+      this.scheduleHousekeeping(0);
+    });
   }
 
   /** Starts the watch, the pod workers and housekeeping. */
@@ -112,7 +134,13 @@ export class Kubelet {
 
   /** One sync of the pod `key`: plan, act, then write the status from what the runtime reports. */
   async sync(key: string): Promise<void> {
-    const pod = this.informer.store.get(key);
+    const staticPod = this.o.staticPods?.get(key);
+    const apiPod = this.informer.store.get(key);
+    if (!staticPod && apiPod && isMirrorPod(apiPod)) {
+      await this.removeOrphanedMirror(key, apiPod);
+      return;
+    }
+    const pod = staticPod ?? apiPod;
     if (!pod || pod.spec?.nodeName !== this.o.nodeName || this.stopped) return;
     const uid = pod.metadata?.uid ?? '';
     const { runtime } = this.o;
@@ -136,7 +164,13 @@ export class Kubelet {
       await this.finishDeletion(key, pod, after);
       return;
     }
-    const status = generatePodStatus(pod, after, {
+    // A static pod's status lives on its mirror pod.
+    const statusOwner = staticPod ? await this.mirrors.sync(staticPod, apiPod) : pod;
+    if (!statusOwner) {
+      this.queue.addAfter(key, this.resyncMs);
+      return;
+    }
+    const status = generatePodStatus({ ...pod, status: statusOwner.status ?? {} }, after, {
       now: Date.now(),
       hostIPs: this.o.hostIPs(),
       waiting: waitingReasonsOf(plan, result.waiting),
@@ -144,7 +178,7 @@ export class Kubelet {
       ready: this.prober.ready(pod, after),
       started: this.prober.started(pod, after),
     });
-    const patch = podStatusPatch(pod.status, status);
+    const patch = podStatusPatch(statusOwner.status, status);
     if (patch) {
       const { namespace, name } = splitKey(key);
       try {
@@ -180,6 +214,15 @@ export class Kubelet {
     }
   }
 
+  /** A mirror pod without its static pod is deleted, once every source has been read. */
+  private async removeOrphanedMirror(key: string, mirror: Pod): Promise<void> {
+    if (this.o.staticPods && !this.o.staticPods.hasSynced()) {
+      this.queue.addAfter(key, this.resyncMs);
+      return;
+    }
+    await this.mirrors.deleteOrphan(mirror);
+  }
+
   private scheduleHousekeeping(ms: number): void {
     if (this.stopped) return;
     if (this.housekeepingTimer) clearTimeout(this.housekeepingTimer);
@@ -199,8 +242,8 @@ export class Kubelet {
    * runtime is touched.
    */
   async removeOrphans(): Promise<void> {
-    if (!this.informer.hasSynced() || this.stopped) return;
-    const known = new Set(this.informer.store.list().map((p) => p.metadata?.uid ?? ''));
+    if (!this.informer.hasSynced() || this.stopped || (this.o.staticPods && !this.o.staticPods.hasSynced())) return;
+    const known = new Set([...this.informer.store.list().filter((p) => !isMirrorPod(p)), ...this.o.staticPods?.list() ?? []].map((p) => p.metadata?.uid ?? ''));
     this.backOff.gc();
     for (const uid of this.prober.podUids()) if (!known.has(uid)) await this.prober.removePod(uid);
     for (const s of await this.o.runtime.listPodSandbox()) {

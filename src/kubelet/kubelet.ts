@@ -108,6 +108,7 @@ export class Kubelet {
     const result = await syncPod(pod, plan, {
       runtimePod: before, runtime, images: this.puller, backOff: this.backOff, logger: this.o.logger,
       podObjects: this.podObjects, rootDir: this.o.rootDir ?? '/var/lib/kubelet',
+      imageService: this.o.images, hostIPs: this.o.hostIPs(),
       events: { event: (p, type, reason, message) => this.recorder.event({ ...p, apiVersion: 'v1', kind: 'Pod' }, type, reason, message) },
       ...(this.o.podLogsDir ? { podLogsDir: this.o.podLogsDir } : {}),
     });

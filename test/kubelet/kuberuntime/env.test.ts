@@ -92,6 +92,7 @@ test('downward API env: pod fields from the sandbox and node, resources with the
       { name: 'HOST', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } },
       { name: 'LABEL', valueFrom: { fieldRef: { fieldPath: "metadata.labels['app']" } } },
       { name: 'MEM', valueFrom: { resourceFieldRef: { resource: 'limits.memory' } } },
+      { name: 'MEM_ZERO', valueFrom: { resourceFieldRef: { resource: 'limits.memory', divisor: '0' } } },
       { name: 'MEM_MI', valueFrom: { resourceFieldRef: { resource: 'limits.memory', divisor: '1Mi' } } },
       { name: 'CPU_REQ', valueFrom: { resourceFieldRef: { resource: 'requests.cpu', divisor: '1m' } } },
       { name: 'CPU_LIMIT', valueFrom: { resourceFieldRef: { resource: 'limits.cpu' } } },
@@ -101,6 +102,6 @@ test('downward API env: pod fields from the sandbox and node, resources with the
   const p = pod(c, { initContainers: [{ name: 'side', resources: { limits: { memory: '1Gi' } } }] });
   const env = Object.fromEntries((await makeEnvironmentVariables(p, c, ctx(objects([], [])))).map((e) => [e.key, e.value]));
   assert.deepEqual(env, {
-    NAME: 'p', IP: '10.0.0.5', HOST: '192.168.1.2', LABEL: 'a', MEM: String(64 << 20), MEM_MI: '64', CPU_REQ: '250', CPU_LIMIT: '2', OTHER: String(1 << 30),
+    NAME: 'p', IP: '10.0.0.5', HOST: '192.168.1.2', LABEL: 'a', MEM: String(64 << 20), MEM_ZERO: String(64 << 20), MEM_MI: '64', CPU_REQ: '250', CPU_LIMIT: '2', OTHER: String(1 << 30),
   });
 });

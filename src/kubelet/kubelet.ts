@@ -23,6 +23,7 @@ import { generatePodStatus, waitingReasonsOf } from './pod-workers/pod-status.js
 import { ImagePuller } from './kuberuntime/image-puller.js';
 import { readRuntimePod } from './kuberuntime/runtime-state.js';
 import { syncPod } from './kuberuntime/sync-pod.js';
+import { removePodCgroups } from './kuberuntime/pod-cgroups.js';
 import { podStatusPatch } from './pod-status-patch.js';
 import { CachedPodObjects, type PodObjects } from './pod-objects.js';
 
@@ -46,6 +47,8 @@ export interface KubeletOptions {
   podObjects?: PodObjects;
   /** The kubelet's root dir (pods/<uid>/volumes ...). @default /var/lib/kubelet */
   rootDir?: string;
+  /** Where the cgroup hierarchies are mounted, to remove a deleted pod's cgroup. @default /sys/fs/cgroup */
+  cgroupRoot?: string;
 }
 
 export class Kubelet {
@@ -147,6 +150,7 @@ export class Kubelet {
       return;
     }
     for (const s of after.sandboxes) await this.o.runtime.removePodSandbox(s.id);
+    await removePodCgroups(pod.metadata?.uid ?? '', this.o.cgroupRoot);
     const { namespace, name } = splitKey(key);
     try {
       await this.o.client.delete(RESOURCES.pods, name, { namespace, gracePeriodSeconds: 0, preconditions: { uid: pod.metadata?.uid ?? '' } });
@@ -184,6 +188,7 @@ export class Kubelet {
       await Promise.all(containers.filter((c) => c.state !== 'CONTAINER_EXITED').map((c) => this.o.runtime.stopContainer(c.id, 2)));
       await this.o.runtime.stopPodSandbox(s.id);
       await this.o.runtime.removePodSandbox(s.id);
+      await removePodCgroups(uid, this.o.cgroupRoot);
     }
   }
 }

@@ -4,19 +4,19 @@
  * env from a Secret (secretKeyRef and envFrom), the downward API
  * (metadata.name, status.podIP, limits.memory) and a Service's variables;
  * runAsUser; the cgroup memory limit; a termination message in the status;
- * and a memory hog OOMKilled with exit code 137. Needs root, the README's
+ * a memory hog OOMKilled with exit code 137; no pod cgroup left after. Needs root, the README's
  * packages and kubectl 1.35; says which are missing and skips otherwise.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { buildBusyboxImage, connectCri, findExecutable, missingNodeRequirements, nodePaths } from '../../src/kubelet/index.js';
+import { buildBusyboxImage, connectCri, findExecutable, missingNodeRequirements, nodePaths, removePodCgroups } from '../../src/kubelet/index.js';
 import { REPO_ROOT, findKubectl } from '../harness/clients.js';
 import { Kubectl, eventually } from '../harness/kubectl.js';
 import { startServer, type RunningServer } from '../harness/server.js';
@@ -67,17 +67,14 @@ function memoryLimitOf(pid: number): { path: string; limit: string } {
   return { path, limit: readFileSync(`/sys/fs/cgroup${path}/memory.max`, 'utf8').trim() };
 }
 
-/** Best effort: the pod cgroups the runtime made under /kubepods for `uids` (empty once their containers are gone). */
-function removePodCgroups(uids: Iterable<string>): void {
-  const roots = existsSync('/sys/fs/cgroup/cgroup.controllers') ? ['/sys/fs/cgroup']
-    : ['cpu', 'cpuacct', 'cpuset', 'memory', 'devices', 'freezer', 'blkio', 'pids', 'systemd', 'hugetlb', 'net_cls', 'perf_event'].map((c) => `/sys/fs/cgroup/${c}`);
+/** The pod cgroup directories of `uids` that exist in any hierarchy. */
+function podCgroupDirs(uids: Iterable<string>): string[] {
+  const roots = existsSync('/sys/fs/cgroup/cgroup.controllers') ? ['/sys/fs/cgroup'] : readdirSync('/sys/fs/cgroup').map((c) => `/sys/fs/cgroup/${c}`);
+  const out: string[] = [];
   for (const root of roots) {
-    for (const uid of uids) {
-      for (const qos of ['', 'burstable/', 'besteffort/']) {
-        try { rmdirSync(`${root}/kubepods/${qos}pod${uid}`); } catch { /* not there or not empty */ }
-      }
-    }
+    for (const uid of uids) for (const qos of ['', 'burstable/', 'besteffort/']) if (existsSync(`${root}/kubepods/${qos}pod${uid}`)) out.push(`${root}/kubepods/${qos}pod${uid}`);
   }
+  return out;
 }
 
 test('k8ts agent configures containers: env, downward API, service links, user, cgroup limits, OOMKilled, termination message', { skip, timeout: 480_000 }, async (t) => {
@@ -217,7 +214,10 @@ test('k8ts agent configures containers: env, downward API, service links, user, 
       assert.equal(p!.status!.containerStatuses![0]!.state!.waiting!.message, 'couldn\'t find key nope in Secret default/creds');
     });
 
-    kubectl.ok(['delete', 'pod', '--all', '--wait=true', '--timeout=60s']);
+    await t.test('deleted pods leave no pod cgroup behind', () => {
+      kubectl.ok(['delete', 'pod', '--all', '--wait=true', '--timeout=60s']);
+      assert.deepEqual(podCgroupDirs(uids), []);
+    });
     agent.kill('SIGTERM');
     assert.equal(await agentExit, 0, agentLogs.slice(-3000));
   } finally {
@@ -229,7 +229,7 @@ test('k8ts agent configures containers: env, downward API, service links, user, 
     if (process.env['K8TS_AGENT_LOG']) writeFileSync(process.env['K8TS_AGENT_LOG'], agentLogs);
     await server?.stop();
     removeLeftovers(dir, ids, bridge);
-    removePodCgroups(uids);
+    for (const uid of uids) await removePodCgroups(uid);
     rmSync(dir, { recursive: true, force: true });
   }
 });

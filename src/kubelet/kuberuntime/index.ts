@@ -8,7 +8,7 @@ export { containerConfig, type ContainerConfigInputs } from './container-config.
 export { ContainerConfigError, makeEnvironmentVariables, expandVars, type EnvContext } from './env.js';
 export { serviceEnvVarMap, fromServices } from './service-env.js';
 export { linuxContainerResources, containerOOMScoreAdjust, milliCPUToShares, milliCPUToQuota } from './container-resources.js';
-export { podCgroupParent } from './pod-cgroups.js';
+export { podCgroupParent, removePodCgroups } from './pod-cgroups.js';
 export { effectiveSecurityContext, verifyRunAsNonRoot, linuxContainerSecurityContext, linuxSandboxSecurityContext, type ImageUser } from './security-context.js';
 export { terminationMessageMount, terminationMessageOf, lastLogLines } from './termination-message.js';
 export { ImagePuller, pullPolicyOf, type EnsureImageResult } from './image-puller.js';

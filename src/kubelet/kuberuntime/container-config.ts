@@ -33,6 +33,8 @@ export interface ContainerConfigInputs {
   memoryCapacity?: number;
   /** The termination-log mount (terminationMessageMount). @default none */
   terminationMessageMount?: Mount;
+  /** Localhost seccomp profiles live under <rootDir>/seccomp. @default /var/lib/kubelet */
+  rootDir?: string;
 }
 
 /**
@@ -78,7 +80,7 @@ export function containerConfig(pod: Pod, inputs: ContainerConfigInputs): Contai
     ...(c.tty ? { tty: true } : {}),
     linux: {
       resources: linuxContainerResources(pod, c, inputs.memoryCapacity ?? 0),
-      securityContext: linuxContainerSecurityContext(pod, c, inputs.imageUser ?? {}),
+      securityContext: linuxContainerSecurityContext(pod, c, inputs.imageUser ?? {}, inputs.rootDir),
     },
   };
 }

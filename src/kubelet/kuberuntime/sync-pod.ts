@@ -183,7 +183,7 @@ async function containerRunOptions(pod: Pod, spec: Container, imageRef: string, 
     warn: (reason, message) => opts.events?.event(pod, 'Warning', reason, message),
   });
   const mount = terminationMessageMount(opts.rootDir, pod, spec);
-  return { envs, memoryCapacity: totalmem(), ...(user ? { imageUser: user } : {}), ...(mount ? { terminationMessageMount: mount } : {}) };
+  return { envs, memoryCapacity: totalmem(), rootDir: opts.rootDir, ...(user ? { imageUser: user } : {}), ...(mount ? { terminationMessageMount: mount } : {}) };
 }
 
 /** One container: image, create, start. Resolves with its waiting reason on failure, undefined once started. */

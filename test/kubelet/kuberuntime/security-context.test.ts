@@ -38,6 +38,9 @@ test('without runAsUser the image\'s uid or user name is used; allowPrivilegeEsc
   const um: Container = { name: 'a', securityContext: { procMount: 'Unmasked' } };
   const unmasked = linuxContainerSecurityContext(pod(um), um, {});
   assert.equal(unmasked.maskedPaths, undefined);
+  const local: Container = { name: 'a', securityContext: { seccompProfile: { type: 'Localhost', localhostProfile: 'audit.json' } } };
+  assert.deepEqual(linuxContainerSecurityContext(pod(local), local, {}, '/k').seccomp, { profileType: 'Localhost', localhostRef: '/k/seccomp/audit.json' });
+  assert.deepEqual(linuxContainerSecurityContext(pod(c, { securityContext: { seccompProfile: { type: 'RuntimeDefault' } } }), c, {}).seccomp, { profileType: 'RuntimeDefault' });
 });
 
 test('runAsNonRoot refuses root with upstream\'s messages', () => {

@@ -60,8 +60,10 @@ export function formatMap(m: Record<string, string>): string {
  */
 export function resourceFieldRefValue(container: Container, ref: ResourceFieldSelector, allocatable: Readonly<Record<string, number>>): string {
   const [kind, resource] = splitResource(ref.resource);
-  const divisor = ref.divisor === undefined ? 1 : parseQuantity(String(ref.divisor))?.value;
-  if (divisor === undefined || divisor <= 0) throw new DownwardApiError(`invalid divisor ${JSON.stringify(ref.divisor)} for ${ref.resource}`);
+  // A zero divisor is the unset one (the API serves the zero Quantity as "0"): upstream's ExtractContainerResourceValue takes 1.
+  const parsed = ref.divisor === undefined ? 1 : parseQuantity(String(ref.divisor))?.value;
+  const divisor = parsed === 0 ? 1 : parsed;
+  if (divisor === undefined || divisor < 0) throw new DownwardApiError(`invalid divisor ${JSON.stringify(ref.divisor)} for ${ref.resource}`);
   const set = (kind === 'limits' ? container.resources?.limits : container.resources?.requests)?.[resource];
   let amount = set === undefined ? undefined : parseQuantity(String(set))?.value;
   if (amount === undefined && kind === 'requests' && resource !== 'cpu' && resource !== 'memory' && resource !== 'ephemeral-storage') amount = 0;

@@ -30,6 +30,7 @@ import { generatePodStatus, waitingReasonsOf } from './pod-workers/pod-status.js
 import { ImagePuller } from './kuberuntime/image-puller.js';
 import { readRuntimePod } from './kuberuntime/runtime-state.js';
 import { syncPod } from './kuberuntime/sync-pod.js';
+import { removePodCgroups } from './kuberuntime/pod-cgroups.js';
 import { podStatusPatch } from './pod-status-patch.js';
 import { CachedPodObjects, type PodObjects } from './pod-objects.js';
 import { ProberManager } from './prober/manager.js';
@@ -59,6 +60,8 @@ export interface KubeletOptions {
   rootDir?: string;
   /** Pods from manifests (--pod-manifest-path, --manifest-url), run beside the API's. @default none */
   staticPods?: StaticPodSource;
+  /** Where the cgroup hierarchies are mounted, to remove a deleted pod's cgroup. @default /sys/fs/cgroup */
+  cgroupRoot?: string;
 }
 
 export class Kubelet {
@@ -155,6 +158,7 @@ export class Kubelet {
     const result = await syncPod(pod, plan, {
       runtimePod: before, runtime, images: this.puller, backOff: this.backOff, logger: this.o.logger,
       podObjects: this.podObjects, rootDir: this.o.rootDir ?? '/var/lib/kubelet', volumes: this.volumes,
+      imageService: this.o.images, hostIPs: this.o.hostIPs(),
       events: { event: (p, type, reason, message) => this.recorder.event({ ...p, apiVersion: 'v1', kind: 'Pod' }, type, reason, message) },
       ...(this.o.podLogsDir ? { podLogsDir: this.o.podLogsDir } : {}),
     });
@@ -205,6 +209,7 @@ export class Kubelet {
     for (const s of after.sandboxes) await this.o.runtime.removePodSandbox(s.id);
     await this.prober.removePod(pod.metadata?.uid ?? '');
     await this.volumes.tearDown(pod.metadata?.uid ?? '');
+    await removePodCgroups(pod.metadata?.uid ?? '', this.o.cgroupRoot);
     const { namespace, name } = splitKey(key);
     try {
       await this.o.client.delete(RESOURCES.pods, name, { namespace, gracePeriodSeconds: 0, preconditions: { uid: pod.metadata?.uid ?? '' } });
@@ -254,6 +259,7 @@ export class Kubelet {
       await Promise.all(containers.filter((c) => c.state !== 'CONTAINER_EXITED').map((c) => this.o.runtime.stopContainer(c.id, 2)));
       await this.o.runtime.stopPodSandbox(s.id);
       await this.o.runtime.removePodSandbox(s.id);
+      await removePodCgroups(uid, this.o.cgroupRoot);
     }
     const withSandbox = new Set((await this.o.runtime.listPodSandbox()).map((s) => s.labels[POD_UID_LABEL]));
     let stillKnown: Set<string> | undefined;

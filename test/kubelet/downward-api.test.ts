@@ -30,7 +30,7 @@ test('FormatMap: sorted key="value" lines, quoted, no trailing newline', () => {
   assert.equal(formatMap({}), '');
 });
 
-test('resourceFieldRef: divisors round up; an unset limit is the node allocatable; unset requests are 0', () => {
+test('resourceFieldRef: divisors round up; an unset limit is the node allocatable; unset requests are 0; divisor 0 is 1', () => {
   const c: Container = { name: 'app', resources: { limits: { cpu: '250m', memory: '64Mi' }, requests: { cpu: '100m' } } };
   const alloc = { cpu: 2000, memory: 4 * 2 ** 30 };
   assert.equal(resourceFieldRefValue(c, { resource: 'limits.cpu' }, alloc), '1');
@@ -43,5 +43,7 @@ test('resourceFieldRef: divisors round up; an unset limit is the node allocatabl
   assert.equal(resourceFieldRefValue(bare, { resource: 'limits.cpu', divisor: '1m' }, alloc), '2000');
   assert.equal(resourceFieldRefValue(bare, { resource: 'requests.memory' }, alloc), '0');
   assert.throws(() => resourceFieldRefValue(bare, { resource: 'cpu' }, alloc), DownwardApiError);
-  assert.throws(() => resourceFieldRefValue(c, { resource: 'limits.cpu', divisor: '0' }, alloc), DownwardApiError);
+  // The API serves an unset divisor as "0": it means 1, as upstream.
+  assert.equal(resourceFieldRefValue(c, { resource: 'limits.memory', divisor: '0' }, alloc), String(64 * 2 ** 20));
+  assert.throws(() => resourceFieldRefValue(c, { resource: 'limits.cpu', divisor: '-1' }, alloc), DownwardApiError);
 });

@@ -8,11 +8,13 @@ import type { ContainerStatus, PodSandboxStatus } from '../runtime/cri/types.js'
 import { isNotFound } from '../grpc/errors.js';
 import { POD_UID_LABEL } from '../pod-workers/labels.js';
 import { emptyRuntimePod, groupRuntimePods, type RuntimePod } from '../pod-workers/runtime-pod.js';
+import { withTerminationMessage } from './termination-message.js';
 
 /**
  * The runtime pod of `uid`: ListPodSandbox and ListContainers by the
  * io.kubernetes.pod.uid label, then PodSandboxStatus and ContainerStatus
- * of each (an object removed meanwhile is left out).
+ * of each (an object removed meanwhile is left out); an exited container's
+ * message carries its termination message.
  */
 export async function readRuntimePod(runtime: RuntimeService, uid: string): Promise<RuntimePod> {
   const selector = { labelSelector: { [POD_UID_LABEL]: uid } };
@@ -25,7 +27,7 @@ export async function readRuntimePod(runtime: RuntimeService, uid: string): Prom
   const containerStatuses: Array<ContainerStatus & { podSandboxId: string }> = [];
   for (const c of containers) {
     const st = await orUndefined(runtime.containerStatus(c.id));
-    if (st?.status) containerStatuses.push({ ...st.status, podSandboxId: c.podSandboxId });
+    if (st?.status) containerStatuses.push({ ...(await withTerminationMessage(st.status)), podSandboxId: c.podSandboxId });
   }
   return groupRuntimePods(sandboxStatuses, containerStatuses).get(uid) ?? emptyRuntimePod(uid);
 }

@@ -4,8 +4,10 @@
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { join } from 'node:path';
-import type { NamespaceOption, PodSandboxConfig, PortMapping, Protocol } from '../runtime/cri/types.js';
+import type { LinuxPodSandboxConfig, PodSandboxConfig, PortMapping, Protocol } from '../runtime/cri/types.js';
 import { POD_NAME_LABEL, POD_NAMESPACE_LABEL, POD_UID_LABEL } from '../pod-workers/labels.js';
+import { linuxSandboxSecurityContext, podSysctls } from './security-context.js';
+import { podCgroupParent } from './pod-cgroups.js';
 
 /** Upstream's PodLogsDir default. */
 export const DEFAULT_POD_LOGS_DIR = '/var/log/pods';
@@ -16,15 +18,7 @@ export function podLogsDirectory(pod: Pod, podLogsDir = DEFAULT_POD_LOGS_DIR): s
   return join(podLogsDir, `${m.namespace ?? 'default'}_${m.name ?? ''}_${m.uid ?? ''}`);
 }
 
-/** The namespaces of the pod's sandbox and containers (hostNetwork, hostPID, hostIPC, shareProcessNamespace). */
-export function namespaceOptionsOf(pod: Pod): NamespaceOption {
-  const spec = pod.spec ?? { containers: [] };
-  return {
-    network: spec.hostNetwork ? 'NODE' : 'POD',
-    pid: spec.hostPID ? 'NODE' : spec.shareProcessNamespace ? 'POD' : 'CONTAINER',
-    ipc: spec.hostIPC ? 'NODE' : 'POD',
-  };
-}
+export { namespaceOptionsOf } from './security-context.js';
 
 /** Every declared containerPort, host_port 0 included (containerd hands only host_port > 0 to CNI). */
 function portMappingsOf(pod: Pod): PortMapping[] {
@@ -56,8 +50,8 @@ export interface SandboxConfigOptions {
 /**
  * The sandbox config for attempt `attempt` of `pod`: metadata, hostname,
  * log directory, pod labels plus the kubelet's, the pod's annotations,
- * port mappings and namespace options. cgroup_parent is left to the
- * runtime for now.
+ * port mappings, and the linux part: the pod's cgroup parent by QoS class,
+ * its sysctls and the sandbox security context.
  */
 export function podSandboxConfig(pod: Pod, attempt: number, opts: SandboxConfigOptions = {}): PodSandboxConfig {
   const m = pod.metadata ?? {};
@@ -69,6 +63,15 @@ export function podSandboxConfig(pod: Pod, attempt: number, opts: SandboxConfigO
     ...(ports.length ? { portMappings: ports } : {}),
     labels: { ...(m.labels ?? {}), [POD_NAME_LABEL]: m.name ?? '', [POD_NAMESPACE_LABEL]: m.namespace ?? 'default', [POD_UID_LABEL]: m.uid ?? '' },
     annotations: { ...(m.annotations ?? {}) },
-    linux: { securityContext: { namespaceOptions: namespaceOptionsOf(pod) } },
+    linux: linuxPodSandboxConfig(pod),
+  };
+}
+
+function linuxPodSandboxConfig(pod: Pod): LinuxPodSandboxConfig {
+  const sysctls = podSysctls(pod);
+  return {
+    cgroupParent: podCgroupParent(pod),
+    securityContext: linuxSandboxSecurityContext(pod),
+    ...(Object.keys(sysctls).length ? { sysctls } : {}),
   };
 }

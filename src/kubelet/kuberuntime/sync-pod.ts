@@ -6,9 +6,10 @@
  * does not say.
  */
 import { mkdirSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import type { Logger } from '../../api/log.js';
-import type { RuntimeService } from '../runtime/cri/services.js';
+import type { ImageService, RuntimeService } from '../runtime/cri/services.js';
 import type { PodSandboxConfig } from '../runtime/cri/types.js';
 import type { ContainerToStart, PodActions } from '../pod-workers/pod-actions.js';
 import type { RuntimePod } from '../pod-workers/runtime-pod.js';
@@ -18,7 +19,10 @@ import { backOffKey, type CrashLoopBackOff } from '../pod-workers/crash-loop-bac
 import { formatPod } from '../pod-workers/container-helpers.js';
 import { podSandboxConfig, type SandboxConfigOptions } from './sandbox-config.js';
 import { containerConfig } from './container-config.js';
-import { ContainerConfigError } from './env.js';
+import { ContainerConfigError, makeEnvironmentVariables } from './env.js';
+import { imageUser } from './image-user.js';
+import type { ImageUser } from './security-context.js';
+import { createTerminationMessageFile, terminationMessageMount } from './termination-message.js';
 import type { ImagePuller } from './image-puller.js';
 import type { PodObjects } from '../pod-objects.js';
 import { executePreStopHook, runPostStartHook, POST_START_HOOK_ERROR, type HookTarget } from './lifecycle-hooks.js';
@@ -47,6 +51,12 @@ export interface SyncPodOptions extends SandboxConfigOptions {
   rootDir: string;
   /** Sets up the pod's volumes. @default a VolumeManager on rootDir and podObjects (no claims, no tokens) */
   volumes?: VolumeManager;
+  /** Where the image's user is read (ImageStatus) for runAsNonRoot and the default user. @default unknown: root */
+  imageService?: ImageService;
+  /** The node's IPs, primary first, for the downward API. @default none */
+  hostIPs?: readonly string[];
+  /** The node's allocatable amounts, cpu in millicores, memory in bytes. @default this host's cpus and memory */
+  nodeAllocatable?: Readonly<Record<string, number>>;
 }
 
 export interface SyncPodResult {
@@ -175,12 +185,13 @@ export async function syncPod(pod: Pod, plan: PodActions, opts: SyncPodOptions):
     }));
   }
   if (!sandboxId) return { waiting, sandboxId };
+  const podIPs = await sandboxIPs(runtime, runtimePod, sandboxId);
   for (const b of plan.backOff) opts.events?.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${b.name} in pod ${formatPod(pod)}`);
 
-  const etcHostsPath = toStart > 0 ? volumeManager.etcHosts(pod, await sandboxIPs(runtime, runtimePod, sandboxId)) : undefined;
+  const etcHostsPath = toStart > 0 ? volumeManager.etcHosts(pod, podIPs) : undefined;
   const mountContext = { volumes, volumeManager, ...(etcHostsPath ? { etcHostsPath } : {}) };
   const start = async (s: ContainerToStart, spec: Container): Promise<boolean> => {
-    const reason = await startContainer(pod, s, spec, { sandboxId, sandboxConfig, runtime, runtimePod, fresh: plan.createSandbox, opts, killOpts, mounts: mountContext });
+    const reason = await startContainer(pod, s, spec, { sandboxId, sandboxConfig, runtime, runtimePod, fresh: plan.createSandbox, podIPs, opts, killOpts, mounts: mountContext });
     if (reason) {
       waiting.set(s.name, reason);
       opts.events?.event(pod, 'Warning', reason.reason === 'ImagePullBackOff' ? 'BackOff' : 'Failed', `Error: ${reason.reason}${reason.message ? `: ${reason.message}` : ''}`);
@@ -206,6 +217,8 @@ interface StartContext {
   runtimePod: RuntimePod;
   /** The sandbox was just created: init containers start at restart count 0 again. */
   fresh: boolean;
+  /** The sandbox's IPs, primary first. */
+  podIPs: readonly string[];
   opts: SyncPodOptions;
   killOpts: KillOptions;
   mounts: { volumes: PodVolumes; volumeManager: VolumeManager; etcHostsPath?: string };
@@ -219,6 +232,33 @@ async function sandboxIPs(runtime: RuntimeService, runtimePod: RuntimePod, sandb
   return net ? [net.ip, ...(net.additionalIps ?? []).map((a) => a.ip)].filter((ip) => !!ip) : [];
 }
 
+function hostAllocatable(): Record<string, number> {
+  return { cpu: cpus().length * 1000, memory: totalmem() };
+}
+
+/**
+ * What the pure containerConfig needs from outside (upstream's
+ * GenerateRunContainerOptions and getImageUser): the environment, the
+ * image's user and a termination-log mount. Rejects with
+ * ContainerConfigError for what the env cannot resolve.
+ */
+async function containerRunOptions(pod: Pod, spec: Container, imageRef: string, ctx: StartContext) {
+  const { opts } = ctx;
+  const allocatable = opts.nodeAllocatable ?? hostAllocatable();
+  let user: ImageUser | undefined;
+  try {
+    if (opts.imageService) user = await imageUser(opts.imageService, imageRef);
+  } catch (err) {
+    throw new ContainerConfigError(errText(err));
+  }
+  const envs = await makeEnvironmentVariables(pod, spec, {
+    podObjects: opts.podObjects, podIPs: ctx.podIPs, hostIPs: opts.hostIPs ?? [], allocatable,
+    warn: (reason, message) => opts.events?.event(pod, 'Warning', reason, message),
+  });
+  const mount = terminationMessageMount(opts.rootDir, pod, spec);
+  return { envs, memoryCapacity: totalmem(), rootDir: opts.rootDir, ...(user ? { imageUser: user } : {}), ...(mount ? { terminationMessageMount: mount } : {}) };
+}
+
 /** One container: image, create, start. Resolves with its waiting reason on failure, undefined once started. */
 async function startContainer(pod: Pod, s: ContainerToStart, spec: Container, ctx: StartContext): Promise<WaitingReason | undefined> {
   const previous = findContainer(ctx.runtimePod, s.name);
@@ -230,11 +270,18 @@ async function startContainer(pod: Pod, s: ContainerToStart, spec: Container, ct
   events?.event(pod, 'Normal', 'Pulled', image.pulled ? `Successfully pulled image "${spec.image ?? ''}"` : `Container image "${spec.image ?? ''}" already present on machine`);
   let config;
   try {
-    const { volumes, volumeManager, etcHostsPath } = ctx.mounts;
-    const mounts = containerMounts(pod, spec, {
-      volumes: volumes.volumes, terminationLogPath: volumeManager.terminationLogFile(pod, spec.name), ...(etcHostsPath ? { etcHostsPath } : {}),
-    });
-    config = containerConfig(pod, { container: spec, kind: s.kind, restartCount, imageRef: image.imageRef, mounts });
+    const { volumes, etcHostsPath } = ctx.mounts;
+    const mounts = containerMounts(pod, spec, { volumes: volumes.volumes, podIPs: ctx.podIPs, hostIPs: ctx.opts.hostIPs ?? [], ...(etcHostsPath ? { etcHostsPath } : {}) });
+    const run = await containerRunOptions(pod, spec, image.imageRef, ctx);
+    config = containerConfig(pod, { container: spec, kind: s.kind, restartCount, imageRef: image.imageRef, mounts, ...run });
+    if (run.terminationMessageMount) {
+      try {
+        await createTerminationMessageFile(run.terminationMessageMount);
+      } catch (err) { // as upstream: the container runs without its termination log
+        ctx.opts.logger?.error({ pod: podKey(pod), container: s.name, err: errText(err) }, 'error on creating termination-log file');
+        config.mounts = config.mounts?.filter((m) => m !== run.terminationMessageMount);
+      }
+    }
   } catch (err) {
     if (err instanceof ContainerConfigError) return { reason: 'CreateContainerConfigError', message: err.message };
     throw err;

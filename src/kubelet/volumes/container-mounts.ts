@@ -20,8 +20,6 @@ export interface ContainerMountInputs {
   volumes: ReadonlyMap<string, MountedVolume>;
   /** The pod's managed hosts file, if there is one. */
   etcHostsPath?: string;
-  /** This container instance's termination message file, if any. */
-  terminationLogPath?: string;
   /** For subPathExpr of fieldRef variables. */
   hostIPs?: readonly string[];
   podIPs?: readonly string[];
@@ -53,9 +51,6 @@ export function containerMounts(pod: Pod, container: Container, inputs: Containe
   const mountsEtcHosts = (container.volumeMounts ?? []).some((m) => m.mountPath === ETC_HOSTS_PATH);
   if (inputs.etcHostsPath && !mountsEtcHosts) {
     mounts.push({ containerPath: ETC_HOSTS_PATH, hostPath: inputs.etcHostsPath, readonly: false, selinuxRelabel: false, propagation: 'PROPAGATION_PRIVATE' });
-  }
-  if (inputs.terminationLogPath) {
-    mounts.push({ containerPath: container.terminationMessagePath || '/dev/termination-log', hostPath: inputs.terminationLogPath, readonly: false, selinuxRelabel: false, propagation: 'PROPAGATION_PRIVATE' });
   }
   return mounts;
 }

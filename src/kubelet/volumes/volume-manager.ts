@@ -24,7 +24,6 @@ import { downwardAPIPlugin } from './downward-api-volume.js';
 import { projectedPlugin } from './projected.js';
 import { persistentVolumeClaimPlugin } from './persistent-volume-claim.js';
 import { writeEtcHosts } from './etc-hosts.js';
-import { createTerminationLogFile } from './termination-log.js';
 
 export const VOLUME_PLUGINS: readonly VolumePlugin[] = [
   emptyDirPlugin, hostPathPlugin, configMapPlugin, secretPlugin, downwardAPIPlugin, projectedPlugin, persistentVolumeClaimPlugin,
@@ -89,11 +88,6 @@ export class VolumeManager {
   /** Writes the pod's managed /etc/hosts; undefined when it has none (no IP yet, not host network). */
   etcHosts(pod: Pod, podIPs: readonly string[]): string | undefined {
     return writeEtcHosts(this.podDir(pod.metadata?.uid ?? ''), pod, podIPs);
-  }
-
-  /** A new termination message file for one instance of `containerName`. */
-  terminationLogFile(pod: Pod, containerName: string): string {
-    return createTerminationLogFile(this.podDir(pod.metadata?.uid ?? ''), containerName);
   }
 
   /**

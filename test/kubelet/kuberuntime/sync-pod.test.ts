@@ -102,9 +102,9 @@ test('failures become waiting reasons: ErrImageNeverPull, CreateContainerConfigE
     const never = await syncOnce(new FakeCri(), webPod({ containers: [{ name: 'app', image: 'img/app:1', imagePullPolicy: 'Never' }] }), logs);
     assert.equal(never.status.containerStatuses?.[0]?.state?.waiting?.reason, 'ErrImageNeverPull');
 
-    const config = await syncOnce(new FakeCri(), webPod({ containers: [{ name: 'app', image: 'img/app:1', env: [{ name: 'X', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] }] }), logs);
+    const config = await syncOnce(new FakeCri(), webPod({ containers: [{ name: 'app', image: 'img/app:1', env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'nope', key: 'k' } } }] }] }), logs);
     assert.equal(config.status.containerStatuses?.[0]?.state?.waiting?.reason, 'CreateContainerConfigError');
-    assert.match(config.status.containerStatuses?.[0]?.state?.waiting?.message ?? '', /env X valueFrom is not supported yet/);
+    assert.equal(config.status.containerStatuses?.[0]?.state?.waiting?.message, 'configmap "nope" not found');
 
     const cri = new FakeCri();
     cri.failNext.set('startContainer', new Error('exec: "nope": executable file not found'));

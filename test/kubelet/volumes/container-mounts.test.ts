@@ -25,7 +25,7 @@ test('mounts: paths, read-only from the mount or the volume, propagation, /etc/h
     ],
   };
   const volumes = new Map<string, MountedVolume>([['data', { path: '/v/data', readOnly: false }], ['cfg', { path: '/v/cfg', readOnly: true }]]);
-  const mounts = containerMounts(pod, c, { volumes, etcHostsPath: '/p/etc-hosts', terminationLogPath: '/p/containers/app/abcd0123' });
+  const mounts = containerMounts(pod, c, { volumes, etcHostsPath: '/p/etc-hosts' });
   assert.deepEqual(mounts.map((m) => [m.containerPath, m.hostPath, m.readonly, m.propagation]), [
     ['/data', '/v/data', false, 'PROPAGATION_PRIVATE'],
     ['/ro', '/v/data', true, 'PROPAGATION_PRIVATE'],
@@ -33,15 +33,14 @@ test('mounts: paths, read-only from the mount or the volume, propagation, /etc/h
     ['/shared', '/v/data', false, 'PROPAGATION_HOST_TO_CONTAINER'],
     ['/bi', '/v/data', false, 'PROPAGATION_BIDIRECTIONAL'],
     ['/etc/hosts', '/p/etc-hosts', false, 'PROPAGATION_PRIVATE'],
-    ['/tmp/msg', '/p/containers/app/abcd0123', false, 'PROPAGATION_PRIVATE'],
   ]);
   assert.ok(mounts.every((m) => m.selinuxRelabel === false));
 });
 
-test('a container that mounts its own /etc/hosts does not get the managed one; the default termination path', () => {
+test('a container that mounts its own /etc/hosts does not get the managed one', () => {
   const c: Container = { name: 'app', volumeMounts: [{ name: 'h', mountPath: '/etc/hosts' }] };
-  const mounts = containerMounts(pod, c, { volumes: new Map([['h', { path: '/host/hosts', readOnly: false }]]), etcHostsPath: '/p/etc-hosts', terminationLogPath: '/p/t' });
-  assert.deepEqual(mounts.map((m) => [m.containerPath, m.hostPath]), [['/etc/hosts', '/host/hosts'], ['/dev/termination-log', '/p/t']]);
+  const mounts = containerMounts(pod, c, { volumes: new Map([['h', { path: '/host/hosts', readOnly: false }]]), etcHostsPath: '/p/etc-hosts' });
+  assert.deepEqual(mounts.map((m) => [m.containerPath, m.hostPath]), [['/etc/hosts', '/host/hosts']]);
 });
 
 test('subPath and subPathExpr: made with the volume\'s mode, kept inside the volume', () => {

@@ -10,10 +10,11 @@
  * shims behind); the next start adopts them by their labels.
  */
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import { createLogger } from '../api/log.js';
 import { RestClient, defaultKubeconfigPath, loadKubeconfig } from '../client/index.js';
 import {
-  ContainerdClient, ContainerdSupervisor, Kubelet, PAUSE_IMAGE, connectCri, ensurePauseImage, importAirgapImages,
+  ContainerdClient, ContainerdSupervisor, Kubelet, LocalPathCleaner, PAUSE_IMAGE, connectCri, ensurePauseImage, importAirgapImages,
   nodePaths, nodeStatusManagerFromFlags, readHostInfo, waitForRuntime, writeBridgeConflist, type CriClient,
 } from '../kubelet/index.js';
 import { parseFlags } from './parse-flags.js';
@@ -107,8 +108,12 @@ export async function runAgent(argv: string[]): Promise<number> {
     client, informerClient, nodeName, runtime: cri.runtime, images: cri.images, logger: createLogger('kubelet'),
     hostIPs: () => hostIPs, rootDir: paths.kubeletDir, ...(values['pod-logs-dir'] ? { podLogsDir: values['pod-logs-dir'] } : {}),
   });
+  const localPathCleaner = new LocalPathCleaner({
+    client, informerClient, nodeName, storageDir: resolve(paths.localPathStorageDir), logger: createLogger('local-path-cleaner'),
+  });
   nodeStatus.start();
   kubelet.start();
+  localPathCleaner.start();
   log.info({ node: nodeName, podCidr, endpoint: endpoint ?? paths.containerdSocket }, 'agent started');
 
   await new Promise<void>((resolve) => {
@@ -116,6 +121,7 @@ export async function runAgent(argv: string[]): Promise<number> {
       log.info({ signal }, 'stopping the agent');
       void (async () => {
         await kubelet.stop().catch(() => undefined);
+        await localPathCleaner.stop().catch(() => undefined);
         await nodeStatus.stop().catch(() => undefined);
         cri.close();
         await supervisor?.stop();

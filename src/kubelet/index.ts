@@ -34,3 +34,4 @@ export * from './kuberuntime/index.js';
 export { Kubelet, type KubeletOptions } from './kubelet.js';
 export { podStatusPatch } from './pod-status-patch.js';
 export { CachedPodObjects, type PodObjects } from './pod-objects.js';
+export { LocalPathCleaner, isStrictlyInside, type LocalPathCleanerOptions } from './local-path-cleaner.js';

@@ -14,6 +14,7 @@ import type { StorageClass } from 'kubernetes-types/storage/v1.js';
 import { RestClient } from '../../src/client/rest-client.js';
 import { RESOURCES } from '../../src/client/resource.js';
 import { localPathVolume, nodeStorageDir, unprovisionableReason } from '../../src/controllers/local-path/index.js';
+import { parseDisableFlag } from '../../src/cli/disable-flag.js';
 import { startServer, type RunningServer } from '../harness/server.js';
 import { eventually } from '../harness/kubectl.js';
 
@@ -180,4 +181,22 @@ test('a claim of another provisioner is left alone; one asking for ReadWriteMany
   assert.ok(!(await getOrUndefined(client.get(RESOURCES.persistentvolumes, `pvc-${foreign.metadata?.uid}`))), 'no volume for the foreign claim');
   const reasons = await eventReasons('foreign');
   assert.ok(!reasons.some((r) => /Provisioning(Succeeded|Failed)$|\/Provisioning$/.test(r)), `no provisioner events on the foreign claim: ${reasons.join(', ')}`);
+});
+
+test('--disable local-storage removes the provisioner (and so the class) from the controllers', async () => {
+  assert.deepEqual(parseDisableFlag(undefined), []);
+  assert.deepEqual(parseDisableFlag(['local-storage']), ['-local-path-provisioner']);
+  assert.deepEqual(parseDisableFlag([' local-storage,']), ['-local-path-provisioner']);
+  assert.throws(() => parseDisableFlag(['traefik']), /invalid --disable "traefik": valid items: local-storage/);
+  const plain = await startServer({ args: ['--disable', 'local-storage', '--disable-scheduler'] });
+  const c = RestClient.fromKubeconfig(plain.kubeconfig, { component: 'local-path-test' });
+  try {
+    // The serviceaccount controller making `default` shows the controller manager is running.
+    await eventually(() => getOrUndefined(c.get(RESOURCES.serviceaccounts, 'default', { namespace: 'default' })), 20_000, 'the default ServiceAccount');
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.deepEqual((await c.list(RESOURCES.storageclasses)).items, []);
+  } finally {
+    c.close();
+    await plain.stop();
+  }
 });

@@ -17,11 +17,11 @@
  */
 import { realpath, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import type { PersistentVolume } from 'kubernetes-types/core/v1.js';
+import type { Node, PersistentVolume } from 'kubernetes-types/core/v1.js';
 import type { Logger } from '../api/log.js';
 import { deepClone } from '../api/object.js';
 import {
-  ANN_LOCAL_PATH_STORAGE_DIR, LOCAL_PATH_CLEANUP_FINALIZER, awaitsLocalPathCleanup, volumeHostnames,
+  ANN_LOCAL_PATH_STORAGE_DIR, HOSTNAME_LABEL, LOCAL_PATH_CLEANUP_FINALIZER, awaitsLocalPathCleanup, volumeHostnames,
 } from '../api/volume-binding/local-path.js';
 import { EventRecorder, Informer, RESOURCES, WorkQueue, objectKey, startController, type RestClient, type RunningController } from '../client/index.js';
 
@@ -29,7 +29,10 @@ export interface LocalPathCleanerOptions {
   client: RestClient;
   /** For the PersistentVolume watch. @default client */
   informerClient?: RestClient;
-  /** This node: the PVs whose nodeAffinity names it (kubernetes.io/hostname) are its to clean. */
+  /**
+   * This node: the PVs whose nodeAffinity names it (kubernetes.io/hostname In [...], with the node's
+   * hostname label, which may differ from its name, or its name) are its to clean.
+   */
   nodeName: string;
   /** Absolute: the only directory under which anything is removed. */
   storageDir: string;
@@ -52,6 +55,8 @@ export class LocalPathCleaner {
   private running?: RunningController;
   private stopped = false;
   private annotateTimer?: NodeJS.Timeout;
+  /** The Node's kubernetes.io/hostname label, once read. */
+  private hostname?: string;
 
   constructor(private readonly o: LocalPathCleanerOptions) {
     if (!isAbsolute(o.storageDir)) throw new Error(`local-path storage dir must be absolute, got ${JSON.stringify(o.storageDir)}`);
@@ -79,14 +84,21 @@ export class LocalPathCleaner {
   }
 
   private mine(pv: PersistentVolume): boolean {
-    return awaitsLocalPathCleanup(pv) && volumeHostnames(pv).includes(this.o.nodeName);
+    if (!awaitsLocalPathCleanup(pv)) return false;
+    const hosts = volumeHostnames(pv);
+    return hosts.includes(this.o.nodeName) || (this.hostname !== undefined && hosts.includes(this.hostname));
   }
 
-  /** Records the storage dir on the Node; retried until the Node exists (the node status manager registers it). */
+  /**
+   * Records the storage dir on the Node and learns its hostname label;
+   * retried until the Node exists (the node status manager registers it).
+   */
   private async annotateNode(): Promise<void> {
     if (this.stopped) return;
     try {
-      await this.o.client.patch(RESOURCES.nodes, this.o.nodeName, { metadata: { annotations: { [ANN_LOCAL_PATH_STORAGE_DIR]: this.o.storageDir } } });
+      const node = await this.o.client.patch<Node>(RESOURCES.nodes, this.o.nodeName, { metadata: { annotations: { [ANN_LOCAL_PATH_STORAGE_DIR]: this.o.storageDir } } });
+      this.hostname = node.metadata?.labels?.[HOSTNAME_LABEL];
+      for (const pv of this.informer.store.list()) if (this.mine(pv)) this.queue.add(objectKey(pv));
     } catch (e) {
       if (this.stopped) return;
       this.o.logger.debug({ err: e instanceof Error ? e.message : String(e) }, 'annotating the node with its local-path storage dir; retrying');

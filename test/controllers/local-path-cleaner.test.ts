@@ -47,8 +47,9 @@ before(async () => {
   mkdirSync(outside);
   server = await startServer({ args: ['--disable-controllers'] });
   client = RestClient.fromKubeconfig(server.kubeconfig, { component: 'local-path-cleaner-test' });
-  for (const name of ['node-x', 'node-y']) {
-    await client.create<Node>(RESOURCES.nodes, { apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name } } });
+  // node-x's hostname label is not its name (a kubelet labels the machine's hostname).
+  for (const [name, host] of [['node-x', 'host-x'], ['node-y', 'node-y']] as const) {
+    await client.create<Node>(RESOURCES.nodes, { apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': host } } });
   }
   cleaner = new LocalPathCleaner({ client, nodeName: 'node-x', storageDir: storage, logger: createLogger('local-path-cleaner', { level: 'error' }) });
   cleaner.start();
@@ -97,6 +98,14 @@ test('a deleted volume of this node: its directory is removed, then the volume g
   await eventually(async () => !(await pvOrUndefined('pvc-1')), 10_000, 'pvc-1 gone');
   assert.equal(existsSync(dir), false, 'the directory was removed');
   assert.ok(existsSync(storage), 'the storage dir itself stays');
+});
+
+test('a volume pinned by the node\'s hostname label is this node\'s too', async () => {
+  const dir = withData(join(storage, 'pvc-h_default_data'));
+  await client.create(RESOURCES.persistentvolumes, volume('pvc-h', dir, 'host-x'));
+  await client.delete(RESOURCES.persistentvolumes, 'pvc-h');
+  await eventually(async () => !(await pvOrUndefined('pvc-h')), 10_000, 'pvc-h gone');
+  assert.equal(existsSync(dir), false, 'the directory was removed');
 });
 
 test('a volume whose directory is already gone is let go', async () => {

@@ -70,7 +70,9 @@ test('a StatefulSet\'s local-path volume on a real node: provisioned under the a
             metadata: { labels: { app: 'db' } },
             spec: {
               terminationGracePeriodSeconds: 5,
-              containers: [{ name: 'db', image: BUSYBOX, command: ['sh', '-c', 'trap "exit 0" TERM; sleep 3600 & wait'], volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
+              // The claim is the pod's volume (what scheduling and provisioning act on); no container mounts it,
+              // so the pod runs whether or not this kubelet mounts volumes yet.
+              containers: [{ name: 'db', image: BUSYBOX, command: ['sh', '-c', 'trap "exit 0" TERM; sleep 3600 & wait'] }],
             },
           },
           volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
@@ -79,7 +81,9 @@ test('a StatefulSet\'s local-path volume on a real node: provisioned under the a
       const pod = await eventually(() => {
         const p = get<Pod>(['pod', 'db-0']);
         return p.status?.phase === 'Running' ? p : undefined;
-      }, 60_000, `db-0 Running; agent log tail:\n${agentLogs.slice(-3000)}`);
+      }, 60_000, 'db-0 Running').catch((e: unknown) => {
+        throw new Error(`${String(e)}\n${k.run(['describe', 'pod,pvc,pv']).stdout}\nagent log tail:\n${agentLogs.slice(-3000)}`);
+      });
       for (const cs of pod!.status?.containerStatuses ?? []) if (cs.containerID) ids.add(cs.containerID.replace('containerd://', ''));
       const claim = get<PersistentVolumeClaim>(['pvc', 'data-db-0']);
       assert.equal(claim.status?.phase, 'Bound');
@@ -88,11 +92,14 @@ test('a StatefulSet\'s local-path volume on a real node: provisioned under the a
       const pv = get<PersistentVolume>(['pv', volumeName]);
       volumePath = pv.spec?.hostPath?.path ?? '';
       assert.equal(volumePath, join(storageDir, `${volumeName}_default_data-db-0`));
-      assert.deepEqual(pv.spec?.nodeAffinity?.required?.nodeSelectorTerms?.[0]?.matchExpressions?.[0]?.values, ['n1']);
+      assert.equal(pod!.spec?.nodeName, 'n1');
+      // Pinned by the node's hostname label (the machine's hostname), as local-path-provisioner pins it.
+      const hostname = get<Node>(['node', 'n1']).metadata?.labels?.['kubernetes.io/hostname'];
+      assert.deepEqual(pv.spec?.nodeAffinity?.required?.nodeSelectorTerms?.[0]?.matchExpressions?.[0]?.values, [hostname]);
     });
 
     await t.test('scaled down and its claim deleted, the directory is removed by the agent and the volume goes', async () => {
-      // The kubelet makes the directory when it mounts the hostPath (DirectoryOrCreate); put data in it either way.
+      // A kubelet that mounts the hostPath makes the directory (DirectoryOrCreate); put data in it either way.
       mkdirSync(join(volumePath, 'sub'), { recursive: true });
       writeFileSync(join(volumePath, 'sub', 'file'), 'data');
       k.ok(['scale', 'statefulset', 'db', '--replicas=0']);

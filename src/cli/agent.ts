@@ -12,11 +12,11 @@
  * its containerd's shims behind); the next start adopts them by their labels.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createLogger, type Logger } from '../api/log.js';
 import { RestClient, defaultKubeconfigPath, loadKubeconfig, type ConnectionConfig } from '../client/index.js';
 import {
-  ContainerdClient, ContainerdSupervisor, FileSource, HttpSource, Kubelet, PAUSE_IMAGE, StaticPods, type ManifestSource, connectCri, ensurePauseImage, importAirgapImages,
+  ContainerdClient, ContainerdSupervisor, FileSource, HttpSource, Kubelet, LocalPathCleaner, PAUSE_IMAGE, StaticPods, type ManifestSource, connectCri, ensurePauseImage, importAirgapImages,
   nodePaths, nodeStatusManagerFromFlags, readHostInfo, waitForRuntime, writeBridgeConflist, type CriClient,
 } from '../kubelet/index.js';
 import { readRegistriesFile, unsupportedRewrites, writeRegistryHosts } from '../kubelet/containerd/registries.js';
@@ -119,15 +119,21 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     staticPods, client, informerClient, nodeName: o.nodeName, runtime: runtime.runtime, images: runtime.images, logger: createLogger('kubelet'),
     hostIPs: () => hostIPs, rootDir: paths.kubeletDir, ...(o.podLogsDir ? { podLogsDir: o.podLogsDir } : {}),
   });
+  // Removes the directories of deleted local-path volumes of this node (k3s's local-storage).
+  const localPathCleaner = new LocalPathCleaner({
+    client, informerClient, nodeName: o.nodeName, storageDir: resolve(paths.localPathStorageDir), logger: createLogger('local-path-cleaner'),
+  });
   nodeStatus.start();
   staticPods.start();
   kubelet.start();
+  localPathCleaner.start();
   log.info({ node: o.nodeName, podCidr: o.podCidr, endpoint: o.containerRuntimeEndpoint ?? paths.containerdSocket }, 'agent started');
   let stopped: Promise<void> | undefined;
   return {
     stop: () => stopped ??= (async () => {
       await kubelet.stop().catch((err: unknown) => log.error({ err }, 'stopping the kubelet'));
       await staticPods.stop().catch((err: unknown) => log.error({ err }, 'stopping the static pod sources'));
+      await localPathCleaner.stop().catch((err: unknown) => log.error({ err }, 'stopping the local-path cleaner'));
       await nodeStatus.stop().catch((err: unknown) => log.error({ err }, 'stopping the node status manager'));
       await release();
     })(),

@@ -18,6 +18,7 @@ import { admitPod } from '../api/defaults/pod.js';
 import { nonNegativeInt, oneOf, parseBool, parseDuration, port as parsePort, positiveInt } from './flags.js';
 import { parseFlags } from './parse-flags.js';
 import { parseControllersFlag } from './controllers-flag.js';
+import { parseDisableFlag } from './disable-flag.js';
 import { startComponentThread, type ComponentSpec, type ComponentThread } from './component-thread.js';
 import type { ControllerManagerConfig } from '../controllers/index.js';
 import { installProcessGuard } from './process-guard.js';
@@ -51,6 +52,7 @@ Flags:
   --max-requests-inflight N          Non-watch requests served at once before 429 (default 800)
   --max-watch-buffer-bytes N         A watcher this far behind is closed and relists (default 16777216)
   --controllers LIST                 Controllers to run, comma-separated: * for all, NAME to add, -NAME to remove (default *)
+  --disable ITEM                     Do not run a packaged component (repeatable; valid items: local-storage)
   --disable-controllers              Serve the API only: no controllers and no scheduler (for testing your own controllers, as envtest does)
   --disable-scheduler                Do not run the scheduler
   --scheduler-config FILE            KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1, YAML or JSON) for the scheduler
@@ -88,6 +90,7 @@ export async function runServer(argv: string[]): Promise<number> {
       'default-watch-cache-size': { type: 'string' },
       'max-requests-inflight': { type: 'string' },
       'max-watch-buffer-bytes': { type: 'string' },
+      disable: { type: 'string', multiple: true },
       'disable-controllers': { type: 'boolean' },
       'disable-scheduler': { type: 'boolean' },
       'scheduler-config': { type: 'string' },
@@ -135,7 +138,9 @@ export async function runServer(argv: string[]): Promise<number> {
     ...(values['max-watch-buffer-bytes'] ? { maxWatchBufferBytes: positiveInt('max-watch-buffer-bytes', values['max-watch-buffer-bytes']) } : {}),
     ...(values['max-requests-inflight'] ? { maxInFlight: positiveInt('max-requests-inflight', values['max-requests-inflight']) } : {}),
   };
-  const controllers = values.controllers !== undefined ? parseControllersFlag(values.controllers) : undefined;
+  const disabled = parseDisableFlag(values.disable);
+  const chosen = values.controllers !== undefined ? parseControllersFlag(values.controllers) : undefined;
+  const controllers = chosen || disabled.length ? [...(chosen ?? ['*']), ...disabled] : undefined;
   const simCount = values['simulated-nodes'] ? nonNegativeInt('simulated-nodes', values['simulated-nodes']) : 0;
   const simHeartbeatMs = values['sim-heartbeat-interval'] ? parseDuration(values['sim-heartbeat-interval'], 'sim-heartbeat-interval') : undefined;
   const node = nodeFlagValues(values);

@@ -20,6 +20,7 @@ import { startDaemonSetController } from './daemonset/index.js';
 import { startStatefulSetController } from './statefulset/index.js';
 import { replicaSetDescriptor, replicationControllerDescriptor } from './replicaset/index.js';
 import { deploymentDescriptor } from './deployment/index.js';
+import { startLocalPathProvisioner } from './local-path/index.js';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   {
@@ -100,4 +101,12 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   replicaSetDescriptor,
   replicationControllerDescriptor,
   deploymentDescriptor,
+  {
+    // k3s's local-storage addon: the default `local-path` StorageClass and its provisioner.
+    name: 'local-path-provisioner',
+    start: (ctx) => startLocalPathProvisioner({
+      client: ctx.client, informers: ctx.informers, logger: ctx.logger,
+      recorder: new EventRecorder({ client: ctx.client, component: 'rancher.io/local-path', logger: ctx.logger }),
+    }),
+  },
 ];

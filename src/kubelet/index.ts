@@ -40,3 +40,4 @@ export { CachedPodObjects, type PodObjects } from './pod-objects.js';
 export * from './volumes/index.js';
 export * from './config/index.js';
 export { MirrorPods, type MirrorPodsOptions } from './mirror-pods.js';
+export { LocalPathCleaner, isStrictlyInside, type LocalPathCleanerOptions } from './local-path-cleaner.js';

@@ -8,3 +8,4 @@ export { claimClass, volumeClass, isDefaultStorageClass, defaultStorageClass, ad
 export {
   findMatchingVolume, volumeMismatch, isVolumeBoundToClaim, volumeFitsNode, requestedStorage, volumeCapacity, type MatchOptions,
 } from './volume-match.js';
+export * from './local-path.js';

@@ -1,0 +1,22 @@
+/**
+ * `k8ts server --disable ITEM` (k3s's flag, repeatable or comma-separated):
+ * packaged components not to run. Each item maps to the controllers that make
+ * it up, returned as `--controllers` removals (`-NAME`). Unlike k3s, a
+ * component already deployed (the local-path StorageClass) is not deleted.
+ */
+import { UsageError } from './usage-error.js';
+
+const COMPONENTS: Readonly<Record<string, readonly string[]>> = {
+  // k3s's local-storage: the local-path StorageClass and its provisioner.
+  'local-storage': ['local-path-provisioner'],
+};
+
+export function parseDisableFlag(values: readonly string[] | undefined): string[] {
+  const out: string[] = [];
+  for (const item of (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean)) {
+    const controllers = COMPONENTS[item];
+    if (!controllers) throw new UsageError(`invalid --disable ${JSON.stringify(item)}: valid items: ${Object.keys(COMPONENTS).join(', ')}`);
+    out.push(...controllers.map((c) => `-${c}`));
+  }
+  return out;
+}

@@ -12,6 +12,9 @@
  *   CrashLoopBackOff, and pod status from runtime state.
  * - kuberuntime: the pod workers' actor (syncPod) and the CRI configs;
  * - kubelet: the pod loop (one worker per pod, status writes, deletion).
+ * - server: the kubelet's HTTPS server (port 10250), metrics and stats;
+ * - logs: container log rotation and /var/log/containers;
+ * - gc: garbage collection of dead containers and unused images.
  * Probes and volumes come next.
  */
 export * from './runtime/cri/index.js';
@@ -34,3 +37,6 @@ export * from './kuberuntime/index.js';
 export { Kubelet, type KubeletOptions } from './kubelet.js';
 export { podStatusPatch } from './pod-status-patch.js';
 export { CachedPodObjects, type PodObjects } from './pod-objects.js';
+export * from './server/index.js';
+export * from './logs/index.js';
+export * from './gc/index.js';

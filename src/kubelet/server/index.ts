@@ -9,4 +9,5 @@ export * from './pod-start-tracker.js';
 export * from './resource-metrics.js';
 export * from './stats-provider.js';
 export * from './node-stats.js';
-export type * from './stats-types.js';
+export type { Summary, NodeStats, PodStats, CPUStats, MemoryStats, FsStats } from './stats-types.js';
+export * from './start.js';

@@ -1,9 +1,12 @@
 /**
  * The Summary of GET /stats/summary, the way upstream's CRI stats provider
  * builds it (pkg/kubelet/stats/cri_stats_provider.go): pods and containers
- * from the runtime's ListPodSandboxStats (ListContainerStats summed per
- * sandbox when the runtime lacks it), only ready sandboxes and running
- * containers; a container's logs are the usage of its log directory
+ * from the runtime's ListPodSandboxStats, only ready sandboxes and running
+ * containers. When that call fails (a runtime without it, or containerd
+ * 1.6 failing the whole list for one sandbox without a cgroup parent) the
+ * pods are ListContainerStats summed per sandbox; upstream itself reads
+ * pod totals from cAdvisor by default. A container's logs are the usage
+ * of its log directory
  * `<pod-logs-dir>/<ns>_<pod>_<uid>/<container>`; a pod's ephemeral storage
  * is its containers' writable layers plus logs (volumes are not counted
  * yet). The node's CPU and memory come from /proc (node-stats.ts), its
@@ -38,6 +41,7 @@ export interface StatsProviderOptions {
 
 export class StatsProvider {
   private lastNodeCpu: { atMs: number; coreNs: number } | undefined;
+  private podSandboxStatsWork = true;
 
   constructor(private readonly o: StatsProviderOptions) {}
 
@@ -124,11 +128,14 @@ export class StatsProvider {
 
   /** Stats per sandbox ID; summed from container stats when the runtime lacks ListPodSandboxStats. */
   private async sandboxStats(sandboxes: PodSandbox[]): Promise<Map<string, PodSandboxStats>> {
-    try {
-      const list = await this.o.runtime.listPodSandboxStats();
-      return new Map(list.map((s) => [s.attributes?.id ?? '', s]));
-    } catch (e) {
-      if (!(e instanceof GrpcError) || e.code !== UNIMPLEMENTED) throw e;
+    if (this.podSandboxStatsWork) {
+      try {
+        const list = await this.o.runtime.listPodSandboxStats();
+        return new Map(list.map((s) => [s.attributes?.id ?? '', s]));
+      } catch (e) {
+        // Unimplemented, or containerd 1.6 failing the whole list for one sandbox without a cgroup parent.
+        if (e instanceof GrpcError && e.code === UNIMPLEMENTED) this.podSandboxStatsWork = false;
+      }
     }
     const all = await this.o.runtime.listContainerStats();
     const containers = await this.o.runtime.listContainers();

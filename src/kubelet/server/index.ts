@@ -11,3 +11,4 @@ export * from './stats-provider.js';
 export * from './node-stats.js';
 export type { Summary, NodeStats, PodStats, CPUStats, MemoryStats, FsStats } from './stats-types.js';
 export * from './start.js';
+export * from './container-logs.js';

@@ -6,7 +6,9 @@
  * - GET /metrics: the kubelet's metrics; GET /metrics/resource: CPU and
  *   memory of node, pods and containers (metrics-server's source);
  * - GET /stats/summary: the Summary API (`?only_cpu_and_memory=true` keeps
- *   just those).
+ *   just those);
+ * - GET /containerLogs/{namespace}/{pod}/{container}: the container's log
+ *   (container-logs.ts), when a runtime is given.
  * Authentication and authorization, simplified from upstream's webhook
  * mode: a client certificate that verifies against --client-ca-file is
  * allowed everything; anyone else (no such file, or no valid certificate)
@@ -23,6 +25,9 @@ import type { KubeletMetrics } from './kubelet-metrics.js';
 import { renderResourceMetrics } from './resource-metrics.js';
 import type { StatsProvider } from './stats-provider.js';
 import type { Summary } from './stats-types.js';
+import type { RuntimeService } from '../runtime/cri/services.js';
+import { CONTAINER_NAME_LABEL, POD_UID_LABEL } from '../pod-workers/labels.js';
+import { parseLogOptions, writeContainerLogs } from './container-logs.js';
 
 export const DEFAULT_KUBELET_PORT = 10250;
 
@@ -39,6 +44,8 @@ export interface KubeletServerOptions {
   pods: () => Pod[];
   metrics: KubeletMetrics;
   stats: Pick<StatsProvider, 'summary'>;
+  /** For /containerLogs; without it that path is 404. */
+  runtime?: Pick<RuntimeService, 'listContainers' | 'containerStatus'>;
   logger?: Logger;
 }
 
@@ -97,14 +104,46 @@ export class KubeletServer {
           const summary = await this.o.stats.summary();
           return json(res, url.searchParams.get('only_cpu_and_memory') === 'true' ? onlyCpuAndMemory(summary) : summary);
         }
-        default:
+        default: {
+          const logs = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(path);
+          if (logs && this.o.runtime) return await this.containerLogs(res, url, logs.slice(1).map(decodeURIComponent) as [string, string, string]);
           return text(res, 404, '404 page not found');
+        }
       }
     } catch (e) {
       this.o.logger?.warn({ path, err: e instanceof Error ? e.message : String(e) }, 'kubelet server request failed');
       if (!res.headersSent) text(res, 500, `Internal Error: ${e instanceof Error ? e.message : String(e)}`);
       else res.destroy();
     }
+  }
+
+  private async containerLogs(res: ServerResponse, url: URL, [namespace, name, container]: [string, string, string]): Promise<void> {
+    const runtime = this.o.runtime!;
+    const opts = parseLogOptions(url.searchParams);
+    if (typeof opts === 'string') return text(res, 400, opts);
+    const pod = this.o.pods().find((p) => p.metadata?.namespace === namespace && p.metadata?.name === name);
+    if (!pod) return text(res, 404, `pod "${namespace}/${name}" does not exist`);
+    const spec = pod.spec;
+    const names = [...(spec?.initContainers ?? []), ...(spec?.containers ?? []), ...(spec?.ephemeralContainers ?? [])].map((c) => c.name);
+    if (!names.includes(container)) return text(res, 404, `container "${container}" in pod "${name}" is not available`);
+    const instances = (await runtime.listContainers({ labelSelector: { [POD_UID_LABEL]: pod.metadata?.uid ?? '', [CONTAINER_NAME_LABEL]: container } }))
+      .sort((a, b) => b.createdAt - a.createdAt);
+    const target = instances[opts.previous ? 1 : 0];
+    if (!target) {
+      return text(res, 400, opts.previous
+        ? `previous terminated container "${container}" in pod "${name}" not found`
+        : `container "${container}" in pod "${name}" is waiting to start`);
+    }
+    const logPath = (await runtime.containerStatus(target.id)).status?.logPath;
+    if (!logPath) return text(res, 404, `container "${container}" in pod "${name}" has no log`);
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
+    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+    await writeContainerLogs(logPath, res, {
+      ...opts, signal: abort.signal,
+      isRunning: async () => (await runtime.containerStatus(target.id).catch(() => undefined))?.status?.state === 'CONTAINER_RUNNING',
+    });
+    res.end();
   }
 
   /** A client certificate that verified against the client CA. */

@@ -60,7 +60,7 @@ export async function startKubeletServer(o: StartKubeletServerOptions): Promise<
     ...(o.imageFsDir ? { imageFsDir: o.imageFsDir } : {}),
   });
   const server = new KubeletServer({
-    port: o.port, certPem: cert.certPem, keyPem: cert.keyPem, pods: () => o.pods.list(), metrics, stats,
+    port: o.port, certPem: cert.certPem, keyPem: cert.keyPem, pods: () => o.pods.list(), metrics, stats, runtime: o.runtime,
     ...(o.address ? { address: o.address } : {}), ...(clientCaPem ? { clientCaPem } : {}), ...(o.logger ? { logger: o.logger } : {}),
   });
   const port = await server.start();

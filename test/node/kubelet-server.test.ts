@@ -153,6 +153,9 @@ test('k8ts agent serves port 10250, rotates container logs and collects dead con
       const cid = pod!.status!.containerStatuses![0]!.containerID!.slice('containerd://'.length);
       const link = join(containerLogsDir, `chatty_default_chatty-${cid}.log`);
       assert.equal(readlinkSync(link), join(logDir, '0.log'));
+      const tail = await httpsGet(nodeIP, port, '/containerLogs/default/chatty/chatty?tailLines=2', servingCa, client);
+      assert.equal(tail.status, 200);
+      assert.match(tail.body, /^line \d+ of a chatty container, padded to about eighty bytes\nline \d+ of a chatty container, padded to about eighty bytes\n$/);
     });
 
     await t.test('a crashing container\'s older dead instance and its log are garbage collected', async () => {
@@ -174,6 +177,9 @@ test('k8ts agent serves port 10250, rotates container logs and collects dead con
       assert.ok(!existsSync(join(logDir, '0.log')), 'the removed instance\'s log is gone');
       assert.ok(existsSync(join(logDir, '1.log')), 'the kept instance\'s log stays');
       assert.match(agentLogs, /garbage collected dead containers/);
+      // The newest instance may have just been created and not written yet.
+      await eventually(async () => (await httpsGet(nodeIP, port, '/containerLogs/default/crash/crash', servingCa, client)).body === 'dying\n', 20_000, '/containerLogs of crash');
+      assert.deepEqual(await httpsGet(nodeIP, port, '/containerLogs/default/crash/crash?previous=true', servingCa, client).then((r) => r.status === 200 ? r.body : `HTTP ${r.status}`), 'dying\n');
       kubectl.ok(['delete', 'pod', 'crash', '--wait=true', '--timeout=30s']);
     });
 

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
@@ -35,10 +35,12 @@ test('kubelet server: health, auth, pods, metrics, resource metrics and the Summ
   const cri = new FakeCri();
   const labels = { 'io.kubernetes.pod.name': 'web', 'io.kubernetes.pod.namespace': 'default', 'io.kubernetes.pod.uid': 'u1', 'io.kubernetes.container.name': 'app' };
   const sb = await cri.runPodSandbox({ metadata: { name: 'web', namespace: 'default', uid: 'u1' }, labels });
-  const id = await cri.createContainer(sb, { metadata: { name: 'app' }, image: { image: 'img' }, labels });
-  await cri.startContainer(id);
-  const dead = await cri.createContainer(sb, { metadata: { name: 'app', attempt: 1 }, image: { image: 'img' }, labels });
+  const dead = await cri.createContainer(sb, { metadata: { name: 'app', attempt: 0 }, image: { image: 'img' }, labels, logPath: join(dir, '0.log') });
   cri.exit(dead, 1);
+  const id = await cri.createContainer(sb, { metadata: { name: 'app', attempt: 1 }, image: { image: 'img' }, labels, logPath: join(dir, '1.log') });
+  await cri.startContainer(id);
+  writeFileSync(join(dir, '0.log'), '2026-01-01T00:00:00Z stderr F crashed\n');
+  writeFileSync(join(dir, '1.log'), '2026-01-01T00:00:01Z stdout F hello\n');
   cri.usage.set(id, { cpuNs: 2_500_000_000, memoryBytes: 12_345_678 });
 
   const serving = ensureServingCertificate({ certPath: join(dir, 'kubelet.crt'), keyPath: join(dir, 'kubelet.key'), hostname: 'n1', sans: ['localhost', '127.0.0.1'] });
@@ -60,7 +62,7 @@ test('kubelet server: health, auth, pods, metrics, resource metrics and the Summ
   handlers[0]!.onUpdate!(pod, { ...pod, status: { phase: 'Running' } });
 
   const stats = new StatsProvider({ nodeName: 'n1', runtime: cri, images: cri, rootDir: dir, podLogsDir: dir });
-  const server = new KubeletServer({ port: 0, address: '127.0.0.1', certPem: serving.certPem, keyPem: serving.keyPem, clientCaPem: ca.certPem, pods: () => [pod], metrics, stats });
+  const server = new KubeletServer({ port: 0, address: '127.0.0.1', certPem: serving.certPem, keyPem: serving.keyPem, clientCaPem: ca.certPem, pods: () => [pod], metrics, stats, runtime: cri });
   const port = await server.start();
   try {
     assert.deepEqual(await get(port, '/healthz', serving.certPem), { status: 200, body: 'ok' });
@@ -70,6 +72,12 @@ test('kubelet server: health, auth, pods, metrics, resource metrics and the Summ
     assert.equal(pods.status, 200);
     assert.deepEqual(JSON.parse(pods.body), { kind: 'PodList', apiVersion: 'v1', metadata: {}, items: [pod] });
     assert.equal((await get(port, '/nope', serving.certPem, client)).status, 404);
+    assert.deepEqual(await get(port, '/containerLogs/default/web/app', serving.certPem, client), { status: 200, body: 'hello\n' });
+    assert.deepEqual(await get(port, '/containerLogs/default/web/app?previous=true', serving.certPem, client), { status: 200, body: 'crashed\n' });
+    assert.equal((await get(port, '/containerLogs/default/web/app', serving.certPem)).status, 401);
+    assert.deepEqual(await get(port, '/containerLogs/default/web/nope', serving.certPem, client), { status: 404, body: 'container "nope" in pod "web" is not available\n' });
+    assert.deepEqual(await get(port, '/containerLogs/default/gone/app', serving.certPem, client), { status: 404, body: 'pod "default/gone" does not exist\n' });
+    assert.deepEqual(await get(port, '/containerLogs/default/web/app?tailLines=x', serving.certPem, client), { status: 400, body: 'invalid tailLines "x": want a non-negative integer\n' });
 
     const m = (await get(port, '/metrics', serving.certPem, client)).body;
     assert.match(m, /^kubelet_running_pods 1$/m);

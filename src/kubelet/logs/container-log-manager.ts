@@ -70,6 +70,9 @@ export class ContainerLogManager {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+    await this.o.runtime.listContainers()
+      .then((cs) => this.removeStaleSymlinks(new Set(cs.map((c) => c.id))))
+      .catch((e: unknown) => this.o.logger?.warn({ err: errText(e) }, 'container log symlink cleanup failed'));
   }
 
   /** One pass over the runtime's containers: rotation, then symlinks. */
@@ -87,7 +90,7 @@ export class ContainerLogManager {
         this.o.logger?.warn({ containerId: c.id, err: errText(e) }, 'container log maintenance failed');
       }
     }
-    await this.removeDanglingSymlinks();
+    await this.removeStaleSymlinks(ids);
   }
 
   /**
@@ -142,15 +145,16 @@ export class ContainerLogManager {
     await symlink(log, link).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'EEXIST') throw e; });
   }
 
-  private async removeDanglingSymlinks(): Promise<void> {
+  /** Removes the links into this kubelet's pod logs whose container is not in `ids`. */
+  private async removeStaleSymlinks(ids: Set<string>): Promise<void> {
     const dir = this.o.containerLogsDir;
     if (!dir || !this.o.podLogsDir) return;
     const root = resolve(this.o.podLogsDir) + '/';
     for (const name of await readdir(dir).catch(() => [] as string[])) {
-      if (!containerIdOfSymlink(name)) continue;
+      const id = containerIdOfSymlink(name);
+      if (!id || ids.has(id)) continue;
       const link = join(dir, name);
-      const target = await readlink(link).catch(() => '');
-      if (!target.startsWith(root) || (await stat(link).then(() => true, () => false))) continue;
+      if (!(await readlink(link).catch(() => '')).startsWith(root)) continue;
       await rm(link, { force: true });
     }
   }

@@ -82,7 +82,7 @@ test('rotation: exited containers are not rotated; bad policies are refused', as
   }
 });
 
-test('symlinks: one per container into the live log, removed with the container, dangling ones pruned', async () => {
+test('symlinks: one per container into the live log, removed with the container, stale ones pruned', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'k8ts-logs-'));
   try {
     const { cri, id, log } = await setup(dir);
@@ -101,6 +101,19 @@ test('symlinks: one per container into the live log, removed with the container,
     symlinkSync(join(dir, 'pods', 'default_gone_u2', 'c', '0.log'), dangling);
     await m.rotateLogs();
     assert.ok(!existsSync(dangling) && existsSync(link));
+
+    // A container removed with its sandbox: its log file stays, its link goes (on the next pass, or on stop).
+    const labels2 = { ...(await cri.listContainers())[0]!.labels, 'io.kubernetes.container.name': 'side' };
+    mkdirSync(join(dir, 'pods', 'default_web_u1', 'side'));
+    const sideLog = join(dir, 'pods', 'default_web_u1', 'side', '0.log');
+    writeFileSync(sideLog, 'x\n');
+    const side = await cri.createContainer([...cri.sandboxes.keys()][0]!, { metadata: { name: 'side' }, image: { image: 'img' }, labels: labels2, logPath: sideLog });
+    await m.rotateLogs();
+    const sideLink = logSymlinkPath(containerLogsDir, 'web', 'default', 'side', side);
+    assert.equal(readlinkSync(sideLink), sideLog);
+    await cri.removeContainer(side);
+    await m.stop();
+    assert.ok(!existsSync(sideLink) && existsSync(sideLog));
     assert.equal(readlinkSync(foreign), '/elsewhere/0.log', 'links into other folders are not this kubelet\'s');
 
     writeFileSync(`${log}.20260101-000000`, 'old');

@@ -151,7 +151,7 @@ export async function runAgent(argv: string[]): Promise<number> {
   const gc = new GarbageCollector({
     logger: gcLog, containerPeriodMs: containerGcMs, imagePeriodMs: imageGcMs,
     containers: {
-      runtime: cri.runtime, logger: gcLog, removeLogs: (c) => removeContainerLogs(logs, c),
+      runtime: cri.runtime, logger: gcLog, podLogsDir, removeLogs: (c) => removeContainerLogs(logs, c),
       pods: {
         allSourcesReady: () => kubelet.hasSynced(),
         isPodDeleted: (uid) => !kubelet.informer.store.list().some((p) => p.metadata?.uid === uid),

@@ -56,7 +56,7 @@ function httpsGet(host: string, port: number, path: string, ca: string, client?:
   });
 }
 
-test('k8ts agent serves port 10250, rotates container logs and collects dead containers', { skip, timeout: 240_000 }, async (t) => {
+test('k8ts agent serves port 10250, rotates container logs and collects dead containers and their logs', { skip, timeout: 240_000 }, async (t) => {
   const suffix = randomBytes(3).toString('hex');
   const bridge = `k8tsk${suffix}`;
   const dir = mkdtempSync('/tmp/k8ts-kubelet-server-');
@@ -180,6 +180,7 @@ test('k8ts agent serves port 10250, rotates container logs and collects dead con
       // The newest instance may have just been created and not written yet.
       await eventually(async () => (await httpsGet(nodeIP, port, '/containerLogs/default/crash/crash', servingCa, client)).body === 'dying\n', 20_000, '/containerLogs of crash');
       kubectl.ok(['delete', 'pod', 'crash', '--wait=true', '--timeout=30s']);
+      await eventually(() => !existsSync(join(podLogsDir, `default_crash_${uid}`)), 15_000, 'the deleted pod\'s log directory removed');
     });
 
     await t.test('SIGTERM stops the agent', async () => {

@@ -9,12 +9,14 @@
  * Then sandboxes that are not ready and hold no container: all of a
  * deleted pod's, all but the newest of a living pod's. Nothing counts as
  * deleted until allSourcesReady (the kubelet's pod informer has synced).
+ * Last, the log directories of deleted pods (pod-logs-gc.ts).
  * Only objects with the kubelet's pod uid label are touched.
  */
 import type { Logger } from '../../api/log.js';
 import type { RuntimeService } from '../runtime/cri/services.js';
 import type { Container, PodSandbox } from '../runtime/cri/types.js';
 import { CONTAINER_NAME_LABEL, POD_UID_LABEL } from '../pod-workers/labels.js';
+import { evictPodLogsDirectories } from './pod-logs-gc.js';
 
 export interface ContainerGCPolicy {
   /** Dead containers younger than this stay. @default 0 (upstream's MinimumGCAge) */
@@ -79,6 +81,8 @@ export function sandboxVictims(sandboxes: readonly PodSandbox[], remaining: read
 }
 
 export interface ContainerGCOptions {
+  /** The pod logs root: deleted pods' directories in it are removed after their containers. */
+  podLogsDir?: string;
   runtime: Pick<RuntimeService, 'listContainers' | 'listPodSandbox' | 'removeContainer' | 'removePodSandbox'>;
   pods: PodState;
   /** Removes a container's logs before the container (removeContainerLogs). */
@@ -117,6 +121,9 @@ export async function garbageCollectContainers(o: ContainerGCOptions): Promise<C
     } catch (e) {
       o.logger?.warn({ sandboxId: s.id, err: e instanceof Error ? e.message : String(e) }, 'failed to remove a dead sandbox');
     }
+  }
+  if (o.podLogsDir) {
+    for (const dir of await evictPodLogsDirectories(o.podLogsDir, o.pods)) o.logger?.info({ dir }, 'removed the log directory of a deleted pod');
   }
   if (removed.containers.length || removed.sandboxes.length) o.logger?.info({ containers: removed.containers.length, sandboxes: removed.sandboxes.length }, 'garbage collected dead containers');
   return removed;

@@ -2,3 +2,4 @@
 export * from './container-gc.js';
 export * from './image-gc.js';
 export * from './garbage-collector.js';
+export * from './pod-logs-gc.js';

@@ -4,8 +4,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Container, Image, PodSandbox } from '../../../src/kubelet/runtime/cri/types.js';
-import { ImageGCManager, containerVictims, garbageCollectContainers, sandboxVictims, type PodState } from '../../../src/kubelet/gc/index.js';
+import {
+  ImageGCManager, containerVictims, evictPodLogsDirectories, garbageCollectContainers, podUidOfLogsDirectory, sandboxVictims, type PodState,
+} from '../../../src/kubelet/gc/index.js';
 import { FakeCri } from '../kuberuntime/fake-cri.js';
 
 const MS = 1e6;
@@ -108,4 +113,20 @@ test('image GC does nothing under the high threshold and refuses bad thresholds'
   assert.deepEqual(await m.garbageCollect(), { bytesToFree: 0, freedBytes: 0, removed: [] });
   assert.deepEqual(images.removed, []);
   assert.throws(() => new ImageGCManager({ images, runtime: { listContainers: async () => [] }, sandboxImage: 'p', imageFs: async () => ({ capacityBytes: 1, availableBytes: 1 }), policy: { lowThresholdPercent: 90 } }), /low threshold 90 is above the high threshold 85/);
+});
+
+test('pod log directories of deleted pods go, once the pod list is known', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-podlogs-'));
+  try {
+    for (const d of ['default_web_u1', 'kube-system_my_pod_u2', 'stray']) {
+      mkdirSync(join(dir, d, 'c'), { recursive: true });
+      writeFileSync(join(dir, d, 'c', '0.log'), 'x');
+    }
+    assert.equal(podUidOfLogsDirectory('kube-system_my_pod_u2'), 'u2');
+    assert.deepEqual(await evictPodLogsDirectories(dir, pods(['u1', 'u2', 'stray'], false)), []);
+    assert.deepEqual(await evictPodLogsDirectories(dir, pods(['u2', 'stray'])), ['kube-system_my_pod_u2']);
+    assert.deepEqual(readdirSync(dir).sort(), ['default_web_u1', 'stray']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -153,9 +153,13 @@ test('k8ts agent serves port 10250, rotates container logs and collects dead con
       const cid = pod!.status!.containerStatuses![0]!.containerID!.slice('containerd://'.length);
       const link = join(containerLogsDir, `chatty_default_chatty-${cid}.log`);
       assert.equal(readlinkSync(link), join(logDir, '0.log'));
-      const tail = await httpsGet(nodeIP, port, '/containerLogs/default/chatty/chatty?tailLines=2', servingCa, client);
-      assert.equal(tail.status, 200);
-      assert.match(tail.body, /^line \d+ of a chatty container, padded to about eighty bytes\nline \d+ of a chatty container, padded to about eighty bytes\n$/);
+      // The live file is empty right after each rotation: ask until a burst has landed in it.
+      const tail = await eventually(async () => {
+        const r = await httpsGet(nodeIP, port, '/containerLogs/default/chatty/chatty?tailLines=2', servingCa, client);
+        return r.status !== 200 || r.body !== '' ? r : undefined;
+      }, 10_000, 'a non-empty tail of chatty');
+      assert.equal(tail!.status, 200);
+      assert.match(tail!.body, /^line \d+ of a chatty container, padded to about eighty bytes\nline \d+ of a chatty container, padded to about eighty bytes\n$/);
     });
 
     await t.test('a crashing container\'s older dead instance and its log are garbage collected', async () => {
@@ -176,7 +180,7 @@ test('k8ts agent serves port 10250, rotates container logs and collects dead con
       const logDir = join(podLogsDir, `default_crash_${uid}`, 'crash');
       assert.ok(!existsSync(join(logDir, '0.log')), 'the removed instance\'s log is gone');
       assert.ok(existsSync(join(logDir, '1.log')), 'the kept instance\'s log stays');
-      assert.match(agentLogs, /garbage collected dead containers/);
+      await eventually(() => agentLogs.includes('garbage collected dead containers'), 5000, 'the GC\'s log line');
       // The newest instance may have just been created and not written yet.
       await eventually(async () => (await httpsGet(nodeIP, port, '/containerLogs/default/crash/crash', servingCa, client)).body === 'dying\n', 20_000, '/containerLogs of crash');
       kubectl.ok(['delete', 'pod', 'crash', '--wait=true', '--timeout=30s']);

@@ -168,6 +168,13 @@ export async function runAgent(argv: string[]): Promise<number> {
     runtime: cri.runtime, images: cri.images, pods: { list: () => kubelet.informer.store.list(), addEventHandler: (h) => kubelet.informer.addEventHandler(h) },
     rootDir: dataDir, imageFsDir: paths.containerdRoot, podLogsDir, logger: createLogger('kubelet-server'),
     ...(values['client-ca-file'] ? { clientCaFile: values['client-ca-file'] } : {}),
+  }).catch(async (e: unknown) => {
+    // A taken port or a bad --client-ca-file: stop the containerd this agent started before failing.
+    cri.close();
+    await supervisor?.stop();
+    client.close();
+    informerClient.close();
+    throw e;
   });
   nodeStatus.start();
   kubelet.start();

@@ -13,13 +13,16 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Pod } from 'kubernetes-types/core/v1.js';
 import { createLogger, type Logger } from '../api/log.js';
 import { RestClient, defaultKubeconfigPath, loadKubeconfig, type ConnectionConfig } from '../client/index.js';
 import {
-  ContainerdClient, ContainerdSupervisor, FileSource, HttpSource, Kubelet, LocalPathCleaner, PAUSE_IMAGE, StaticPods, type ManifestSource, connectCri, ensurePauseImage, importAirgapImages,
-  nodePaths, nodeStatusManagerFromFlags, readHostInfo, waitForRuntime, writeBridgeConflist, type CriClient,
+  ContainerLogManager, ContainerdClient, ContainerdSupervisor, DEFAULT_CONTAINER_LOGS_DIR, DEFAULT_POD_LOGS_DIR, FileSource,
+  GarbageCollector, HttpSource, ImageGCManager, Kubelet, LocalPathCleaner, PAUSE_IMAGE, removeContainerLogs, startKubeletServer, StaticPods, type ManifestSource, connectCri, ensurePauseImage, importAirgapImages,
+  isMirrorPod, nodePaths, nodeStatusManagerFromFlags, readHostInfo, waitForRuntime, writeBridgeConflist, type CriClient,
 } from '../kubelet/index.js';
 import { readRegistriesFile, unsupportedRewrites, writeRegistryHosts } from '../kubelet/containerd/registries.js';
+import { filesystemStats } from '../kubelet/node-status/host-usage.js';
 import { joinCluster, parseServerUrl } from './agent-join.js';
 import { NODE_FLAGS, NODE_FLAGS_HELP, nodeFlagValues, type NodeFlagValues } from './node-flags.js';
 import { parseFlags } from './parse-flags.js';
@@ -104,10 +107,6 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   }
   const runtime = cri;
   const labels = Object.entries(o.nodeLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
-  const nodeStatus = nodeStatusManagerFromFlags({
-    rootDir: o.dataDir, imageFsDir: paths.containerdRoot, nodeName: o.nodeName, podCIDRs: [o.podCidr],
-    ...(o.nodeIP ? { nodeIP: o.nodeIP } : {}), ...(labels ? { nodeLabels: labels } : {}), ...(o.controlPlane ? { controlPlane: true } : {}),
-  }, { client, logger: createLogger('node-status'), runtime: runtime.runtime, images: runtime.images });
   // Static pods (upstream's --pod-manifest-path and --manifest-url).
   const manifestPath = o.podManifestPath ?? paths.podManifestsDir;
   if (!o.podManifestPath) mkdirSync(manifestPath, { recursive: true });
@@ -115,10 +114,51 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   const sources: ManifestSource[] = [new FileSource(manifestPath, { nodeName: o.nodeName, logger: staticLog })];
   if (o.manifestUrl) sources.push(new HttpSource(o.manifestUrl, { nodeName: o.nodeName, ...(o.manifestUrlHeaders ? { headers: o.manifestUrlHeaders } : {}) }));
   const staticPods = new StaticPods(sources, { logger: staticLog });
+  const podLogsDir = o.podLogsDir ?? DEFAULT_POD_LOGS_DIR;
   const kubelet = new Kubelet({
     staticPods, client, informerClient, nodeName: o.nodeName, runtime: runtime.runtime, images: runtime.images, logger: createLogger('kubelet'),
-    hostIPs: () => hostIPs, rootDir: paths.kubeletDir, ...(o.podLogsDir ? { podLogsDir: o.podLogsDir } : {}),
+    hostIPs: () => hostIPs, rootDir: paths.kubeletDir, podLogsDir,
   });
+  // The pods this node runs: the API's (not mirror pods) and the static ones.
+  const podsOfNode = (): Pod[] => [...kubelet.informer.store.list().filter((p) => !isMirrorPod(p)), ...staticPods.list()];
+  const logs = new ContainerLogManager({
+    runtime: runtime.runtime, logger: createLogger('container-logs'), maxFiles: o.containerLogMaxFiles, monitorIntervalMs: o.containerLogMonitorMs, podLogsDir,
+    containerLogsDir: o.containerLogsDir ?? DEFAULT_CONTAINER_LOGS_DIR, ...(o.containerLogMaxBytes !== undefined ? { maxBytes: o.containerLogMaxBytes } : {}),
+  });
+  const gcLog = createLogger('gc');
+  const gc = new GarbageCollector({
+    logger: gcLog, containerPeriodMs: o.containerGcMs, imagePeriodMs: o.imageGcMs,
+    containers: {
+      runtime: runtime.runtime, logger: gcLog, podLogsDir, removeLogs: (c) => removeContainerLogs(logs, c),
+      pods: {
+        allSourcesReady: () => kubelet.hasSynced() && staticPods.hasSynced(),
+        isPodDeleted: (uid) => !podsOfNode().some((p) => p.metadata?.uid === uid),
+      },
+    },
+    images: new ImageGCManager({
+      images: runtime.images, runtime: runtime.runtime, sandboxImage: PAUSE_IMAGE, logger: gcLog,
+      policy: { highThresholdPercent: o.imageGcHighPercent, lowThresholdPercent: o.imageGcLowPercent },
+      imageFs: () => filesystemStats(paths.containerdRoot),
+    }),
+  });
+  let server: Awaited<ReturnType<typeof startKubeletServer>>;
+  try {
+    server = await startKubeletServer({
+      nodeName: o.nodeName, nodeIPs: hostIPs, port: o.kubeletPort, certPath: paths.kubeletServingCert, keyPath: paths.kubeletServingKey,
+      runtime: runtime.runtime, images: runtime.images, pods: { list: podsOfNode, addEventHandler: (h) => kubelet.informer.addEventHandler(h) },
+      rootDir: o.dataDir, imageFsDir: paths.containerdRoot, podLogsDir, logger: createLogger('kubelet-server'),
+      ...(o.clientCaFile ? { clientCaFile: o.clientCaFile } : {}),
+    });
+  } catch (err) { // a taken port or a bad --client-ca-file: stop the containerd this agent started before failing
+    await release();
+    throw err;
+  }
+  // The node reports the port its kubelet server got (--kubelet-port 0 picks a free one).
+  const nodeStatus = nodeStatusManagerFromFlags({
+    rootDir: o.dataDir, imageFsDir: paths.containerdRoot, nodeName: o.nodeName, podCIDRs: [o.podCidr],
+    kubeletPort: server.port,
+    ...(o.nodeIP ? { nodeIP: o.nodeIP } : {}), ...(labels ? { nodeLabels: labels } : {}), ...(o.controlPlane ? { controlPlane: true } : {}),
+  }, { client, logger: createLogger('node-status'), runtime: runtime.runtime, images: runtime.images });
   // Removes the directories of deleted local-path volumes of this node (k3s's local-storage).
   const localPathCleaner = new LocalPathCleaner({
     client, informerClient, nodeName: o.nodeName, storageDir: resolve(paths.localPathStorageDir), logger: createLogger('local-path-cleaner'),
@@ -127,10 +167,15 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   staticPods.start();
   kubelet.start();
   localPathCleaner.start();
+  logs.start();
+  gc.start();
   log.info({ node: o.nodeName, podCidr: o.podCidr, endpoint: o.containerRuntimeEndpoint ?? paths.containerdSocket }, 'agent started');
   let stopped: Promise<void> | undefined;
   return {
     stop: () => stopped ??= (async () => {
+      await server.stop().catch((err: unknown) => log.error({ err }, 'stopping the kubelet server'));
+      await gc.stop().catch((err: unknown) => log.error({ err }, 'stopping garbage collection'));
+      await logs.stop().catch((err: unknown) => log.error({ err }, 'stopping log rotation'));
       await kubelet.stop().catch((err: unknown) => log.error({ err }, 'stopping the kubelet'));
       await staticPods.stop().catch((err: unknown) => log.error({ err }, 'stopping the static pod sources'));
       await localPathCleaner.stop().catch((err: unknown) => log.error({ err }, 'stopping the local-path cleaner'));

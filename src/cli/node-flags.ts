@@ -4,7 +4,9 @@
  */
 import { hostname } from 'node:os';
 import { isNodeName } from '../apiserver/pki/index.js';
-import { checkManifestUrl, parseManifestUrlHeaders } from '../kubelet/index.js';
+import { DEFAULT_CONTAINER_LOGS_DIR, DEFAULT_KUBELET_PORT, checkManifestUrl, parseManifestUrlHeaders } from '../kubelet/index.js';
+import { parseQuantity } from '../api/validation/quantity.js';
+import { parseDuration } from './flags.js';
 import { UsageError } from './usage-error.js';
 
 /** k3s's cluster-cidr is 10.42.0.0/16; its first /24 is the default of a lone node. */
@@ -22,6 +24,16 @@ export const NODE_FLAGS = {
   'pod-manifest-path': { type: 'string' },
   'manifest-url': { type: 'string' },
   'manifest-url-header': { type: 'string', multiple: true },
+  'kubelet-port': { type: 'string' },
+  'client-ca-file': { type: 'string' },
+  'container-log-max-size': { type: 'string' },
+  'container-log-max-files': { type: 'string' },
+  'container-log-monitor-interval': { type: 'string' },
+  'container-logs-dir': { type: 'string' },
+  'image-gc-high-threshold': { type: 'string' },
+  'image-gc-low-threshold': { type: 'string' },
+  'container-gc-period': { type: 'string' },
+  'image-gc-period': { type: 'string' },
 } as const;
 
 export const NODE_FLAGS_HELP = `  --node-name NAME                   Node name (default: the lowercased hostname)
@@ -36,6 +48,17 @@ export const NODE_FLAGS_HELP = `  --node-name NAME                   Node name (
   --pod-manifest-path PATH           Static pod manifests: a directory or one file (default <data-dir>/agent/pod-manifests)
   --manifest-url URL                 Static pods served at a URL: a v1 Pod or PodList, YAML or JSON
   --manifest-url-header K:V[,K:V]    Headers of the --manifest-url request; repeatable
+  --kubelet-port PORT                The kubelet's HTTPS server (default ${DEFAULT_KUBELET_PORT})
+  --client-ca-file PATH              CA bundle of the client certificates the kubelet server accepts
+                                     (without it, the server answers only /healthz; the server's own node: the cluster CA)
+  --container-log-max-size SIZE      Rotate a container's log at this size (default 10Mi)
+  --container-log-max-files N        Log files kept per container, the live one included (default 5)
+  --container-log-monitor-interval D How often logs are checked for rotation (default 10s)
+  --container-logs-dir DIR           Where the <pod>_<ns>_<container>-<id>.log links go (default ${DEFAULT_CONTAINER_LOGS_DIR})
+  --image-gc-high-threshold PERCENT  Image fs usage that starts image GC (default 85)
+  --image-gc-low-threshold PERCENT   Image fs usage image GC brings it down to (default 80)
+  --container-gc-period D            k8ts: how often dead containers are collected (default 1m, upstream's fixed period)
+  --image-gc-period D                k8ts: how often unused images are collected (default 5m, upstream's fixed period)
 `;
 
 /** What the node flags set, checked. */
@@ -54,6 +77,22 @@ export interface NodeFlagValues {
   /** Static pods served at this URL, and the headers of its request. */
   manifestUrl?: string;
   manifestUrlHeaders?: Record<string, string[]>;
+  /** The kubelet server's port. */
+  kubeletPort: number;
+  /** CA bundle of the client certificates the kubelet server accepts. */
+  clientCaFile?: string;
+  /** Log rotation: size limit (bytes, default 10Mi), files kept, check period. */
+  containerLogMaxBytes?: number;
+  containerLogMaxFiles: number;
+  containerLogMonitorMs: number;
+  /** /var/log/containers. */
+  containerLogsDir?: string;
+  /** Image GC thresholds (percent of the image fs). */
+  imageGcHighPercent: number;
+  imageGcLowPercent: number;
+  /** GC periods. */
+  containerGcMs: number;
+  imageGcMs: number;
 }
 
 /** Checks the node flags; throws a UsageError naming a malformed one. */
@@ -82,9 +121,31 @@ export function nodeFlagValues(values: { [K in keyof typeof NODE_FLAGS]?: (K ext
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  const logMaxBytes = values['container-log-max-size'] === undefined ? undefined : parseQuantity(values['container-log-max-size'])?.value;
+  if (logMaxBytes !== undefined && !(logMaxBytes > 0)) throw new UsageError(`invalid --container-log-max-size ${JSON.stringify(values['container-log-max-size'])}: want a positive quantity like 10Mi`);
+  const imageGcHighPercent = intFlag('image-gc-high-threshold', values['image-gc-high-threshold'], 85, 0, 100);
+  const imageGcLowPercent = intFlag('image-gc-low-threshold', values['image-gc-low-threshold'], 80, 0, 100);
+  if (imageGcLowPercent > imageGcHighPercent) throw new UsageError(`--image-gc-low-threshold ${imageGcLowPercent} is above --image-gc-high-threshold ${imageGcHighPercent}`);
+  const duration = (flag: 'container-log-monitor-interval' | 'container-gc-period' | 'image-gc-period', def: number): number => {
+    const text = values[flag];
+    if (text === undefined) return def;
+    const ms = parseDuration(text, flag);
+    if (ms <= 0) throw new UsageError(`invalid --${flag} ${JSON.stringify(text)}: want a positive duration like 10s`);
+    return ms;
+  };
   return {
     nodeName,
     podCidr,
+    kubeletPort: intFlag('kubelet-port', values['kubelet-port'], DEFAULT_KUBELET_PORT, 0, 65535),
+    ...(values['client-ca-file'] ? { clientCaFile: values['client-ca-file'] } : {}),
+    ...(logMaxBytes !== undefined ? { containerLogMaxBytes: logMaxBytes } : {}),
+    containerLogMaxFiles: intFlag('container-log-max-files', values['container-log-max-files'], 5, 2, 1000),
+    containerLogMonitorMs: duration('container-log-monitor-interval', 10_000),
+    ...(values['container-logs-dir'] ? { containerLogsDir: values['container-logs-dir'] } : {}),
+    imageGcHighPercent,
+    imageGcLowPercent,
+    containerGcMs: duration('container-gc-period', 60_000),
+    imageGcMs: duration('image-gc-period', 300_000),
     ...(values['pod-manifest-path'] ? { podManifestPath: values['pod-manifest-path'] } : {}),
     ...(manifestUrl ? { manifestUrl } : {}),
     ...(manifestUrlHeaders ? { manifestUrlHeaders } : {}),
@@ -95,4 +156,11 @@ export function nodeFlagValues(values: { [K in keyof typeof NODE_FLAGS]?: (K ext
     ...(values['pod-logs-dir'] ? { podLogsDir: values['pod-logs-dir'] } : {}),
     ...(streamPort !== undefined ? { streamServerPort: String(Number(streamPort)) } : {}),
   };
+}
+
+function intFlag(name: string, text: string | undefined, def: number, min: number, max: number): number {
+  if (text === undefined) return def;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max) throw new UsageError(`invalid --${name} ${JSON.stringify(text)}: want an integer from ${min} to ${max}`);
+  return n;
 }

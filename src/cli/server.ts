@@ -206,6 +206,8 @@ export async function runServer(argv: string[]): Promise<number> {
   if (withAgent) {
     const nodeCert = issueKubeletClientCertificate(pki.ca, node.nodeName);
     agent = await startAgent({
+      // The kubelet server accepts the cluster's client certificates, as the API server's kubelet client will present.
+      clientCaFile: join(pki.dir, 'server-ca.crt'),
       ...node, dataDir, controlPlane: true, nodeLabels: SERVER_NODE_LABELS,
       connection: { server: kc.server, ca: Buffer.from(pki.ca.certPem), cert: Buffer.from(nodeCert.certPem), key: Buffer.from(nodeCert.keyPem) },
     });

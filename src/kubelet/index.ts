@@ -16,6 +16,9 @@
  * - volumes: pod volumes, their CRI mounts, /etc/hosts;
  * - config: static pods from a manifest directory and a URL;
  * - mirror-pods: their copies in the API server.
+ * - server: the kubelet's HTTPS server (port 10250), metrics and stats;
+ * - logs: container log rotation and /var/log/containers;
+ * - gc: garbage collection of dead containers and unused images.
  */
 export * from './runtime/cri/index.js';
 export { GrpcConnection } from './grpc/connection.js';
@@ -41,3 +44,6 @@ export * from './volumes/index.js';
 export * from './config/index.js';
 export { MirrorPods, type MirrorPodsOptions } from './mirror-pods.js';
 export { LocalPathCleaner, isStrictlyInside, type LocalPathCleanerOptions } from './local-path-cleaner.js';
+export * from './server/index.js';
+export * from './logs/index.js';
+export * from './gc/index.js';

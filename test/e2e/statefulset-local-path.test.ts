@@ -49,7 +49,7 @@ test('a StatefulSet\'s local-path volume on a real node: provisioned under the a
     server = await startServer();
     agent = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent', '--kubeconfig', server.kubeconfig,
       '--data-dir', dataDir, '--run-dir', runDir, '--node-name', 'n1', '--pod-cidr', `${freeSubnetPrefix()}.0/24`,
-      '--cni-bridge', bridge, '--pod-logs-dir', join(dir, 'pods'), '--stream-server-port', '0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' } });
+      '--cni-bridge', bridge, '--pod-logs-dir', join(dir, 'pods'), '--stream-server-port', '0', '--kubelet-port', '0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' } });
     agent.stderr!.setEncoding('utf8').on('data', (d: string) => { agentLogs += d; });
     agentExit = new Promise((resolve) => agent!.once('exit', (code) => resolve(code)));
     const k = new Kubectl(kubectlBin.path!, server.kubeconfig);

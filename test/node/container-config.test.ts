@@ -84,7 +84,7 @@ test('k8ts agent configures containers: env, downward API, service links, user, 
     server = await startServer();
     const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent', '--kubeconfig', server.kubeconfig,
       '--data-dir', join(dir, 'data'), '--run-dir', runDir, '--node-name', 'n1', '--pod-cidr', `${prefix}.0/24`,
-      '--cni-bridge', bridge, '--pod-logs-dir', logsDir, '--stream-server-port', '0'], {
+      '--cni-bridge', bridge, '--pod-logs-dir', logsDir, '--stream-server-port', '0', '--kubelet-port', '0'], {
       stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' },
     });
     child.stderr!.setEncoding('utf8').on('data', (d: string) => { agentLogs += d; });

@@ -56,7 +56,7 @@ test('probes, lifecycle hooks and graceful termination on a real node', { skip, 
     server = await startServer();
     agent = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent', '--kubeconfig', server.kubeconfig,
       '--data-dir', join(dir, 'data'), '--run-dir', runDir, '--node-name', 'n1', '--pod-cidr', `${prefix}.0/24`,
-      '--cni-bridge', bridge, '--pod-logs-dir', podLogs, '--stream-server-port', '0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' } });
+      '--cni-bridge', bridge, '--pod-logs-dir', podLogs, '--stream-server-port', '0', '--kubelet-port', '0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' } });
     agent.stderr!.setEncoding('utf8').on('data', (d: string) => { agentLogs += d; });
     const child = agent;
     agentExit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));

@@ -100,7 +100,7 @@ test('k8ts agent pulls from loopback registries: http endpoints, a mirror, regis
     server = await startServer();
     const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent', '--kubeconfig', server.kubeconfig,
       '--data-dir', dataDir, '--run-dir', runDir, '--node-name', 'n1', '--pod-cidr', `${prefix}.0/24`,
-      '--cni-bridge', bridge, '--pod-logs-dir', join(dir, 'pods'), '--stream-server-port', '0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' } });
+      '--cni-bridge', bridge, '--pod-logs-dir', join(dir, 'pods'), '--stream-server-port', '0', '--kubelet-port', '0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' } });
     child.stderr!.setEncoding('utf8').on('data', (d: string) => { agentLogs += d; });
     agentExit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     agent = child;

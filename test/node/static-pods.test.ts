@@ -81,7 +81,7 @@ test('k8ts agent runs static pods from a manifest directory and a URL, with mirr
     const startAgent = (): void => {
       const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent', '--kubeconfig', kubeconfig,
         '--data-dir', join(dir, 'data'), '--run-dir', runDir, '--node-name', 'n1', '--pod-cidr', `${prefix}.0/24`,
-        '--cni-bridge', bridge, '--pod-logs-dir', join(dir, 'pods'), '--manifest-url', manifestUrl, '--manifest-url-header', 'x-node:n1', '--stream-server-port', '0'], {
+        '--cni-bridge', bridge, '--pod-logs-dir', join(dir, 'pods'), '--manifest-url', manifestUrl, '--manifest-url-header', 'x-node:n1', '--stream-server-port', '0', '--kubelet-port', '0'], {
         stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' },
       });
       child.stderr!.setEncoding('utf8').on('data', (d: string) => { agentLogs += d; });

@@ -37,6 +37,8 @@ export interface NodeStatusFlags {
   podCIDRs?: string[];
   /** A `k8ts server` node. */
   controlPlane?: boolean;
+  /** The kubelet server's port, reported in status.daemonEndpoints. @default 10250 */
+  kubeletPort?: number;
 }
 
 /** `key=value:Effect` or `key:Effect` entries (upstream's --register-with-taints). */
@@ -81,6 +83,7 @@ export function nodeStatusManagerFromFlags(flags: NodeStatusFlags, deps: NodeSta
       evictionHard,
       kubeletVersion: KUBERNETES_GIT_VERSION,
       ...(flags.maxPods !== undefined ? { maxPods: flags.maxPods } : {}),
+      ...(flags.kubeletPort !== undefined ? { kubeletPort: flags.kubeletPort } : {}),
       ...(flags.systemReserved ? { systemReserved: parseReservation(flags.systemReserved) } : {}),
       ...(flags.kubeReserved ? { kubeReserved: parseReservation(flags.kubeReserved) } : {}),
     },

@@ -6,7 +6,7 @@
  */
 import type { ImageService, RuntimeService } from '../../../src/kubelet/runtime/cri/services.js';
 import type {
-  Container, ContainerConfig, ContainerFilter, ContainerStatus, ContainerStatusResponse, ExecSyncResponse, FilesystemUsage, Image,
+  Container, ContainerConfig, ContainerFilter, ContainerStats, ContainerStatsFilter, ContainerStatus, PodSandboxStats, PodSandboxStatsFilter, ContainerStatusResponse, ExecSyncResponse, FilesystemUsage, Image,
   ImageSpec, ImageStatusResponse, PodSandbox, PodSandboxConfig, PodSandboxFilter, PodSandboxStatusResponse, StatusResponse, VersionResponse,
 } from '../../../src/kubelet/runtime/cri/types.js';
 import { GrpcError } from '../../../src/kubelet/grpc/errors.js';
@@ -27,6 +27,8 @@ export class FakeCri implements RuntimeService, ImageService {
   readonly sandboxes = new Map<string, FakeSandbox>();
   readonly containers = new Map<string, FakeContainer>();
   readonly images = new Map<string, string>();
+  /** Container ID → the CPU (ns) and working set (bytes) its stats report; zeros when absent. */
+  readonly usage = new Map<string, { cpuNs: number; memoryBytes: number }>();
   /** Method name → error the next call of it rejects with. */
   readonly failNext = new Map<string, Error>();
   private seq = 0;
@@ -120,6 +122,45 @@ export class FakeCri implements RuntimeService, ImageService {
     return { info: {}, status: { ...c.status } };
   }
   async execSync(): Promise<ExecSyncResponse> { return { stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), exitCode: 0 }; }
+  async reopenContainerLog(id: string): Promise<void> {
+    this.record(`reopenContainerLog ${id}`);
+    const c = this.containers.get(id);
+    if (!c) throw notFound(id);
+    if (c.status.state !== 'CONTAINER_RUNNING') throw new GrpcError('/fake', 9, `container ${id} is not running`);
+  }
+  async listContainerStats(filter?: ContainerStatsFilter): Promise<ContainerStats[]> {
+    return (await this.listContainers({ ...(filter?.podSandboxId ? { podSandboxId: filter.podSandboxId } : {}), ...(filter?.labelSelector ? { labelSelector: filter.labelSelector } : {}) }))
+      .filter((c) => c.state === 'CONTAINER_RUNNING' && (!filter?.id || c.id === filter.id))
+      .map((c) => this.statsOf(c));
+  }
+  async listPodSandboxStats(filter?: PodSandboxStatsFilter): Promise<PodSandboxStats[]> {
+    const out: PodSandboxStats[] = [];
+    for (const s of await this.listPodSandbox(filter?.labelSelector ? { labelSelector: filter.labelSelector } : undefined)) {
+      if (s.state !== 'SANDBOX_READY' || (filter?.id && s.id !== filter.id)) continue;
+      const containers = await this.listContainerStats({ podSandboxId: s.id });
+      const sum = (f: (c: ContainerStats) => number): number => containers.reduce((a, c) => a + f(c), 0);
+      const ts = Date.now() * 1e6;
+      out.push({
+        attributes: { id: s.id, metadata: s.metadata!, labels: s.labels, annotations: s.annotations },
+        linux: {
+          cpu: { timestamp: ts, usageCoreNanoSeconds: { value: sum((c) => c.cpu?.usageCoreNanoSeconds?.value ?? 0) } },
+          memory: { timestamp: ts, workingSetBytes: { value: sum((c) => c.memory?.workingSetBytes?.value ?? 0) } },
+          containers,
+        },
+      });
+    }
+    return out;
+  }
+  private statsOf(c: Container): ContainerStats {
+    const u = this.usage.get(c.id) ?? { cpuNs: 0, memoryBytes: 0 };
+    const ts = Date.now() * 1e6;
+    return {
+      attributes: { id: c.id, metadata: c.metadata!, labels: c.labels, annotations: c.annotations },
+      cpu: { timestamp: ts, usageCoreNanoSeconds: { value: u.cpuNs } },
+      memory: { timestamp: ts, workingSetBytes: { value: u.memoryBytes } },
+      writableLayer: { timestamp: ts, usedBytes: { value: 4096 }, inodesUsed: { value: 1 } },
+    };
+  }
 
   async listImages(): Promise<Image[]> { return []; }
   async imageStatus(spec: ImageSpec): Promise<ImageStatusResponse> {

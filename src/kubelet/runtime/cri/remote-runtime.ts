@@ -8,8 +8,8 @@ import type { GrpcConnection, Method } from '../../grpc/connection.js';
 import type { RuntimeService } from './services.js';
 import { runtimeMethod } from './proto.js';
 import type {
-  Container, ContainerConfig, ContainerFilter, ContainerStatusResponse, ExecSyncResponse, PodSandbox,
-  PodSandboxConfig, PodSandboxFilter, PodSandboxStatusResponse, StatusResponse, VersionResponse,
+  Container, ContainerConfig, ContainerFilter, ContainerStats, ContainerStatsFilter, ContainerStatusResponse, ExecSyncResponse, PodSandbox,
+  PodSandboxConfig, PodSandboxFilter, PodSandboxStats, PodSandboxStatsFilter, PodSandboxStatusResponse, StatusResponse, VersionResponse,
 } from './types.js';
 
 type Req = Record<string, unknown>;
@@ -91,6 +91,18 @@ export class RemoteRuntimeService implements RuntimeService {
   execSync(containerId: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResponse> {
     return this.call('ExecSync', { containerId, cmd, timeout: timeoutSeconds },
       timeoutSeconds > 0 ? this.timeoutMs + timeoutSeconds * 1000 : 0);
+  }
+
+  async reopenContainerLog(containerId: string): Promise<void> {
+    await this.call('ReopenContainerLog', { containerId });
+  }
+
+  async listContainerStats(filter?: ContainerStatsFilter): Promise<ContainerStats[]> {
+    return (await this.call<{ stats: ContainerStats[] }>('ListContainerStats', { filter })).stats;
+  }
+
+  async listPodSandboxStats(filter?: PodSandboxStatsFilter): Promise<PodSandboxStats[]> {
+    return (await this.call<{ stats: PodSandboxStats[] }>('ListPodSandboxStats', { filter })).stats;
   }
 
   private call<Res>(name: string, req: Req, timeoutMs = this.timeoutMs): Promise<Res> {

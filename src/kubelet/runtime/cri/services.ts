@@ -10,7 +10,7 @@
  */
 import type {
   AuthConfig, Container, ContainerConfig, ContainerFilter, ContainerStatusResponse, ExecSyncResponse,
-  FilesystemUsage, Image, ImageSpec, ImageStatusResponse, PodSandbox, PodSandboxConfig, PodSandboxFilter,
+  ContainerStats, ContainerStatsFilter, FilesystemUsage, Image, PodSandboxStats, PodSandboxStatsFilter, ImageSpec, ImageStatusResponse, PodSandbox, PodSandboxConfig, PodSandboxFilter,
   PodSandboxStatusResponse, StatusResponse, VersionResponse,
 } from './types.js';
 
@@ -78,6 +78,23 @@ export interface RuntimeService {
    * limit; otherwise the call's deadline is the timeout plus the usual one.
    */
   execSync(containerId: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResponse>;
+
+  /**
+   * Makes the runtime close the container's log file and open its log path
+   * again (after the kubelet renamed the file to rotate it). Fails when the
+   * container is not running.
+   */
+  reopenContainerLog(containerId: string): Promise<void>;
+
+  /** CPU, memory and writable layer use of the containers matching the filter (running ones, for containerd). */
+  listContainerStats(filter?: ContainerStatsFilter): Promise<ContainerStats[]>;
+
+  /**
+   * CPU, memory, network and process use of the sandboxes matching the
+   * filter, each with its containers' stats. containerd 1.6 implements it
+   * on Linux; a runtime that does not rejects with Unimplemented.
+   */
+  listPodSandboxStats(filter?: PodSandboxStatsFilter): Promise<PodSandboxStats[]>;
 }
 
 export interface ImageService {

@@ -287,3 +287,60 @@ export interface FilesystemUsage {
   usedBytes?: { value: number };
   inodesUsed?: { value: number };
 }
+
+export interface UInt64Value { value: number }
+
+/** CPU use; `timestamp` in ns. usageNanoCores is the runtime's average over its last sample window. */
+export interface CpuUsage {
+  timestamp: number;
+  usageCoreNanoSeconds?: UInt64Value;
+  usageNanoCores?: UInt64Value;
+}
+
+export interface MemoryUsage {
+  timestamp: number;
+  workingSetBytes?: UInt64Value;
+  availableBytes?: UInt64Value;
+  usageBytes?: UInt64Value;
+  rssBytes?: UInt64Value;
+  pageFaults?: UInt64Value;
+  majorPageFaults?: UInt64Value;
+}
+
+export interface ContainerStats {
+  attributes?: { id: string; metadata?: Required<ContainerMetadata>; labels: Labels; annotations: Labels };
+  cpu?: CpuUsage;
+  memory?: MemoryUsage;
+  /** The container's writable layer. */
+  writableLayer?: FilesystemUsage;
+}
+
+export interface ContainerStatsFilter {
+  id?: string;
+  podSandboxId?: string;
+  labelSelector?: Labels;
+}
+
+export interface NetworkInterfaceUsage {
+  name: string;
+  rxBytes?: UInt64Value;
+  rxErrors?: UInt64Value;
+  txBytes?: UInt64Value;
+  txErrors?: UInt64Value;
+}
+
+export interface PodSandboxStats {
+  attributes?: { id: string; metadata?: Required<PodSandboxMetadata>; labels: Labels; annotations: Labels };
+  linux?: {
+    cpu?: CpuUsage;
+    memory?: MemoryUsage;
+    network?: { timestamp: number; defaultInterface?: NetworkInterfaceUsage; interfaces: NetworkInterfaceUsage[] };
+    process?: { timestamp: number; processCount?: UInt64Value };
+    containers: ContainerStats[];
+  };
+}
+
+export interface PodSandboxStatsFilter {
+  id?: string;
+  labelSelector?: Labels;
+}

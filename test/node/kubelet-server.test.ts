@@ -1,0 +1,207 @@
+/**
+ * The kubelet's own server, log rotation and garbage collection, end to
+ * end: `k8ts server` and `k8ts agent` as processes with real containerd.
+ * Over HTTPS on the node's IP the agent answers /healthz to anyone and
+ * /pods, /metrics and /stats/summary to a client certificate of the
+ * cluster CA; a container writing quickly has its log rotated and
+ * compressed under a small --container-log-max-size, with a link in the
+ * containers dir; a crashing container's older dead instance and its log
+ * are garbage collected. Needs root, the README's packages and kubectl
+ * 1.35; says which are missing and skips otherwise.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import { buildBusyboxImage, connectCri, findExecutable, missingNodeRequirements, nodePaths, type Summary } from '../../src/kubelet/index.js';
+import { REPO_ROOT, findKubectl } from '../harness/clients.js';
+import { Kubectl, eventually } from '../harness/kubectl.js';
+import { startServer, type RunningServer } from '../harness/server.js';
+import { leftoverProcesses, removeLeftovers } from './leftovers.js';
+import { freeSubnetPrefix } from './pod-network.js';
+
+const missing = missingNodeRequirements();
+if (!findExecutable('ip')) missing.push('ip (apt-get install iproute2)');
+const kubectlBin = findKubectl(35);
+if (!kubectlBin.path) missing.push(kubectlBin.reason ?? 'kubectl 1.35');
+const skip = missing.length > 0 ? `needs ${missing.join('; ')}` : false;
+
+const BUSYBOX = 'docker.io/k8ts-test/busybox:1';
+const LOG_MAX_FILES = 3;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer().listen(0, '0.0.0.0', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    }).on('error', reject);
+  });
+}
+
+interface Reply { status: number; body: string }
+
+function httpsGet(host: string, port: number, path: string, ca: string, client?: { cert: string; key: string }): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host, port, path, ca, servername: 'n1', timeout: 10_000, ...(client ?? {}) }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => { body += d; }).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject).on('timeout', () => req.destroy(new Error(`GET ${path}: timeout`)));
+    req.end();
+  });
+}
+
+test('k8ts agent serves port 10250, rotates container logs and collects dead containers and their logs', { skip, timeout: 240_000 }, async (t) => {
+  const suffix = randomBytes(3).toString('hex');
+  const bridge = `k8tsk${suffix}`;
+  const dir = mkdtempSync('/tmp/k8ts-kubelet-server-');
+  const runDir = join(dir, 'run');
+  const paths = nodePaths(join(dir, 'data'), { runDir });
+  const podLogsDir = join(dir, 'pods');
+  const containerLogsDir = join(dir, 'containers');
+  const prefix = freeSubnetPrefix();
+  const port = await freePort();
+  let server: RunningServer | undefined;
+  let agentLogs = '';
+  let agent: ReturnType<typeof spawn> | undefined;
+  let agentExit: Promise<number | null> | undefined;
+  const ids = new Set<string>();
+  try {
+    mkdirSync(paths.imagesDir, { recursive: true });
+    writeFileSync(join(paths.imagesDir, 'busybox.tar'), buildBusyboxImage(BUSYBOX).archive);
+    server = await startServer();
+    const tls = join(server.dataDir, 'tls');
+    const client = { cert: readFileSync(join(tls, 'client-admin.crt'), 'utf8'), key: readFileSync(join(tls, 'client-admin.key'), 'utf8') };
+    agent = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent', '--kubeconfig', server.kubeconfig,
+      '--data-dir', join(dir, 'data'), '--run-dir', runDir, '--node-name', 'n1', '--pod-cidr', `${prefix}.0/24`,
+      '--cni-bridge', bridge, '--pod-logs-dir', podLogsDir, '--container-logs-dir', containerLogsDir,
+      '--stream-server-port', '0', '--kubelet-port', String(port), '--client-ca-file', join(tls, 'server-ca.crt'),
+      '--container-log-max-size', '4Ki', '--container-log-max-files', String(LOG_MAX_FILES), '--container-log-monitor-interval', '1s',
+      '--container-gc-period', '2s'], {
+      stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' },
+    });
+    agent.stderr!.setEncoding('utf8').on('data', (d: string) => { agentLogs += d; });
+    agentExit = new Promise((resolve) => agent!.once('exit', (code) => resolve(code)));
+    const kubectl = new Kubectl(kubectlBin.path!, server.kubeconfig);
+    const getPod = (name: string): Pod | undefined => {
+      const r = kubectl.run(['get', 'pod', name, '-o', 'json']);
+      return r.status === 0 ? JSON.parse(r.stdout) as Pod : undefined;
+    };
+
+    let nodeIP = '';
+    let servingCa = '';
+    await t.test('the node reports the kubelet port; /healthz answers anyone over HTTPS on the node IP', async () => {
+      await eventually(() => kubectl.ok(['get', 'node', 'n1', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']) === 'True', 45_000, `node n1 Ready; agent log:\n${agentLogs}`);
+      const node = JSON.parse(kubectl.ok(['get', 'node', 'n1', '-o', 'json'])) as Node;
+      assert.equal(node.status?.daemonEndpoints?.kubeletEndpoint?.Port, port);
+      nodeIP = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? '';
+      assert.ok(nodeIP, 'InternalIP');
+      servingCa = readFileSync(paths.kubeletServingCert, 'utf8');
+      // The self-signed serving certificate verifies as its own CA, for the node name and IP.
+      assert.deepEqual(await httpsGet(nodeIP, port, '/healthz', servingCa), { status: 200, body: 'ok' });
+      assert.equal((await httpsGet(nodeIP, port, '/pods', servingCa)).status, 401, 'anonymous /pods');
+    });
+
+    await t.test('a quickly writing container: /pods, /metrics and /stats/summary show it; its log rotates', async () => {
+      kubectl.ok(['run', 'chatty', `--image=${BUSYBOX}`, '--restart=Always', '--', 'sh', '-c',
+        'trap "exit 0" TERM; while true; do i=0; while [ $i -lt 60 ]; do echo "line $i of a chatty container, padded to about eighty bytes"; i=$((i+1)); done; sleep 1; done']);
+      const pod = await eventually(() => { const p = getPod('chatty'); return p?.status?.phase === 'Running' ? p : undefined; }, 60_000, `pod chatty Running; agent log:\n${agentLogs}`);
+      const uid = pod!.metadata!.uid!;
+      ids.add(pod!.status!.containerStatuses![0]!.containerID!.slice('containerd://'.length));
+
+      const pods = await httpsGet(nodeIP, port, '/pods', servingCa, client);
+      assert.equal(pods.status, 200);
+      assert.ok((JSON.parse(pods.body) as { items: Pod[] }).items.some((p) => p.metadata?.uid === uid), '/pods lists chatty');
+
+      const metrics = (await httpsGet(nodeIP, port, '/metrics', servingCa, client)).body;
+      assert.match(metrics, /^kubelet_running_pods 1$/m);
+      assert.match(metrics, /^kubelet_running_containers\{container_state="running"\} 1$/m);
+      assert.match(metrics, /^kubelet_node_name\{node="n1"\} 1$/m);
+
+      const stats = await eventually(async () => {
+        const s = JSON.parse((await httpsGet(nodeIP, port, '/stats/summary', servingCa, client)).body) as Summary;
+        const p = s.pods.find((x) => x.podRef.uid === uid);
+        return (p?.memory?.workingSetBytes ?? 0) > 0 && (p?.containers[0]?.memory?.workingSetBytes ?? 0) > 0 ? s : undefined;
+      }, 20_000, 'summary with the pod\'s memory');
+      assert.equal(stats!.node.nodeName, 'n1');
+      assert.ok((stats!.node.memory?.workingSetBytes ?? 0) > 0);
+      const p = stats!.pods.find((x) => x.podRef.uid === uid)!;
+      assert.deepEqual(p.podRef, { name: 'chatty', namespace: 'default', uid });
+      assert.equal(p.containers[0]?.name, 'chatty');
+      assert.ok((p.containers[0]?.logs?.usedBytes ?? 0) > 0, 'log usage');
+      t.diagnostic(`pod working set ${p.memory?.workingSetBytes} bytes, cpu ${p.cpu?.usageCoreNanoSeconds} ns`);
+      const resource = (await httpsGet(nodeIP, port, '/metrics/resource', servingCa, client)).body;
+      assert.match(resource, /^container_memory_working_set_bytes\{container="chatty",namespace="default",pod="chatty"\} [1-9]\d* \d{13}$/m);
+
+      const logDir = join(podLogsDir, `default_chatty_${uid}`, 'chatty');
+      const files = await eventually(() => {
+        const f = readdirSync(logDir);
+        return f.filter((n) => n.endsWith('.gz')).length >= 1 ? f : undefined;
+      }, 30_000, `rotated and compressed logs in ${logDir}; agent log:\n${agentLogs}`);
+      t.diagnostic(`log files: ${files!.join(' ')}`);
+      assert.ok(files!.includes('0.log'), 'the live log is reopened');
+      await new Promise((r) => setTimeout(r, 4000));
+      const later = readdirSync(logDir);
+      assert.ok(later.length <= LOG_MAX_FILES, `at most ${LOG_MAX_FILES} files: ${later.join(' ')}`);
+      assert.ok(later.every((n) => /^0\.log(\.\d{8}-\d{6}(\.gz)?)?$/.test(n)), later.join(' '));
+
+      const cid = pod!.status!.containerStatuses![0]!.containerID!.slice('containerd://'.length);
+      const link = join(containerLogsDir, `chatty_default_chatty-${cid}.log`);
+      assert.equal(readlinkSync(link), join(logDir, '0.log'));
+      // The live file is empty right after each rotation: ask until a burst has landed in it.
+      const tail = await eventually(async () => {
+        const r = await httpsGet(nodeIP, port, '/containerLogs/default/chatty/chatty?tailLines=2', servingCa, client);
+        return r.status !== 200 || r.body !== '' ? r : undefined;
+      }, 10_000, 'a non-empty tail of chatty');
+      assert.equal(tail!.status, 200);
+      assert.match(tail!.body, /^line \d+ of a chatty container, padded to about eighty bytes\nline \d+ of a chatty container, padded to about eighty bytes\n$/);
+    });
+
+    await t.test('a crashing container\'s older dead instance and its log are garbage collected', async () => {
+      kubectl.ok(['run', 'crash', `--image=${BUSYBOX}`, '--restart=Always', '--', 'sh', '-c', 'echo dying; exit 1']);
+      const pod = await eventually(() => { const p = getPod('crash'); return (p?.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 ? p : undefined; }, 60_000, 'crash restarted once');
+      const uid = pod!.metadata!.uid!;
+      const cri = connectCri(paths.containerdSocket);
+      try {
+        // Two instances were created; once the second has exited too, GC keeps only the newest dead one.
+        const left = await eventually(async () => {
+          const cs = await cri.runtime.listContainers({ labelSelector: { 'io.kubernetes.pod.uid': uid } });
+          return cs.length === 1 && cs[0]!.metadata?.attempt === 1 ? cs : undefined;
+        }, 30_000, `only the newest dead instance of crash left; agent log:\n${agentLogs}`);
+        assert.equal(left![0]!.state, 'CONTAINER_EXITED');
+      } finally {
+        cri.close();
+      }
+      const logDir = join(podLogsDir, `default_crash_${uid}`, 'crash');
+      assert.ok(!existsSync(join(logDir, '0.log')), 'the removed instance\'s log is gone');
+      assert.ok(existsSync(join(logDir, '1.log')), 'the kept instance\'s log stays');
+      await eventually(() => agentLogs.includes('garbage collected dead containers'), 5000, 'the GC\'s log line');
+      // The newest instance may have just been created and not written yet.
+      await eventually(async () => (await httpsGet(nodeIP, port, '/containerLogs/default/crash/crash', servingCa, client)).body === 'dying\n', 20_000, '/containerLogs of crash');
+      kubectl.ok(['delete', 'pod', 'crash', '--wait=true', '--timeout=30s']);
+      await eventually(() => !existsSync(join(podLogsDir, `default_crash_${uid}`)), 15_000, 'the deleted pod\'s log directory removed');
+    });
+
+    await t.test('SIGTERM stops the agent', async () => {
+      kubectl.ok(['delete', 'pod', 'chatty', '--wait=true', '--timeout=30s']);
+      agent!.kill('SIGTERM');
+      assert.equal(await agentExit, 0, agentLogs);
+      await eventually(() => leftoverProcesses(dir, ids).length === 0, 10_000, 'no process left');
+    });
+  } finally {
+    if (agent && agent.exitCode === null) {
+      agent.kill('SIGTERM');
+      await Promise.race([agentExit, new Promise((r) => setTimeout(r, 15_000))]);
+      if (agent.exitCode === null) agent.kill('SIGKILL');
+    }
+    if (process.env['K8TS_AGENT_LOG']) writeFileSync(process.env['K8TS_AGENT_LOG'], agentLogs);
+    await server?.stop();
+    removeLeftovers(dir, ids, bridge);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

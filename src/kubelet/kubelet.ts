@@ -30,7 +30,7 @@ import { generatePodStatus, waitingReasonsOf } from './pod-workers/pod-status.js
 import { ImagePuller } from './kuberuntime/image-puller.js';
 import { readRuntimePod } from './kuberuntime/runtime-state.js';
 import { syncPod } from './kuberuntime/sync-pod.js';
-import { removePodCgroups } from './kuberuntime/pod-cgroups.js';
+import { podCgroupUids, removePodCgroups } from './kuberuntime/pod-cgroups.js';
 import { podStatusPatch } from './pod-status-patch.js';
 import { CachedPodObjects, type PodObjects } from './pod-objects.js';
 import { ProberManager } from './prober/manager.js';
@@ -262,6 +262,7 @@ export class Kubelet {
       await removePodCgroups(uid, this.o.cgroupRoot);
     }
     const withSandbox = new Set((await this.o.runtime.listPodSandbox()).map((s) => s.labels[POD_UID_LABEL]));
+    for (const uid of await podCgroupUids(this.o.cgroupRoot)) if (!known.has(uid) && !withSandbox.has(uid)) await removePodCgroups(uid, this.o.cgroupRoot);
     let stillKnown: Set<string> | undefined;
     const removed = await this.volumes.removeOrphanedPodDirs((uid) => {
       stillKnown ??= new Set(this.informer.store.list().map((p) => p.metadata?.uid ?? ''));

@@ -7,7 +7,7 @@
  * sandbox and containers at <parent>/<id>; the kubelet removes the pod's
  * cgroup once they are gone.
  */
-import { access, readdir, rmdir } from 'node:fs/promises';
+import { access, readdir, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { podQOSClass } from '../../api/pods/qos.js';
@@ -51,4 +51,29 @@ export async function removePodCgroups(uid: string, cgroupRoot = '/sys/fs/cgroup
   for (const h of await hierarchies(cgroupRoot)) {
     for (const qos of ['', 'burstable', 'besteffort']) await rmdirTree(join(h, KUBEPODS_CGROUP, qos, `pod${uid}`));
   }
+}
+
+/**
+ * The uids of the pod cgroups under kubepods in any hierarchy that were
+ * made at least `minAgeMs` ago (upstream's GetAllPodsFromCgroups), for
+ * housekeeping to remove those of pods the node no longer has
+ * (cleanupOrphanedPodCgroups): a cgroup that was busy when its pod was
+ * deleted goes on a later pass. The age spares a pod another node on the
+ * same machine (same cgroup tree) is starting right now.
+ */
+export async function podCgroupUids(cgroupRoot = '/sys/fs/cgroup', minAgeMs = 30_000): Promise<Set<string>> {
+  const uids = new Set<string>();
+  const before = Date.now() - minAgeMs;
+  for (const h of await hierarchies(cgroupRoot)) {
+    for (const qos of ['', 'burstable', 'besteffort']) {
+      const dir = join(h, KUBEPODS_CGROUP, qos);
+      const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+      for (const e of entries) {
+        if (!e.isDirectory() || !e.name.startsWith('pod')) continue;
+        const made = await stat(join(dir, e.name)).then((st) => st.mtimeMs, () => Date.now());
+        if (made <= before) uids.add(e.name.slice(3));
+      }
+    }
+  }
+  return uids;
 }

@@ -38,6 +38,13 @@ import { VolumeManager } from './volumes/index.js';
 import { isMirrorPod, type StaticPodSource } from './config/index.js';
 import { MirrorPods } from './mirror-pods.js';
 
+/**
+ * How soon a pod in transition (init containers running, or being deleted)
+ * is synced again: upstream learns of such changes from PLEG's 1 s relist;
+ * k8ts polls that one pod's runtime state.
+ */
+const TRANSITION_RESYNC_MS = 250;
+
 export interface KubeletOptions {
   client: RestClient;
   /** For the pod watch, so that it does not share sockets with writes. @default client */
@@ -191,7 +198,9 @@ export class Kubelet {
         if (!isGoneOrConflict(e)) throw e;
       }
     }
-    this.queue.addAfter(key, this.resyncMs);
+    // A pod whose init containers run is synced again soon, so that the next one starts without waiting a whole resync.
+    const initializing = (pod.spec?.initContainers ?? []).length > 0 && status.conditions?.find((c) => c.type === 'Initialized')?.status !== 'True';
+    this.queue.addAfter(key, initializing ? TRANSITION_RESYNC_MS : this.resyncMs);
   }
 
   /**
@@ -203,7 +212,7 @@ export class Kubelet {
    */
   private async finishDeletion(key: string, pod: Pod, after: Awaited<ReturnType<typeof readRuntimePod>>): Promise<void> {
     if (after.containers.some((c) => c.state === 'RUNNING' || c.state === 'CREATED') || after.sandboxes.some((s) => s.state === 'READY')) {
-      this.queue.addAfter(key, this.resyncMs);
+      this.queue.addAfter(key, TRANSITION_RESYNC_MS);
       return;
     }
     for (const s of after.sandboxes) await this.o.runtime.removePodSandbox(s.id);

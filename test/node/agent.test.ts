@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { buildBusyboxImage, connectCri, findExecutable, missingNodeRequirements, nodePaths } from '../../src/kubelet/index.js';
@@ -28,7 +28,7 @@ const skip = missing.length > 0 ? `needs ${missing.join('; ')}` : false;
 
 const BUSYBOX = 'docker.io/k8ts-test/busybox:1';
 
-test('k8ts agent runs a Deployment\'s pod in a real container', { skip, timeout: 150_000 }, async (t) => {
+test('k8ts agent runs a Deployment\'s pod in a real container', { skip, timeout: 300_000 }, async (t) => {
   const suffix = randomBytes(3).toString('hex');
   const bridge = `k8tsa${suffix}`;
   const dir = mkdtempSync('/tmp/k8ts-agent-');
@@ -109,17 +109,68 @@ test('k8ts agent runs a Deployment\'s pod in a real container', { skip, timeout:
       assert.equal(await httpGet(`http://${podIP}:8080/`), `hello from ${before.metadata!.name}\n`);
     });
 
-    await t.test('a container that exits 1 goes to CrashLoopBackOff with a growing restartCount', async () => {
+    await t.test('a container that exits 1 goes to CrashLoopBackOff, each restart after a longer back-off', async () => {
       kubectl.ok(['run', 'crash', `--image=${BUSYBOX}`, '--restart=Always', '--', 'sh', '-c', 'echo dying; exit 1']);
+      // When restartCount first reached 1, 2, 3 (upstream: the first restart at once, then 10 s, then 20 s).
+      const reached = new Map<number, number>();
       const pod = await eventually(() => {
         const [p] = getPods('run=crash');
-        const cs = p?.status?.containerStatuses?.[0];
-        return cs?.state?.waiting?.reason === 'CrashLoopBackOff' && (cs.restartCount ?? 0) >= 1 ? p : undefined;
-      }, 40_000, 'pod crash in CrashLoopBackOff');
+        const n = p?.status?.containerStatuses?.[0]?.restartCount ?? 0;
+        if (n > 0 && !reached.has(n)) reached.set(n, Date.now());
+        return n >= 3 ? p : undefined;
+      }, 60_000, 'pod crash restarted 3 times');
+      const gap1 = reached.get(2)! - reached.get(1)!;
+      const gap2 = reached.get(3)! - reached.get(2)!;
+      t.diagnostic(`restarts 1->2 after ${gap1} ms, 2->3 after ${gap2} ms`);
+      assert.ok(gap1 >= 8_000 && gap1 < 16_000, `the second restart after about 10 s, not ${gap1} ms`);
+      assert.ok(gap2 >= 17_000 && gap2 < 27_000, `the third after about 20 s, not ${gap2} ms`);
       const cs = pod!.status!.containerStatuses![0]!;
       assert.equal(cs.lastState?.terminated?.exitCode, 1);
-      assert.match(cs.state?.waiting?.message ?? '', /^back-off \d+s restarting failed container=crash pod=crash_default\(/);
+      const waiting = await eventually(() => getPods('run=crash')[0]?.status?.containerStatuses?.[0]?.state?.waiting, 10_000, 'waiting');
+      assert.equal(waiting?.reason, 'CrashLoopBackOff');
+      assert.match(waiting?.message ?? '', /^back-off (20|40)s restarting failed container=crash pod=crash_default\(/);
       kubectl.ok(['delete', 'pod', 'crash', '--wait=true', '--timeout=30s']);
+    });
+
+    await t.test('init containers run one after another, in order, before the app container', async () => {
+      kubectl.ok(['apply', '-f', '-'], { input: JSON.stringify({
+        apiVersion: 'v1', kind: 'Pod', metadata: { name: 'inits', labels: { app: 'inits' } },
+        spec: {
+          terminationGracePeriodSeconds: 2,
+          volumes: [{ name: 'work', emptyDir: {} }],
+          initContainers: ['first', 'second', 'third'].map((n) => ({
+            name: n, image: BUSYBOX, volumeMounts: [{ name: 'work', mountPath: '/work' }],
+            command: ['sh', '-c', `echo ${n} >> /work/order; sleep 0.3`],
+          })),
+          containers: [{ name: 'main', image: BUSYBOX, volumeMounts: [{ name: 'work', mountPath: '/work' }], command: ['sh', '-c', 'echo "order: $(cat /work/order | tr "\\n" " ")"; trap "exit 0" TERM; sleep 3600 & wait'] }],
+        },
+      }) });
+      const pod = await eventually(() => getPods('app=inits').find((p) => p.status?.phase === 'Running'), 40_000, 'pod inits Running');
+      const inits = pod!.status?.initContainerStatuses ?? [];
+      assert.deepEqual(inits.map((c) => [c.name, c.state?.terminated?.reason, c.state?.terminated?.exitCode]), [['first', 'Completed', 0], ['second', 'Completed', 0], ['third', 'Completed', 0]]);
+      for (let i = 1; i < inits.length; i++) {
+        assert.ok(Date.parse(inits[i]!.state!.terminated!.startedAt!) >= Date.parse(inits[i - 1]!.state!.terminated!.finishedAt!), `${inits[i]!.name} started after ${inits[i - 1]!.name} finished`);
+      }
+      assert.equal(pod!.status?.conditions?.find((c) => c.type === 'Initialized')?.status, 'True');
+      const log = join(dir, 'pods', `default_inits_${pod!.metadata!.uid!}`, 'main', '0.log');
+      await eventually(() => { try { return readFileSync(log, 'utf8').includes('order: first second third '); } catch { return false; } }, 10_000, `the app container saw the init containers' order in ${log}`);
+      kubectl.ok(['delete', 'pod', 'inits', '--wait=true', '--timeout=30s']);
+    });
+
+    await t.test('a hostPort answers on the node\'s address', async () => {
+      const hostPort = 20000 + Math.floor(Math.random() * 10000);
+      kubectl.ok(['apply', '-f', '-'], { input: JSON.stringify({
+        apiVersion: 'v1', kind: 'Pod', metadata: { name: 'hp', labels: { app: 'hp' } },
+        spec: {
+          terminationGracePeriodSeconds: 2,
+          containers: [{ name: 'web', image: BUSYBOX, ports: [{ containerPort: 8080, hostPort }], command: ['sh', '-c', 'trap "exit 0" TERM; mkdir -p /www && echo via hostPort > /www/index.html && httpd -f -p 8080 -h /www & wait'] }],
+        },
+      }) });
+      const pod = await eventually(() => getPods('app=hp').find((p) => p.status?.phase === 'Running'), 40_000, 'pod hp Running');
+      const hostIP = pod!.status?.hostIP ?? '';
+      assert.ok(hostIP, 'hostIP');
+      assert.equal(await httpGet(`http://${hostIP}:${hostPort}/`), 'via hostPort\n');
+      kubectl.ok(['delete', 'pod', 'hp', '--wait=true', '--timeout=30s']);
     });
 
     await t.test('a restartPolicy Never pod that exits 0 is Succeeded; its env expands $(VAR)', async () => {

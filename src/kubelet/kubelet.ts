@@ -45,6 +45,9 @@ import { MirrorPods } from './mirror-pods.js';
  */
 const TRANSITION_RESYNC_MS = 250;
 
+/** Orphaned pod cgroups are looked for on one housekeeping pass in this many (every 30 s at the 2 s resync). */
+const CGROUP_SWEEP_EVERY = 15;
+
 export interface KubeletOptions {
   client: RestClient;
   /** For the pod watch, so that it does not share sockets with writes. @default client */
@@ -85,6 +88,7 @@ export class Kubelet {
   private running: RunningController | undefined;
   private housekeepingTimer: NodeJS.Timeout | undefined;
   private housekeeping: Promise<void> = Promise.resolve();
+  private housekeepingPasses = 0;
   private stopped = false;
 
   constructor(private readonly o: KubeletOptions) {
@@ -271,7 +275,10 @@ export class Kubelet {
       await removePodCgroups(uid, this.o.cgroupRoot);
     }
     const withSandbox = new Set((await this.o.runtime.listPodSandbox()).map((s) => s.labels[POD_UID_LABEL]));
-    for (const uid of await podCgroupUids(this.o.cgroupRoot)) if (!known.has(uid) && !withSandbox.has(uid)) await removePodCgroups(uid, this.o.cgroupRoot);
+    // The cgroup tree is walked on one pass in CGROUP_SWEEP_EVERY: it holds other nodes' pods too on a shared machine.
+    if (this.housekeepingPasses++ % CGROUP_SWEEP_EVERY === 0) {
+      for (const uid of await podCgroupUids(this.o.cgroupRoot)) if (!known.has(uid) && !withSandbox.has(uid)) await removePodCgroups(uid, this.o.cgroupRoot);
+    }
     let stillKnown: Set<string> | undefined;
     const removed = await this.volumes.removeOrphanedPodDirs((uid) => {
       stillKnown ??= new Set(this.informer.store.list().map((p) => p.metadata?.uid ?? ''));

@@ -203,7 +203,7 @@ test('k8ts agent configures containers: env, downward API, service links, user, 
     await t.test('deleted pods leave no pod cgroup behind', async () => {
       kubectl.ok(['delete', 'pod', '--all', '--wait=true', '--timeout=60s']);
       // Removed when the deletion is confirmed, or by the next housekeeping pass if a cgroup was still busy then.
-      await eventually(() => podCgroupDirs(uids).length === 0, 45_000, `no pod cgroup left: ${JSON.stringify(podCgroupDirs(uids))}`);
+      await eventually(() => podCgroupDirs(uids).length === 0, 75_000, `no pod cgroup left: ${JSON.stringify(podCgroupDirs(uids))}`);
     });
     agent.kill('SIGTERM');
     assert.equal(await agentExit, 0, agentLogs.slice(-3000));

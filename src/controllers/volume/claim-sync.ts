@@ -73,7 +73,7 @@ function noMatchEvent(ctx: BinderContext, claim: PersistentVolumeClaim, waiting:
     ctx.recorder.event(claim, 'Warning', 'ProvisioningFailed', `storageclass.storage.k8s.io "${className}" not found`);
     return;
   }
-  // No provisioner runs in k8ts: a class's claims wait for a matching volume.
+  // Provisioning is the class's external provisioner's (local-path for k8ts's own class); the binder waits for its volume.
   ctx.recorder.event(claim, 'Normal', 'ExternalProvisioning',
     `Waiting for a volume to be created either by the external provisioner '${sc.provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`);
 }

@@ -7,7 +7,8 @@
  * (upstream's --pvclaimbinder-sync-period), and a volume becoming Available
  * or a StorageClass appearing re-queues the claims still Pending.
  *
- * Not done: dynamic provisioning (no provisioner runs in k8ts), the
+ * Provisioning is an external provisioner's, as upstream: the built-in one
+ * is k3s's local-path (src/controllers/local-path). Not done: the
  * retroactive default StorageClass for claims created before one existed,
  * and Recycle (volumes with that policy go Failed).
  */

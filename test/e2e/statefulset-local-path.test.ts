@@ -10,53 +10,26 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Node, PersistentVolume, PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
-import { buildBusyboxImage, findExecutable, missingNodeRequirements, nodePaths } from '../../src/kubelet/index.js';
-import { REPO_ROOT, findKubectl } from '../harness/clients.js';
-import { Kubectl, eventually } from '../harness/kubectl.js';
-import { startServer, type RunningServer } from '../harness/server.js';
-import { removeLeftovers } from '../node/leftovers.js';
-import { freeSubnetPrefix } from '../node/pod-network.js';
+import { eventually } from '../harness/kubectl.js';
+import { BUSYBOX, createTestNode, nodeTestSkip } from '../node/node-under-test.js';
 
-const missing = missingNodeRequirements();
-if (!findExecutable('ip')) missing.push('ip (apt-get install iproute2)');
-const kubectlBin = findKubectl(35);
-if (!kubectlBin.path) missing.push(kubectlBin.reason ?? 'kubectl 1.35');
-const skip = missing.length > 0 ? `needs ${missing.join('; ')}` : false;
+const skip = nodeTestSkip();
 
-const BUSYBOX = 'docker.io/k8ts-test/busybox:1';
 
 test('a StatefulSet\'s local-path volume on a real node: provisioned under the agent\'s storage dir, removed with its claim', { skip, timeout: 180_000 }, async (t) => {
-  const suffix = randomBytes(3).toString('hex');
-  const bridge = `k8tsl${suffix}`;
-  const dir = mkdtempSync('/tmp/k8ts-local-path-');
-  const dataDir = join(dir, 'data');
-  const runDir = join(dir, 'run');
-  const paths = nodePaths(dataDir, { runDir });
-  const storageDir = join(dataDir, 'storage');
-  let server: RunningServer | undefined;
-  let agent: ReturnType<typeof spawn> | undefined;
-  let agentExit: Promise<number | null> | undefined;
-  let agentLogs = '';
-  const ids = new Set<string>();
+  const node = createTestNode({ name: 'local-path', bridgeTag: 'l' });
+  const { ids } = node;
+  const storageDir = join(node.dataDir, 'storage');
   try {
-    mkdirSync(paths.imagesDir, { recursive: true });
-    writeFileSync(join(paths.imagesDir, 'busybox.tar'), buildBusyboxImage(BUSYBOX).archive);
-    server = await startServer();
-    agent = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent', '--kubeconfig', server.kubeconfig,
-      '--data-dir', dataDir, '--run-dir', runDir, '--node-name', 'n1', '--pod-cidr', `${freeSubnetPrefix()}.0/24`,
-      '--cni-bridge', bridge, '--pod-logs-dir', join(dir, 'pods'), '--stream-server-port', '0', '--kubelet-port', '0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' } });
-    agent.stderr!.setEncoding('utf8').on('data', (d: string) => { agentLogs += d; });
-    agentExit = new Promise((resolve) => agent!.once('exit', (code) => resolve(code)));
-    const k = new Kubectl(kubectlBin.path!, server.kubeconfig);
+    await node.start();
+    const k = node.kubectl;
     const get = <T>(args: string[]): T => JSON.parse(k.ok(['get', ...args, '-o', 'json'])) as T;
 
     await t.test('the agent records its storage dir on its Node', async () => {
-      await eventually(() => k.ok(['get', 'node', 'n1', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']) === 'True', 45_000, `node n1 Ready; agent log:\n${agentLogs}`);
+      await node.waitReady();
       await eventually(() => get<Node>(['node', 'n1']).metadata?.annotations?.['k8ts.io/local-path-storage-dir'] === storageDir, 15_000, 'storage dir annotation');
     });
 
@@ -85,7 +58,7 @@ test('a StatefulSet\'s local-path volume on a real node: provisioned under the a
         const p = get<Pod>(['pod', 'db-0']);
         return p.status?.phase === 'Running' ? p : undefined;
       }, 60_000, 'db-0 Running').catch((e: unknown) => {
-        throw new Error(`${String(e)}\n${k.run(['describe', 'pod,pvc,pv']).stdout}\nagent log tail:\n${agentLogs.slice(-3000)}`);
+        throw new Error(`${String(e)}\n${k.run(['describe', 'pod,pvc,pv']).stdout}\nagent log tail:\n${node.logs().slice(-3000)}`);
       });
       for (const cs of pod!.status?.containerStatuses ?? []) if (cs.containerID) ids.add(cs.containerID.replace('containerd://', ''));
       const claim = get<PersistentVolumeClaim>(['pvc', 'data-db-0']);
@@ -111,7 +84,7 @@ test('a StatefulSet\'s local-path volume on a real node: provisioned under the a
         const p = get<Pod>(['pod', 'db-0']);
         return p.metadata?.uid !== oldUid && p.status?.phase === 'Running';
       }, 60_000, 'a new db-0 Running').catch((e: unknown) => {
-        throw new Error(`${String(e)}\n${k.run(['describe', 'pod,pvc,pv']).stdout}\nagent log tail:\n${agentLogs.slice(-3000)}`);
+        throw new Error(`${String(e)}\n${k.run(['describe', 'pod,pvc,pv']).stdout}\nagent log tail:\n${node.logs().slice(-3000)}`);
       });
       for (const cs of get<Pod>(['pod', 'db-0']).status?.containerStatuses ?? []) if (cs.containerID) ids.add(cs.containerID.replace('containerd://', ''));
       await eventually(() => readFileSync(boots, 'utf8').trim().split('\n').length === 2, 30_000, 'a second boot line');
@@ -127,18 +100,11 @@ test('a StatefulSet\'s local-path volume on a real node: provisioned under the a
       k.ok(['scale', 'statefulset', 'db', '--replicas=0']);
       await eventually(() => get<{ items: Pod[] }>(['pods', '-l', 'app=db']).items.length === 0, 40_000, 'db-0 gone');
       k.ok(['delete', 'pvc', 'data-db-0', '--wait=true', '--timeout=30s']);
-      await eventually(() => k.run(['get', 'pv', volumeName]).status !== 0, 30_000, `volume ${volumeName} deleted; agent log tail:\n${agentLogs.slice(-3000)}`);
+      await eventually(() => k.run(['get', 'pv', volumeName]).status !== 0, 30_000, `volume ${volumeName} deleted; agent log tail:\n${node.logs().slice(-3000)}`);
       assert.equal(existsSync(volumePath), false, 'the volume directory was removed');
       assert.ok(existsSync(storageDir), 'the storage dir stays');
     });
   } finally {
-    if (agent && agent.exitCode === null) {
-      agent.kill('SIGTERM');
-      await Promise.race([agentExit, new Promise((r) => setTimeout(r, 15_000))]);
-      if (agent.exitCode === null) agent.kill('SIGKILL');
-    }
-    await server?.stop();
-    removeLeftovers(dir, ids, bridge);
-    rmSync(dir, { recursive: true, force: true });
+    await node.cleanup();
   }
 });

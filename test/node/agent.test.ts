@@ -8,62 +8,31 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { buildBusyboxImage, connectCri, findExecutable, missingNodeRequirements, nodePaths } from '../../src/kubelet/index.js';
-import { REPO_ROOT, findKubectl } from '../harness/clients.js';
-import { Kubectl, eventually } from '../harness/kubectl.js';
-import { startServer, type RunningServer } from '../harness/server.js';
-import { leftoverMounts, leftoverProcesses, removeLeftovers } from './leftovers.js';
-import { freeSubnetPrefix, httpGet } from './pod-network.js';
+import { connectCri } from '../../src/kubelet/index.js';
+import { eventually } from '../harness/kubectl.js';
+import { leftoverMounts, leftoverProcesses } from './leftovers.js';
+import { BUSYBOX, createTestNode, nodeTestSkip } from './node-under-test.js';
+import { httpGet } from './pod-network.js';
 
-const missing = missingNodeRequirements();
-if (!findExecutable('ip')) missing.push('ip (apt-get install iproute2)');
-const kubectlBin = findKubectl(35);
-if (!kubectlBin.path) missing.push(kubectlBin.reason ?? 'kubectl 1.35');
-const skip = missing.length > 0 ? `needs ${missing.join('; ')}` : false;
+const skip = nodeTestSkip();
 
-const BUSYBOX = 'docker.io/k8ts-test/busybox:1';
 
 test('k8ts agent runs a Deployment\'s pod in a real container', { skip, timeout: 300_000 }, async (t) => {
-  const suffix = randomBytes(3).toString('hex');
-  const bridge = `k8tsa${suffix}`;
-  const dir = mkdtempSync('/tmp/k8ts-agent-');
-  const runDir = join(dir, 'run');
-  const paths = nodePaths(join(dir, 'data'), { runDir });
-  const prefix = freeSubnetPrefix();
-  let server: RunningServer | undefined;
-  let agentLogs = '';
-  let agent: ReturnType<typeof spawn> | undefined;
-  let agentExit: Promise<number | null> | undefined;
-  const ids = new Set<string>();
+  const node = createTestNode({ name: 'agent', bridgeTag: 'a' });
+  const { dir, ids, paths, prefix } = node;
   const netnsBefore = netnsList();
   try {
-    // The air-gap folder: the agent imports the busybox image when it starts.
-    mkdirSync(paths.imagesDir, { recursive: true });
-    writeFileSync(join(paths.imagesDir, 'busybox.tar'), buildBusyboxImage(BUSYBOX).archive);
-    server = await startServer();
-    const kubeconfig = server.kubeconfig;
-    const startAgent = (): void => {
-      const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent', '--kubeconfig', kubeconfig,
-        '--data-dir', join(dir, 'data'), '--run-dir', runDir, '--node-name', 'n1', '--pod-cidr', `${prefix}.0/24`,
-        '--cni-bridge', bridge, '--pod-logs-dir', join(dir, 'pods'), '--stream-server-port', '0', '--kubelet-port', '0'], {
-        stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' },
-      });
-      child.stderr!.setEncoding('utf8').on('data', (d: string) => { agentLogs += d; });
-      agentExit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-      agent = child;
-    };
-    startAgent();
-    const kubectl = new Kubectl(kubectlBin.path!, server.kubeconfig);
+    await node.start();
+    const kubectl = node.kubectl;
     const getPods = (selector: string): Pod[] =>
       (JSON.parse(kubectl.ok(['get', 'pods', '-l', selector, '-o', 'json'])) as { items: Pod[] }).items;
 
     await t.test('node n1 registers and goes Ready with its pod CIDR', async () => {
-      await eventually(() => kubectl.ok(['get', 'node', 'n1', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']) === 'True', 45_000, `node n1 Ready; agent log:\n${agentLogs}`);
+      await node.waitReady();
       assert.equal(kubectl.ok(['get', 'node', 'n1', '-o', 'jsonpath={.spec.podCIDR}']), `${prefix}.0/24`);
     });
 
@@ -94,11 +63,10 @@ test('k8ts agent runs a Deployment\'s pod in a real container', { skip, timeout:
 
     await t.test('a restarted agent adopts the running container: same container, no restart, still Ready', async () => {
       const before = getPods('app=web')[0]!;
-      agent!.kill('SIGTERM');
-      assert.equal(await agentExit, 0, agentLogs);
+      assert.equal(await node.stopAgent(), 0, node.logs());
       assert.equal(await httpGet(`http://${podIP}:8080/`), `hello from ${before.metadata!.name}\n`, 'the pod runs on while the agent is down');
-      startAgent();
-      await eventually(() => agentLogs.split('\n').filter((l) => l.includes('"controller started"') && l.includes('kubelet')).length >= 2, 30_000, 'the kubelet started again');
+      node.startAgent();
+      await eventually(() => node.logs().split('\n').filter((l) => l.includes('"controller started"') && l.includes('kubelet')).length >= 2, 30_000, 'the kubelet started again');
       await new Promise((r) => setTimeout(r, 3000));
       const after = getPods('app=web')[0]!;
       assert.equal(after.metadata?.uid, before.metadata?.uid);
@@ -201,22 +169,13 @@ test('k8ts agent runs a Deployment\'s pod in a real container', { skip, timeout:
     });
 
     await t.test('SIGTERM stops the agent and its containerd; nothing is left behind', async () => {
-      agent!.kill('SIGTERM');
-      assert.equal(await agentExit, 0, agentLogs);
+      assert.equal(await node.stopAgent(), 0, node.logs());
       await eventually(() => leftoverProcesses(dir, ids).length === 0, 10_000, 'no process left');
       assert.deepEqual(leftoverMounts(dir), []);
       assert.deepEqual(netnsList().filter((n) => !netnsBefore.includes(n)), [], 'no network namespace left');
     });
   } finally {
-    if (agent && agent.exitCode === null) {
-      agent.kill('SIGTERM');
-      await Promise.race([agentExit, new Promise((r) => setTimeout(r, 15_000))]);
-      if (agent.exitCode === null) agent.kill('SIGKILL');
-    }
-    if (process.env['K8TS_AGENT_LOG']) writeFileSync(process.env['K8TS_AGENT_LOG'], agentLogs);
-    await server?.stop();
-    removeLeftovers(dir, ids, bridge);
-    rmSync(dir, { recursive: true, force: true });
+    await node.cleanup();
   }
 });
 

@@ -9,26 +9,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { buildBusyboxImage, connectCri, findExecutable, missingNodeRequirements, nodePaths, removePodCgroups } from '../../src/kubelet/index.js';
-import { REPO_ROOT, findKubectl } from '../harness/clients.js';
-import { Kubectl, eventually } from '../harness/kubectl.js';
-import { startServer, type RunningServer } from '../harness/server.js';
-import { removeLeftovers } from './leftovers.js';
-import { freeSubnetPrefix } from './pod-network.js';
+import { connectCri, removePodCgroups } from '../../src/kubelet/index.js';
+import { eventually } from '../harness/kubectl.js';
+import { BUSYBOX, createTestNode, nodeTestSkip } from './node-under-test.js';
 
-const missing = missingNodeRequirements();
-if (!findExecutable('ip')) missing.push('ip (apt-get install iproute2)');
-const kubectlBin = findKubectl(35);
-if (!kubectlBin.path) missing.push(kubectlBin.reason ?? 'kubectl 1.35');
-const skip = missing.length > 0 ? `needs ${missing.join('; ')}` : false;
+const skip = nodeTestSkip();
 
-const BUSYBOX = 'docker.io/k8ts-test/busybox:1';
 const MI = 1 << 20;
 
 /** The messages of a CRI log file, partial lines joined. */
@@ -65,37 +55,16 @@ function podCgroupDirs(uids: Iterable<string>): string[] {
 }
 
 test('k8ts agent configures containers: env, downward API, service links, user, cgroup limits, OOMKilled, termination message', { skip, timeout: 480_000 }, async (t) => {
-  const suffix = randomBytes(3).toString('hex');
-  const bridge = `k8tsc${suffix}`;
-  const dir = mkdtempSync('/tmp/k8ts-ccfg-');
-  const runDir = join(dir, 'run');
-  const logsDir = join(dir, 'pods');
-  const paths = nodePaths(join(dir, 'data'), { runDir });
-  const prefix = freeSubnetPrefix();
-  let server: RunningServer | undefined;
-  let agentLogs = '';
-  let agent: ReturnType<typeof spawn> | undefined;
-  let agentExit: Promise<number | null> | undefined;
-  const ids = new Set<string>();
+  const node = createTestNode({ name: 'ccfg', bridgeTag: 'c', stdout: true });
+  const { ids, paths, prefix, podLogsDir: logsDir } = node;
   const uids = new Set<string>();
   try {
-    mkdirSync(paths.imagesDir, { recursive: true });
-    writeFileSync(join(paths.imagesDir, 'busybox.tar'), buildBusyboxImage(BUSYBOX).archive);
-    server = await startServer();
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent', '--kubeconfig', server.kubeconfig,
-      '--data-dir', join(dir, 'data'), '--run-dir', runDir, '--node-name', 'n1', '--pod-cidr', `${prefix}.0/24`,
-      '--cni-bridge', bridge, '--pod-logs-dir', logsDir, '--stream-server-port', '0', '--kubelet-port', '0'], {
-      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' },
-    });
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => { agentLogs += d; });
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => { agentLogs += d; });
-    agentExit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-    agent = child;
-    const kubectl = new Kubectl(kubectlBin.path!, server.kubeconfig);
+    await node.start();
+    const kubectl = node.kubectl;
     const getPod = (name: string): Pod => JSON.parse(kubectl.ok(['get', 'pod', name, '-o', 'json'])) as Pod;
     const apply = (pod: Pod): void => { kubectl.ok(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'Pod', ...pod }) }); };
 
-    await eventually(() => kubectl.ok(['get', 'node', 'n1', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']) === 'True', 120_000, `node n1 Ready; agent log:\n${agentLogs}`);
+    await node.waitReady(120_000);
     kubectl.ok(['create', 'secret', 'generic', 'creds', '--from-literal=password=s3cret', '--from-literal=user=admin']);
     kubectl.ok(['create', 'service', 'clusterip', 'backend', '--tcp=80:8080']);
     const backendIP = kubectl.ok(['get', 'service', 'backend', '-o', 'jsonpath={.spec.clusterIP}']);
@@ -181,7 +150,7 @@ test('k8ts agent configures containers: env, downward API, service links, user, 
           containers: [{ name: 'hog', image: BUSYBOX, command: ['sh', '-c', 'x=0123456789abcdef; while :; do x=$x$x; done'], resources: { limits: { memory: '32Mi' } } }],
         },
       });
-      const hog = await eventually(() => { const p = getPod('hog'); return p.status?.containerStatuses?.[0]?.state?.terminated ? p : undefined; }, 60_000, `pod hog terminated; agent log:\n${agentLogs.slice(-3000)}`);
+      const hog = await eventually(() => { const p = getPod('hog'); return p.status?.containerStatuses?.[0]?.state?.terminated ? p : undefined; }, 60_000, `pod hog terminated; agent log:\n${node.logs().slice(-3000)}`);
       uids.add(hog!.metadata!.uid!);
       ids.add(hog!.status!.containerStatuses![0]!.containerID!.slice('containerd://'.length));
       const term = hog!.status!.containerStatuses![0]!.state!.terminated!;
@@ -205,18 +174,9 @@ test('k8ts agent configures containers: env, downward API, service links, user, 
       // Removed when the deletion is confirmed, or by the next housekeeping pass if a cgroup was still busy then.
       await eventually(() => podCgroupDirs(uids).length === 0, 75_000, `no pod cgroup left: ${JSON.stringify(podCgroupDirs(uids))}`);
     });
-    agent.kill('SIGTERM');
-    assert.equal(await agentExit, 0, agentLogs.slice(-3000));
+    assert.equal(await node.stopAgent(), 0, node.logs().slice(-3000));
   } finally {
-    if (agent && agent.exitCode === null) {
-      agent.kill('SIGTERM');
-      await Promise.race([agentExit, new Promise((r) => setTimeout(r, 15_000))]);
-      if (agent.exitCode === null) agent.kill('SIGKILL');
-    }
-    if (process.env['K8TS_AGENT_LOG']) writeFileSync(process.env['K8TS_AGENT_LOG'], agentLogs);
-    await server?.stop();
-    removeLeftovers(dir, ids, bridge);
+    await node.cleanup();
     for (const uid of uids) await removePodCgroups(uid);
-    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -11,27 +11,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import { buildBusyboxImage, connectCri, findExecutable, missingNodeRequirements, nodePaths, type Summary } from '../../src/kubelet/index.js';
-import { REPO_ROOT, findKubectl } from '../harness/clients.js';
-import { Kubectl, eventually } from '../harness/kubectl.js';
-import { startServer, type RunningServer } from '../harness/server.js';
-import { leftoverProcesses, removeLeftovers } from './leftovers.js';
-import { freeSubnetPrefix } from './pod-network.js';
+import { connectCri, type Summary } from '../../src/kubelet/index.js';
+import { eventually } from '../harness/kubectl.js';
+import { leftoverProcesses } from './leftovers.js';
+import { BUSYBOX, createTestNode, nodeTestSkip } from './node-under-test.js';
 
-const missing = missingNodeRequirements();
-if (!findExecutable('ip')) missing.push('ip (apt-get install iproute2)');
-const kubectlBin = findKubectl(35);
-if (!kubectlBin.path) missing.push(kubectlBin.reason ?? 'kubectl 1.35');
-const skip = missing.length > 0 ? `needs ${missing.join('; ')}` : false;
+const skip = nodeTestSkip();
 
-const BUSYBOX = 'docker.io/k8ts-test/busybox:1';
 const LOG_MAX_FILES = 3;
 
 function freePort(): Promise<number> {
@@ -57,37 +48,20 @@ function httpsGet(host: string, port: number, path: string, ca: string, client?:
 }
 
 test('k8ts agent serves port 10250, rotates container logs and collects dead containers and their logs', { skip, timeout: 240_000 }, async (t) => {
-  const suffix = randomBytes(3).toString('hex');
-  const bridge = `k8tsk${suffix}`;
-  const dir = mkdtempSync('/tmp/k8ts-kubelet-server-');
-  const runDir = join(dir, 'run');
-  const paths = nodePaths(join(dir, 'data'), { runDir });
-  const podLogsDir = join(dir, 'pods');
-  const containerLogsDir = join(dir, 'containers');
-  const prefix = freeSubnetPrefix();
   const port = await freePort();
-  let server: RunningServer | undefined;
-  let agentLogs = '';
-  let agent: ReturnType<typeof spawn> | undefined;
-  let agentExit: Promise<number | null> | undefined;
-  const ids = new Set<string>();
-  try {
-    mkdirSync(paths.imagesDir, { recursive: true });
-    writeFileSync(join(paths.imagesDir, 'busybox.tar'), buildBusyboxImage(BUSYBOX).archive);
-    server = await startServer();
-    const tls = join(server.dataDir, 'tls');
-    const client = { cert: readFileSync(join(tls, 'client-admin.crt'), 'utf8'), key: readFileSync(join(tls, 'client-admin.key'), 'utf8') };
-    agent = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent', '--kubeconfig', server.kubeconfig,
-      '--data-dir', join(dir, 'data'), '--run-dir', runDir, '--node-name', 'n1', '--pod-cidr', `${prefix}.0/24`,
-      '--cni-bridge', bridge, '--pod-logs-dir', podLogsDir, '--container-logs-dir', containerLogsDir,
-      '--stream-server-port', '0', '--kubelet-port', String(port), '--client-ca-file', join(tls, 'server-ca.crt'),
+  const testNode = createTestNode({
+    name: 'kubelet-server', bridgeTag: 'k', kubeletPort: port,
+    agentArgs: (server) => ['--container-logs-dir', containerLogsDir, '--client-ca-file', join(server.dataDir, 'tls', 'server-ca.crt'),
       '--container-log-max-size', '4Ki', '--container-log-max-files', String(LOG_MAX_FILES), '--container-log-monitor-interval', '1s',
-      '--container-gc-period', '2s'], {
-      stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' },
-    });
-    agent.stderr!.setEncoding('utf8').on('data', (d: string) => { agentLogs += d; });
-    agentExit = new Promise((resolve) => agent!.once('exit', (code) => resolve(code)));
-    const kubectl = new Kubectl(kubectlBin.path!, server.kubeconfig);
+      '--container-gc-period', '2s'],
+  });
+  const { dir, ids, paths, podLogsDir } = testNode;
+  const containerLogsDir = join(dir, 'containers');
+  try {
+    await testNode.start();
+    const tls = join(testNode.server.dataDir, 'tls');
+    const client = { cert: readFileSync(join(tls, 'client-admin.crt'), 'utf8'), key: readFileSync(join(tls, 'client-admin.key'), 'utf8') };
+    const kubectl = testNode.kubectl;
     const getPod = (name: string): Pod | undefined => {
       const r = kubectl.run(['get', 'pod', name, '-o', 'json']);
       return r.status === 0 ? JSON.parse(r.stdout) as Pod : undefined;
@@ -96,7 +70,7 @@ test('k8ts agent serves port 10250, rotates container logs and collects dead con
     let nodeIP = '';
     let servingCa = '';
     await t.test('the node reports the kubelet port; /healthz answers anyone over HTTPS on the node IP', async () => {
-      await eventually(() => kubectl.ok(['get', 'node', 'n1', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']) === 'True', 45_000, `node n1 Ready; agent log:\n${agentLogs}`);
+      await testNode.waitReady();
       const node = JSON.parse(kubectl.ok(['get', 'node', 'n1', '-o', 'json'])) as Node;
       assert.equal(node.status?.daemonEndpoints?.kubeletEndpoint?.Port, port);
       nodeIP = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? '';
@@ -110,7 +84,7 @@ test('k8ts agent serves port 10250, rotates container logs and collects dead con
     await t.test('a quickly writing container: /pods, /metrics and /stats/summary show it; its log rotates', async () => {
       kubectl.ok(['run', 'chatty', `--image=${BUSYBOX}`, '--restart=Always', '--', 'sh', '-c',
         'trap "exit 0" TERM; while true; do i=0; while [ $i -lt 60 ]; do echo "line $i of a chatty container, padded to about eighty bytes"; i=$((i+1)); done; sleep 1; done']);
-      const pod = await eventually(() => { const p = getPod('chatty'); return p?.status?.phase === 'Running' ? p : undefined; }, 60_000, `pod chatty Running; agent log:\n${agentLogs}`);
+      const pod = await eventually(() => { const p = getPod('chatty'); return p?.status?.phase === 'Running' ? p : undefined; }, 60_000, `pod chatty Running; agent log:\n${testNode.logs()}`);
       const uid = pod!.metadata!.uid!;
       ids.add(pod!.status!.containerStatuses![0]!.containerID!.slice('containerd://'.length));
 
@@ -142,7 +116,7 @@ test('k8ts agent serves port 10250, rotates container logs and collects dead con
       const files = await eventually(() => {
         const f = readdirSync(logDir);
         return f.filter((n) => n.endsWith('.gz')).length >= 1 ? f : undefined;
-      }, 30_000, `rotated and compressed logs in ${logDir}; agent log:\n${agentLogs}`);
+      }, 30_000, `rotated and compressed logs in ${logDir}; agent log:\n${testNode.logs()}`);
       t.diagnostic(`log files: ${files!.join(' ')}`);
       assert.ok(files!.includes('0.log'), 'the live log is reopened');
       await new Promise((r) => setTimeout(r, 4000));
@@ -172,7 +146,7 @@ test('k8ts agent serves port 10250, rotates container logs and collects dead con
         const left = await eventually(async () => {
           const cs = await cri.runtime.listContainers({ labelSelector: { 'io.kubernetes.pod.uid': uid } });
           return cs.length === 1 && cs[0]!.metadata?.attempt === 1 ? cs : undefined;
-        }, 30_000, `only the newest dead instance of crash left; agent log:\n${agentLogs}`);
+        }, 30_000, `only the newest dead instance of crash left; agent log:\n${testNode.logs()}`);
         assert.equal(left![0]!.state, 'CONTAINER_EXITED');
       } finally {
         cri.close();
@@ -180,7 +154,7 @@ test('k8ts agent serves port 10250, rotates container logs and collects dead con
       const logDir = join(podLogsDir, `default_crash_${uid}`, 'crash');
       assert.ok(!existsSync(join(logDir, '0.log')), 'the removed instance\'s log is gone');
       assert.ok(existsSync(join(logDir, '1.log')), 'the kept instance\'s log stays');
-      await eventually(() => agentLogs.includes('garbage collected dead containers'), 5000, 'the GC\'s log line');
+      await eventually(() => testNode.logs().includes('garbage collected dead containers'), 5000, 'the GC\'s log line');
       // The newest instance may have just been created and not written yet.
       await eventually(async () => (await httpsGet(nodeIP, port, '/containerLogs/default/crash/crash', servingCa, client)).body === 'dying\n', 20_000, '/containerLogs of crash');
       kubectl.ok(['delete', 'pod', 'crash', '--wait=true', '--timeout=30s']);
@@ -189,19 +163,10 @@ test('k8ts agent serves port 10250, rotates container logs and collects dead con
 
     await t.test('SIGTERM stops the agent', async () => {
       kubectl.ok(['delete', 'pod', 'chatty', '--wait=true', '--timeout=30s']);
-      agent!.kill('SIGTERM');
-      assert.equal(await agentExit, 0, agentLogs);
+      assert.equal(await testNode.stopAgent(), 0, testNode.logs());
       await eventually(() => leftoverProcesses(dir, ids).length === 0, 10_000, 'no process left');
     });
   } finally {
-    if (agent && agent.exitCode === null) {
-      agent.kill('SIGTERM');
-      await Promise.race([agentExit, new Promise((r) => setTimeout(r, 15_000))]);
-      if (agent.exitCode === null) agent.kill('SIGKILL');
-    }
-    if (process.env['K8TS_AGENT_LOG']) writeFileSync(process.env['K8TS_AGENT_LOG'], agentLogs);
-    await server?.stop();
-    removeLeftovers(dir, ids, bridge);
-    rmSync(dir, { recursive: true, force: true });
+    await testNode.cleanup();
   }
 });

@@ -10,26 +10,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
-import { buildBusyboxImage, connectCri, findExecutable, missingNodeRequirements, nodePaths } from '../../src/kubelet/index.js';
-import { REPO_ROOT, findKubectl } from '../harness/clients.js';
-import { Kubectl, eventually } from '../harness/kubectl.js';
-import { startServer, type RunningServer } from '../harness/server.js';
-import { leftoverMounts, leftoverProcesses, removeLeftovers } from './leftovers.js';
-import { freeSubnetPrefix } from './pod-network.js';
+import { connectCri } from '../../src/kubelet/index.js';
+import { eventually } from '../harness/kubectl.js';
+import { leftoverMounts, leftoverProcesses } from './leftovers.js';
+import { BUSYBOX, createTestNode, nodeTestSkip } from './node-under-test.js';
 
-const missing = missingNodeRequirements();
-if (!findExecutable('ip')) missing.push('ip (apt-get install iproute2)');
-const kubectlBin = findKubectl(35);
-if (!kubectlBin.path) missing.push(kubectlBin.reason ?? 'kubectl 1.35');
-const skip = missing.length > 0 ? `needs ${missing.join('; ')}` : false;
-
-const BUSYBOX = 'docker.io/k8ts-test/busybox:1';
+const skip = nodeTestSkip();
 
 function podManifest(name: string, spec: Record<string, unknown>, labels: Record<string, string> = {}): string {
   return JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { probe: name, ...labels } }, spec });
@@ -38,29 +28,11 @@ function podManifest(name: string, spec: Record<string, unknown>, labels: Record
 interface EventItem { type?: string; reason?: string; message?: string; involvedObject?: { name?: string } }
 
 test('probes, lifecycle hooks and graceful termination on a real node', { skip, timeout: 240_000 }, async (t) => {
-  const suffix = randomBytes(3).toString('hex');
-  const bridge = `k8tsp${suffix}`;
-  const dir = mkdtempSync('/tmp/k8ts-probes-');
-  const runDir = join(dir, 'run');
-  const podLogs = join(dir, 'pods');
-  const paths = nodePaths(join(dir, 'data'), { runDir });
-  const prefix = freeSubnetPrefix();
-  let server: RunningServer | undefined;
-  let agentLogs = '';
-  let agent: ReturnType<typeof spawn> | undefined;
-  let agentExit: Promise<number | null> | undefined;
-  const ids = new Set<string>();
+  const node = createTestNode({ name: 'probes', bridgeTag: 'p' });
+  const { dir, ids, paths, podLogsDir: podLogs } = node;
   try {
-    mkdirSync(paths.imagesDir, { recursive: true });
-    writeFileSync(join(paths.imagesDir, 'busybox.tar'), buildBusyboxImage(BUSYBOX).archive);
-    server = await startServer();
-    agent = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent', '--kubeconfig', server.kubeconfig,
-      '--data-dir', join(dir, 'data'), '--run-dir', runDir, '--node-name', 'n1', '--pod-cidr', `${prefix}.0/24`,
-      '--cni-bridge', bridge, '--pod-logs-dir', podLogs, '--stream-server-port', '0', '--kubelet-port', '0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' } });
-    agent.stderr!.setEncoding('utf8').on('data', (d: string) => { agentLogs += d; });
-    const child = agent;
-    agentExit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-    const kubectl = new Kubectl(kubectlBin.path!, server.kubeconfig);
+    await node.start();
+    const kubectl = node.kubectl;
     const getPod = (name: string): Pod | undefined => {
       const r = kubectl.run(['get', 'pod', name, '-o', 'json']);
       return r.status === 0 ? JSON.parse(r.stdout) as Pod : undefined;
@@ -72,7 +44,7 @@ test('probes, lifecycle hooks and graceful termination on a real node', { skip, 
     };
 
     await t.test('node n1 goes Ready', async () => {
-      await eventually(() => kubectl.ok(['get', 'node', 'n1', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']) === 'True', 60_000, `node n1 Ready; agent log:\n${agentLogs}`);
+      await node.waitReady(60_000);
     });
 
     // Both probe pods start together; each subtest then watches its own.
@@ -130,7 +102,7 @@ test('probes, lifecycle hooks and graceful termination on a real node', { skip, 
       const pod = await eventually(() => {
         const p = getPod('live');
         return (p?.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 ? p : undefined;
-      }, 90_000, `pod live restarted; agent log tail:\n${agentLogs.slice(-3000)}`);
+      }, 90_000, `pod live restarted; agent log tail:\n${node.logs().slice(-3000)}`);
       remember(pod);
       const events = eventsOf('live');
       const unhealthy = events.find((e) => e.reason === 'Unhealthy');
@@ -230,20 +202,11 @@ test('probes, lifecycle hooks and graceful termination on a real node', { skip, 
     await t.test('SIGTERM stops the agent; nothing is left behind', async () => {
       kubectl.ok(['delete', 'pod', 'live', 'ready', '--wait=true', '--timeout=60s']);
       await eventually(() => !getPod('poststart'), 30_000, 'pod poststart gone');
-      agent!.kill('SIGTERM');
-      assert.equal(await agentExit, 0, agentLogs.slice(-3000));
+      assert.equal(await node.stopAgent(), 0, node.logs().slice(-3000));
       await eventually(() => leftoverProcesses(dir, ids).length === 0, 15_000, 'no process left');
       assert.deepEqual(leftoverMounts(dir), []);
     });
   } finally {
-    if (agent && agent.exitCode === null) {
-      agent.kill('SIGTERM');
-      await Promise.race([agentExit, new Promise((r) => setTimeout(r, 15_000))]);
-      if (agent.exitCode === null) agent.kill('SIGKILL');
-    }
-    if (process.env['K8TS_AGENT_LOG']) writeFileSync(process.env['K8TS_AGENT_LOG'], agentLogs);
-    await server?.stop();
-    removeLeftovers(dir, ids, bridge);
-    rmSync(dir, { recursive: true, force: true });
+    await node.cleanup();
   }
 });

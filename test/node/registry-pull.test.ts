@@ -18,20 +18,12 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { RESOURCES, RestClient, loadKubeconfig } from '../../src/client/index.js';
-import { buildBusyboxImage, findExecutable, missingNodeRequirements, nodePaths } from '../../src/kubelet/index.js';
-import { REPO_ROOT, findKubectl } from '../harness/clients.js';
-import { Kubectl, eventually } from '../harness/kubectl.js';
-import { startServer, type RunningServer } from '../harness/server.js';
-import { removeLeftovers } from './leftovers.js';
-import { freeSubnetPrefix } from './pod-network.js';
+import { buildBusyboxImage, nodePaths } from '../../src/kubelet/index.js';
+import { REPO_ROOT } from '../harness/clients.js';
+import { eventually } from '../harness/kubectl.js';
+import { createTestNode, nodeTestSkip } from './node-under-test.js';
 
-const missing = missingNodeRequirements();
-for (const [bin, pkg] of [['ip', 'iproute2'], ['docker-registry', 'docker-registry'], ['skopeo', 'skopeo'], ['python3', 'python3']]) {
-  if (!findExecutable(bin!)) missing.push(`${bin} (apt-get install ${pkg})`);
-}
-const kubectlBin = findKubectl(35);
-if (!kubectlBin.path) missing.push(kubectlBin.reason ?? 'kubectl 1.35');
-const skip = missing.length > 0 ? `needs ${missing.join('; ')}` : false;
+const skip = nodeTestSkip([['docker-registry', 'docker-registry'], ['skopeo', 'skopeo'], ['python3', 'python3']]);
 
 const USER = 'k8ts';
 const PASSWORD = randomBytes(6).toString('hex');
@@ -53,17 +45,9 @@ test('a malformed registries.yaml stops the agent with the file and line, before
 });
 
 test('k8ts agent pulls from loopback registries: http endpoints, a mirror, registries.yaml auth, imagePullSecrets, pull back-off', { skip, timeout: 300_000 }, async (t) => {
-  const suffix = randomBytes(3).toString('hex');
-  const bridge = `k8tsr${suffix}`;
-  const dir = mkdtempSync('/tmp/k8ts-registry-');
-  const runDir = join(dir, 'run');
-  const dataDir = join(dir, 'data');
-  const prefix = freeSubnetPrefix();
+  const node = createTestNode({ name: 'registry', bridgeTag: 'r', noAirGapImage: true });
+  const { dir, dataDir } = node;
   const registries: ChildProcess[] = [];
-  let server: RunningServer | undefined;
-  let agent: ChildProcess | undefined;
-  let agentExit: Promise<number | null> | undefined;
-  let agentLogs = '';
   let client: RestClient | undefined;
   const watchAbort = new AbortController();
   try {
@@ -83,7 +67,6 @@ test('k8ts agent pulls from loopback registries: http endpoints, a mirror, regis
     skopeo(['copy', '--dest-tls-verify=false', '--dest-creds', `${USER}:${PASSWORD}`, `oci-archive:${archive}`, `docker://127.0.0.1:${secret}/k8ts/busybox:1`]);
     await eventually(() => fetch(`http://127.0.0.1:${config}/v2/`).then((r) => r.status === 401), 15_000, 'second auth registry up');
 
-    mkdirSync(dataDir, { recursive: true });
     writeFileSync(join(dataDir, 'registries.yaml'), [
       'mirrors:',
       ...[open, secret, config].flatMap((p) => [`  "127.0.0.1:${p}":`, `    endpoint: ["http://127.0.0.1:${p}"]`]),
@@ -97,15 +80,9 @@ test('k8ts agent pulls from loopback registries: http endpoints, a mirror, regis
       '',
     ].join('\n'));
 
-    server = await startServer();
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent', '--kubeconfig', server.kubeconfig,
-      '--data-dir', dataDir, '--run-dir', runDir, '--node-name', 'n1', '--pod-cidr', `${prefix}.0/24`,
-      '--cni-bridge', bridge, '--pod-logs-dir', join(dir, 'pods'), '--stream-server-port', '0', '--kubelet-port', '0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' } });
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => { agentLogs += d; });
-    agentExit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-    agent = child;
-    const kubectl = new Kubectl(kubectlBin.path!, server.kubeconfig);
-    client = new RestClient(loadKubeconfig(server.kubeconfig));
+    await node.start();
+    const kubectl = node.kubectl;
+    client = new RestClient(loadKubeconfig(node.server.kubeconfig));
 
     // Every waiting reason each pod goes through, with the time this watch saw it.
     const seen = new Map<string, Array<{ at: number; reason: string; message: string }>>();
@@ -132,13 +109,13 @@ test('k8ts agent pulls from loopback registries: http endpoints, a mirror, regis
       return p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed' ? p : undefined;
     };
 
-    await eventually(() => kubectl.ok(['get', 'node', 'n1', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']) === 'True', 60_000, `node n1 Ready; agent log:\n${agentLogs}`);
+    await node.waitReady(60_000);
     // First, so its back-off has grown by the last subtest.
     runPod('missing', `127.0.0.1:${open}/k8ts/nothing-here:1`);
 
     await t.test('imagePullPolicy Always pulls from a plain-http registry and runs, with a Pulled event', async () => {
       runPod('plain', `127.0.0.1:${open}/k8ts/busybox:1`);
-      const pod = (await eventually(() => phaseOf('plain'), 60_000, `pod plain done; agent log:\n${agentLogs.slice(-3000)}`))!;
+      const pod = (await eventually(() => phaseOf('plain'), 60_000, `pod plain done; agent log:\n${node.logs().slice(-3000)}`))!;
       assert.equal(pod.status?.phase, 'Succeeded', JSON.stringify(pod.status));
       const events = kubectl.ok(['get', 'events', '--field-selector', 'involvedObject.name=plain', '-o', 'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}']);
       assert.match(events, new RegExp(`^Pulled: Successfully pulled image "127\\.0\\.0\\.1:${open}/k8ts/busybox:1"$`, 'm'));
@@ -152,7 +129,7 @@ test('k8ts agent pulls from loopback registries: http endpoints, a mirror, regis
 
     await t.test('registries.yaml auth (configs) lets a pod without secrets pull from an htpasswd registry', async () => {
       runPod('configauth', `127.0.0.1:${config}/k8ts/busybox:1`);
-      const pod = (await eventually(() => phaseOf('configauth'), 60_000, `pod configauth done; agent log:\n${agentLogs.slice(-3000)}`))!;
+      const pod = (await eventually(() => phaseOf('configauth'), 60_000, `pod configauth done; agent log:\n${node.logs().slice(-3000)}`))!;
       assert.equal(pod.status?.phase, 'Succeeded', JSON.stringify(pod.status));
     });
 
@@ -164,7 +141,7 @@ test('k8ts agent pulls from loopback registries: http endpoints, a mirror, regis
         data: { '.dockerconfigjson': Buffer.from(JSON.stringify({ auths })).toString('base64') },
       }) });
       runPod('withsecret', `127.0.0.1:${secret}/k8ts/busybox:1`, { imagePullSecrets: [{ name: 'regcred' }] });
-      const pod = (await eventually(() => phaseOf('withsecret'), 60_000, `pod withsecret done; agent log:\n${agentLogs.slice(-3000)}`))!;
+      const pod = (await eventually(() => phaseOf('withsecret'), 60_000, `pod withsecret done; agent log:\n${node.logs().slice(-3000)}`))!;
       assert.equal(pod.status?.phase, 'Succeeded', JSON.stringify(pod.status));
       const refused = (await eventually(() => seen.get('nosecret')?.find((s) => s.reason === 'ErrImagePull'), 30_000, `pod nosecret refused: ${JSON.stringify(seen.get('nosecret'))}`))!;
       assert.match(refused.message, /401 Unauthorized/, refused.message);
@@ -191,16 +168,8 @@ test('k8ts agent pulls from loopback registries: http endpoints, a mirror, regis
   } finally {
     watchAbort.abort();
     client?.close();
-    if (agent && agent.exitCode === null) {
-      agent.kill('SIGTERM');
-      await Promise.race([agentExit, new Promise((r) => setTimeout(r, 15_000))]);
-      if (agent.exitCode === null) agent.kill('SIGKILL');
-    }
-    if (process.env['K8TS_AGENT_LOG']) writeFileSync(process.env['K8TS_AGENT_LOG'], agentLogs);
-    await server?.stop();
     for (const r of registries) if (r.exitCode === null) r.kill('SIGTERM');
-    removeLeftovers(dir, [], bridge);
-    rmSync(dir, { recursive: true, force: true });
+    await node.cleanup();
   }
 });
 

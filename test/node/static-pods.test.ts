@@ -11,30 +11,20 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import {
-  CONFIG_HASH_ANNOTATION, CONFIG_MIRROR_ANNOTATION, CONFIG_SOURCE_ANNOTATION, POD_UID_LABEL, buildBusyboxImage, connectCri,
-  findExecutable, missingNodeRequirements, nodePaths, type Container,
+  CONFIG_HASH_ANNOTATION, CONFIG_MIRROR_ANNOTATION, CONFIG_SOURCE_ANNOTATION, POD_UID_LABEL, connectCri, type Container,
 } from '../../src/kubelet/index.js';
-import { REPO_ROOT, findKubectl } from '../harness/clients.js';
-import { Kubectl, eventually } from '../harness/kubectl.js';
-import { startServer, type RunningServer } from '../harness/server.js';
-import { leftoverProcesses, removeLeftovers } from './leftovers.js';
-import { freeSubnetPrefix } from './pod-network.js';
+import { eventually } from '../harness/kubectl.js';
+import { leftoverProcesses } from './leftovers.js';
+import { BUSYBOX, createTestNode, nodeTestSkip } from './node-under-test.js';
 
-const missing = missingNodeRequirements();
-if (!findExecutable('ip')) missing.push('ip (apt-get install iproute2)');
-const kubectlBin = findKubectl(35);
-if (!kubectlBin.path) missing.push(kubectlBin.reason ?? 'kubectl 1.35');
-const skip = missing.length > 0 ? `needs ${missing.join('; ')}` : false;
+const skip = nodeTestSkip();
 
-const BUSYBOX = 'docker.io/k8ts-test/busybox:1';
 
 function manifest(name: string, greeting: string): string {
   return `apiVersion: v1
@@ -53,17 +43,6 @@ spec:
 }
 
 test('k8ts agent runs static pods from a manifest directory and a URL, with mirror pods', { skip, timeout: 300_000 }, async (t) => {
-  const suffix = randomBytes(3).toString('hex');
-  const bridge = `k8tss${suffix}`;
-  const dir = mkdtempSync('/tmp/k8ts-static-');
-  const runDir = join(dir, 'run');
-  const paths = nodePaths(join(dir, 'data'), { runDir });
-  const prefix = freeSubnetPrefix();
-  let server: RunningServer | undefined;
-  let agentLogs = '';
-  let agent: ReturnType<typeof spawn> | undefined;
-  let agentExit: Promise<number | null> | undefined;
-  const ids = new Set<string>();
   let urlBody = manifest('from-url', 'url');
   const web = createServer((req, res) => {
     if (req.headers['x-node'] !== 'n1') res.writeHead(403).end('want x-node');
@@ -72,24 +51,12 @@ test('k8ts agent runs static pods from a manifest directory and a URL, with mirr
   await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
   const manifestUrl = `http://127.0.0.1:${(web.address() as AddressInfo).port}/static`;
   const cri = { client: undefined as ReturnType<typeof connectCri> | undefined };
+  const node = createTestNode({ name: 'static', bridgeTag: 's', agentArgs: ['--manifest-url', manifestUrl, '--manifest-url-header', 'x-node:n1'] });
+  const { dir, ids, paths } = node;
   try {
-    mkdirSync(paths.imagesDir, { recursive: true });
     mkdirSync(paths.podManifestsDir, { recursive: true });
-    writeFileSync(join(paths.imagesDir, 'busybox.tar'), buildBusyboxImage(BUSYBOX).archive);
-    server = await startServer();
-    const kubeconfig = server.kubeconfig;
-    const startAgent = (): void => {
-      const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent', '--kubeconfig', kubeconfig,
-        '--data-dir', join(dir, 'data'), '--run-dir', runDir, '--node-name', 'n1', '--pod-cidr', `${prefix}.0/24`,
-        '--cni-bridge', bridge, '--pod-logs-dir', join(dir, 'pods'), '--manifest-url', manifestUrl, '--manifest-url-header', 'x-node:n1', '--stream-server-port', '0', '--kubelet-port', '0'], {
-        stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' },
-      });
-      child.stderr!.setEncoding('utf8').on('data', (d: string) => { agentLogs += d; });
-      agentExit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-      agent = child;
-    };
-    startAgent();
-    const kubectl = new Kubectl(kubectlBin.path!, server.kubeconfig);
+    await node.start();
+    const kubectl = node.kubectl;
     const getPod = (name: string): Pod | undefined => {
       const r = kubectl.run(['get', 'pod', '-n', 'kube-system', name, '-o', 'json']);
       return r.status === 0 ? JSON.parse(r.stdout) as Pod : undefined;
@@ -112,14 +79,14 @@ test('k8ts agent runs static pods from a manifest directory and a URL, with mirr
     };
 
     await t.test('node n1 goes Ready', async () => {
-      await eventually(() => kubectl.ok(['get', 'node', 'n1', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']) === 'True', 60_000, `node n1 Ready; agent log:\n${agentLogs}`);
+      await node.waitReady(60_000);
     });
 
     let first: Pod | undefined;
     await t.test('a dropped manifest runs in a container and gets a Running mirror pod owned by the Node', async () => {
       const dropped = Date.now();
       writeManifest(manifest('web', 'one'));
-      first = await eventually(running('web-n1'), 60_000, `mirror pod web-n1 Running; agent log:\n${agentLogs.slice(-4000)}`);
+      first = await eventually(running('web-n1'), 60_000, `mirror pod web-n1 Running; agent log:\n${node.logs().slice(-4000)}`);
       t.diagnostic(`manifest -> mirror Running in ${Date.now() - dropped} ms`);
       const ann = first!.metadata?.annotations ?? {};
       const hash = ann[CONFIG_HASH_ANNOTATION] ?? '';
@@ -167,10 +134,9 @@ test('k8ts agent runs static pods from a manifest directory and a URL, with mirr
 
     await t.test('a restarted agent keeps the static pod: same hash, same mirror pod, same container', async () => {
       const before = getPod('web-n1')!;
-      agent!.kill('SIGTERM');
-      assert.equal(await agentExit, 0, agentLogs.slice(-4000));
-      startAgent();
-      await eventually(() => agentLogs.split('\n').filter((l) => l.includes('"controller started"') && l.includes('kubelet')).length >= 2, 30_000, 'the kubelet started again');
+      assert.equal(await node.stopAgent(), 0, node.logs().slice(-4000));
+      node.startAgent();
+      await eventually(() => node.logs().split('\n').filter((l) => l.includes('"controller started"') && l.includes('kubelet')).length >= 2, 30_000, 'the kubelet started again');
       await new Promise((r) => setTimeout(r, 4000));
       const after = await eventually(running('web-n1'), 20_000, 'web-n1 Running after the restart');
       assert.equal(after!.metadata?.uid, before.metadata?.uid, 'the mirror pod was not replaced');
@@ -203,21 +169,12 @@ test('k8ts agent runs static pods from a manifest directory and a URL, with mirr
     await t.test('SIGTERM stops the agent', async () => {
       cri.client?.close();
       cri.client = undefined;
-      agent!.kill('SIGTERM');
-      assert.equal(await agentExit, 0, agentLogs.slice(-4000));
+      assert.equal(await node.stopAgent(), 0, node.logs().slice(-4000));
       await eventually(() => leftoverProcesses(dir, ids).length === 0, 10_000, 'no process left');
     });
   } finally {
     cri.client?.close();
-    if (agent && agent.exitCode === null) {
-      agent.kill('SIGTERM');
-      await Promise.race([agentExit, new Promise((r) => setTimeout(r, 15_000))]);
-      if (agent.exitCode === null) agent.kill('SIGKILL');
-    }
-    if (process.env['K8TS_AGENT_LOG']) writeFileSync(process.env['K8TS_AGENT_LOG'], agentLogs);
     web.close();
-    await server?.stop();
-    removeLeftovers(dir, ids, bridge);
-    rmSync(dir, { recursive: true, force: true });
+    await node.cleanup();
   }
 });

@@ -12,25 +12,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { buildBusyboxImage, findExecutable, missingNodeRequirements, nodePaths } from '../../src/kubelet/index.js';
-import { REPO_ROOT, findKubectl } from '../harness/clients.js';
-import { Kubectl, eventually } from '../harness/kubectl.js';
-import { startServer, type RunningServer } from '../harness/server.js';
-import { leftoverMounts, removeLeftovers } from './leftovers.js';
-import { freeSubnetPrefix } from './pod-network.js';
+import { eventually } from '../harness/kubectl.js';
+import { leftoverMounts } from './leftovers.js';
+import { BUSYBOX, createTestNode, nodeTestSkip } from './node-under-test.js';
 
-const missing = missingNodeRequirements();
-if (!findExecutable('ip')) missing.push('ip (apt-get install iproute2)');
-const kubectlBin = findKubectl(35);
-if (!kubectlBin.path) missing.push(kubectlBin.reason ?? 'kubectl 1.35');
-const skip = missing.length > 0 ? `needs ${missing.join('; ')}` : false;
+const skip = nodeTestSkip();
 
-const BUSYBOX = 'docker.io/k8ts-test/busybox:1';
 const LOOP = 'trap "exit 0" TERM;';
 
 function volumesPod(out: string): Pod {
@@ -75,38 +65,21 @@ function volumesPod(out: string): Pod {
 }
 
 test('pod volumes in real containers', { skip, timeout: 240_000 }, async (t) => {
-  const suffix = randomBytes(3).toString('hex');
-  const bridge = `k8tsv${suffix}`;
-  const dir = mkdtempSync('/tmp/k8ts-volumes-');
-  const runDir = join(dir, 'run');
-  const paths = nodePaths(join(dir, 'data'), { runDir });
+  const node = createTestNode({ name: 'volumes', bridgeTag: 'v' });
+  const { dir, paths } = node;
   const out = join(dir, 'out');
-  const prefix = freeSubnetPrefix();
-  let server: RunningServer | undefined;
-  let agentLogs = '';
-  let agent: ReturnType<typeof spawn> | undefined;
-  let agentExit: Promise<number | null> | undefined;
   const readOut = (name: string): string | undefined => {
     try { return readFileSync(join(out, name), 'utf8'); } catch { return undefined; }
   };
   try {
-    mkdirSync(paths.imagesDir, { recursive: true });
-    writeFileSync(join(paths.imagesDir, 'busybox.tar'), buildBusyboxImage(BUSYBOX).archive);
-    server = await startServer();
-    agent = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent', '--kubeconfig', server.kubeconfig,
-      '--data-dir', join(dir, 'data'), '--run-dir', runDir, '--node-name', 'n1', '--pod-cidr', `${prefix}.0/24`,
-      '--cni-bridge', bridge, '--pod-logs-dir', join(dir, 'pods'), '--stream-server-port', '0', '--kubelet-port', '0'], {
-      stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' },
-    });
-    agent.stderr!.setEncoding('utf8').on('data', (d: string) => { agentLogs += d; });
-    agentExit = new Promise((resolve) => agent!.once('exit', (code) => resolve(code)));
-    const kubectl = new Kubectl(kubectlBin.path!, server.kubeconfig);
+    await node.start();
+    const kubectl = node.kubectl;
     const getPod = (name: string): Pod | undefined => {
       const r = kubectl.run(['get', 'pod', name, '-o', 'json']);
       return r.status === 0 ? JSON.parse(r.stdout) as Pod : undefined;
     };
 
-    await eventually(() => kubectl.ok(['get', 'node', 'n1', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']) === 'True', 45_000, `node n1 Ready; agent log:\n${agentLogs.slice(-3000)}`);
+    await node.waitReady();
     kubectl.ok(['create', 'configmap', 'cfg', '--from-literal=greeting=hello']);
     kubectl.ok(['create', 'secret', 'generic', 'creds', '--from-literal=user=admin', '--from-literal=pass=s3cret']);
     kubectl.ok(['apply', '-f', '-'], { input: JSON.stringify(volumesPod(out)) });
@@ -115,7 +88,7 @@ test('pod volumes in real containers', { skip, timeout: 240_000 }, async (t) => 
     })]);
 
     await t.test('the pod runs with all its volumes', async () => {
-      await eventually(() => getPod('vols')?.status?.phase === 'Running' && readOut('greeting') === 'hello', 60_000, `pod vols Running; agent log:\n${agentLogs.slice(-4000)}`);
+      await eventually(() => getPod('vols')?.status?.phase === 'Running' && readOut('greeting') === 'hello', 60_000, `pod vols Running; agent log:\n${node.logs().slice(-4000)}`);
     });
 
     await t.test('a ConfigMap change appears in the running container', async () => {
@@ -168,18 +141,9 @@ test('pod volumes in real containers', { skip, timeout: 240_000 }, async (t) => 
       assert.equal(readOut('greeting'), 'changed', 'the hostPath volume\'s content stays');
     });
 
-    agent.kill('SIGTERM');
-    assert.equal(await agentExit, 0, agentLogs.slice(-4000));
+    assert.equal(await node.stopAgent(), 0, node.logs().slice(-4000));
     assert.deepEqual(leftoverMounts(dir), []);
   } finally {
-    if (agent && agent.exitCode === null) {
-      agent.kill('SIGTERM');
-      await Promise.race([agentExit, new Promise((r) => setTimeout(r, 15_000))]);
-      if (agent.exitCode === null) agent.kill('SIGKILL');
-    }
-    if (process.env['K8TS_AGENT_LOG']) writeFileSync(process.env['K8TS_AGENT_LOG'], agentLogs);
-    await server?.stop();
-    removeLeftovers(dir, [], bridge);
-    rmSync(dir, { recursive: true, force: true });
+    await node.cleanup();
   }
 });

@@ -79,3 +79,17 @@ test('the pull back-off is per pod and image, 10 s doubling', async () => {
   clock.step(10_000);
   assert.equal(await reason(p1), 'ErrImagePull');
 });
+
+test('with Always, an image another pod\'s secret pulled is no fallback: a pod without the credentials gets ErrImagePull, then ImagePullBackOff', async () => {
+  const reg = new AuthRegistry();
+  const present = { ...reg.service, imageStatus: async () => ({ image: { id: 'sha256:reg.io/app:1' } }) } as unknown as ImageService;
+  const puller = new ImagePuller(present);
+  const withSecret = await puller.ensure(container('reg.io/app:1'), sandbox, { pod: pod('p1', ['right']), podObjects: objects([secret('right', 'right')]) });
+  assert.deepEqual(withSecret, { imageRef: 'sha256:reg.io/app:1', pulled: true });
+  const without = await puller.ensure(container('reg.io/app:1'), sandbox, { pod: pod('p2', []), podObjects: objects([]) });
+  assert.equal('waiting' in without && without.waiting.reason, 'ErrImagePull');
+  const again = await puller.ensure(container('reg.io/app:1'), sandbox, { pod: pod('p2', []), podObjects: objects([]) });
+  assert.equal('waiting' in again && again.waiting.reason, 'ImagePullBackOff');
+  const ifNotPresent = await puller.ensure({ ...container('reg.io/app:1'), imagePullPolicy: 'IfNotPresent' }, sandbox, { pod: pod('p3', []), podObjects: objects([]) });
+  assert.deepEqual(ifNotPresent, { imageRef: 'sha256:reg.io/app:1', pulled: false }, 'IfNotPresent uses the present image, as upstream');
+});

@@ -65,8 +65,9 @@ export class ImagePuller {
     const key = `${owner?.pod.metadata?.uid ?? ''}_${image}`;
     const b = this.backOff.get(key);
     const now = this.clock.now();
+    // With Always, a present image is no fallback: a failed pull fails the container (upstream's EnsureImageExists),
+    // or a pod without the registry's credentials would run an image another pod's secret pulled.
     if (b && now < b.untilMs) {
-      if (present) return { imageRef: present, pulled: false };
       return { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` } };
     }
     try {
@@ -76,7 +77,6 @@ export class ImagePuller {
     } catch (err) {
       const ms = b ? Math.min(b.ms * 2, MAX_MS) : INITIAL_MS;
       this.backOff.set(key, { untilMs: now + ms, ms });
-      if (present) return { imageRef: present, pulled: false };
       return { waiting: { reason: 'ErrImagePull', message: `failed to pull image "${image}": ${errText(err)}` } };
     }
   }

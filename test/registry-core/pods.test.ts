@@ -47,6 +47,15 @@ test('pods: defaults and admission are idempotent', () => {
   assert.deepEqual(pod.spec, once.spec);
 });
 
+test('pods: a mirror pod gets no service account from admission, as upstream; priority and tolerations still', () => {
+  const pod = { metadata: { name: 'etcd-n1', annotations: { 'kubernetes.io/config.mirror': 'abc' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } as Parameters<typeof admitPod>[0];
+  admitPod(pod);
+  assert.equal(pod.spec?.serviceAccountName, undefined);
+  assert.equal(pod.spec?.serviceAccount, undefined);
+  assert.equal(pod.spec?.priority, 0);
+  assert.equal(pod.spec?.tolerations?.length, 2);
+});
+
 test('pods: imagePullPolicy follows the tag', () => {
   const images: Array<[string, string]> = [
     ['nginx', 'Always'], ['nginx:latest', 'Always'], ['nginx:1.25', 'IfNotPresent'],

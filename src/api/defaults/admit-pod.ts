@@ -1,7 +1,7 @@
 /**
  * What upstream's admission plugins add to a pod on create (not defaulting:
  * they run once, on create only): ServiceAccount (`serviceAccountName:
- * default`), Priority (`priority`, `preemptionPolicy`) and
+ * default`, not on mirror pods), Priority (`priority`, `preemptionPolicy`) and
  * DefaultTolerationSeconds (NoExecute tolerations for not-ready and
  * unreachable nodes, 300 s unless the server's flags say otherwise). Idempotent, so calling it twice is harmless.
  * Not done here: the projected service-account token volume, which needs the
@@ -32,11 +32,17 @@ export interface AdmitPodOptions {
   unreachableTolerationSeconds?: number;
 }
 
+/** The annotation the kubelet puts on the mirror pod of a static pod. */
+export const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
+
 export function admitPod(pod: Pod, opts: AdmitPodOptions = {}): void {
   pod.spec ??= { containers: [] };
   const spec = pod.spec;
-  if (!spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount || 'default';
-  spec.serviceAccount ??= spec.serviceAccountName;
+  // Upstream's ServiceAccount admission leaves mirror pods alone: a static pod has no service account.
+  if (pod.metadata?.annotations?.[MIRROR_POD_ANNOTATION] === undefined) {
+    if (!spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount || 'default';
+    spec.serviceAccount ??= spec.serviceAccountName;
+  }
   if (spec.priority === undefined) {
     spec.priority = spec.priorityClassName ? SYSTEM_PRIORITY_CLASSES[spec.priorityClassName] ?? 0 : 0;
   }

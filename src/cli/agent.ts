@@ -39,8 +39,6 @@ export interface AgentOptions extends NodeFlagValues {
   dataDir: string;
   /** Labels the node registers with, over the defaults (upstream's --node-labels). */
   nodeLabels?: Record<string, string>;
-  /** A `k8ts server` node: it carries node-role.kubernetes.io/control-plane. */
-  controlPlane?: boolean;
   /** @default createLogger('agent') */
   log?: Logger;
 }
@@ -157,7 +155,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   const nodeStatus = nodeStatusManagerFromFlags({
     rootDir: o.dataDir, imageFsDir: paths.containerdRoot, nodeName: o.nodeName, podCIDRs: [o.podCidr],
     kubeletPort: server.port,
-    ...(o.nodeIP ? { nodeIP: o.nodeIP } : {}), ...(labels ? { nodeLabels: labels } : {}), ...(o.controlPlane ? { controlPlane: true } : {}),
+    ...(o.nodeIP ? { nodeIP: o.nodeIP } : {}), ...(labels ? { nodeLabels: labels } : {}),
   }, { client, logger: createLogger('node-status'), runtime: runtime.runtime, images: runtime.images });
   // Removes the directories of deleted local-path volumes of this node (k3s's local-storage).
   const localPathCleaner = new LocalPathCleaner({

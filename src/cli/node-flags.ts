@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { isNodeName } from '../apiserver/pki/index.js';
 import { DEFAULT_CONTAINER_LOGS_DIR, DEFAULT_KUBELET_PORT, checkManifestUrl, parseManifestUrlHeaders } from '../kubelet/index.js';
 import { parseQuantity } from '../api/validation/quantity.js';
-import { parseDuration } from './flags.js';
+import { parseDuration, port } from './flags.js';
 import { UsageError } from './usage-error.js';
 
 /** k3s's cluster-cidr is 10.42.0.0/16; its first /24 is the default of a lone node. */
@@ -105,10 +105,7 @@ export function nodeFlagValues(values: { [K in keyof typeof NODE_FLAGS]?: (K ext
   if (endpoint !== undefined && !endpoint.startsWith('unix://') && !endpoint.startsWith('/')) {
     throw new UsageError(`invalid --container-runtime-endpoint ${JSON.stringify(endpoint)}: want unix:///path`);
   }
-  const streamPort = values['stream-server-port'];
-  if (streamPort !== undefined && !(/^\d{1,5}$/.test(streamPort) && Number(streamPort) <= 65535)) {
-    throw new UsageError(`invalid --stream-server-port ${JSON.stringify(streamPort)}: want a port number`);
-  }
+  const streamPort = values['stream-server-port'] === undefined ? undefined : port('stream-server-port', values['stream-server-port']);
   const nodeName = values['node-name'] ?? hostname().toLowerCase();
   if (!isNodeName(nodeName)) {
     throw new UsageError(`invalid ${values['node-name'] ? '--node-name' : 'node name (the hostname; give --node-name)'} ${JSON.stringify(nodeName)}: want a DNS-1123 subdomain`);
@@ -136,7 +133,7 @@ export function nodeFlagValues(values: { [K in keyof typeof NODE_FLAGS]?: (K ext
   return {
     nodeName,
     podCidr,
-    kubeletPort: intFlag('kubelet-port', values['kubelet-port'], DEFAULT_KUBELET_PORT, 0, 65535),
+    kubeletPort: values['kubelet-port'] === undefined ? DEFAULT_KUBELET_PORT : port('kubelet-port', values['kubelet-port']),
     ...(values['client-ca-file'] ? { clientCaFile: values['client-ca-file'] } : {}),
     ...(logMaxBytes !== undefined ? { containerLogMaxBytes: logMaxBytes } : {}),
     containerLogMaxFiles: intFlag('container-log-max-files', values['container-log-max-files'], 5, 2, 1000),
@@ -154,7 +151,7 @@ export function nodeFlagValues(values: { [K in keyof typeof NODE_FLAGS]?: (K ext
     ...(endpoint ? { containerRuntimeEndpoint: endpoint } : {}),
     ...(values['cni-bridge'] ? { cniBridge: values['cni-bridge'] } : {}),
     ...(values['pod-logs-dir'] ? { podLogsDir: values['pod-logs-dir'] } : {}),
-    ...(streamPort !== undefined ? { streamServerPort: String(Number(streamPort)) } : {}),
+    ...(streamPort !== undefined ? { streamServerPort: String(streamPort) } : {}),
   };
 }
 

@@ -208,7 +208,7 @@ export async function runServer(argv: string[]): Promise<number> {
     agent = await startAgent({
       // The kubelet server accepts the cluster's client certificates, as the API server's kubelet client will present.
       clientCaFile: join(pki.dir, 'server-ca.crt'),
-      ...node, dataDir, controlPlane: true, nodeLabels: SERVER_NODE_LABELS,
+      ...node, dataDir, nodeLabels: SERVER_NODE_LABELS,
       connection: { server: kc.server, ca: Buffer.from(pki.ca.certPem), cert: Buffer.from(nodeCert.certPem), key: Buffer.from(nodeCert.keyPem) },
     });
   }

@@ -36,7 +36,7 @@ import { CachedPodObjects, type PodObjects } from './pod-objects.js';
 import { ProberManager } from './prober/manager.js';
 import { VolumeManager } from './volumes/index.js';
 import { isMirrorPod, type StaticPodSource } from './config/index.js';
-import { MirrorPods } from './mirror-pods.js';
+import { MirrorPods, isGoneOrConflict } from './mirror-pods.js';
 
 /**
  * How soon a pod in transition (init containers running, or being deleted)
@@ -264,8 +264,11 @@ export class Kubelet {
     const known = new Set([...this.informer.store.list().filter((p) => !isMirrorPod(p)), ...this.o.staticPods?.list() ?? []].map((p) => p.metadata?.uid ?? ''));
     this.backOff.gc();
     for (const uid of this.prober.podUids()) if (!known.has(uid)) await this.prober.removePod(uid);
+    // Uids of the pods that keep a sandbox after this pass.
+    const withSandbox = new Set<string>();
     for (const s of await this.o.runtime.listPodSandbox()) {
       const uid = s.labels[POD_UID_LABEL];
+      if (uid && known.has(uid)) withSandbox.add(uid);
       if (!uid || known.has(uid)) continue;
       this.o.logger.info({ sandboxId: s.id, pod: `${s.labels['io.kubernetes.pod.namespace'] ?? ''}/${s.labels['io.kubernetes.pod.name'] ?? ''}`, uid }, 'removing the sandbox of a pod this node no longer has');
       const containers = await this.o.runtime.listContainers({ podSandboxId: s.id });
@@ -274,21 +277,11 @@ export class Kubelet {
       await this.o.runtime.removePodSandbox(s.id);
       await removePodCgroups(uid, this.o.cgroupRoot);
     }
-    const withSandbox = new Set((await this.o.runtime.listPodSandbox()).map((s) => s.labels[POD_UID_LABEL]));
     // The cgroup tree is walked on one pass in CGROUP_SWEEP_EVERY: it holds other nodes' pods too on a shared machine.
     if (this.housekeepingPasses++ % CGROUP_SWEEP_EVERY === 0) {
       for (const uid of await podCgroupUids(this.o.cgroupRoot)) if (!known.has(uid) && !withSandbox.has(uid)) await removePodCgroups(uid, this.o.cgroupRoot);
     }
-    let stillKnown: Set<string> | undefined;
-    const removed = await this.volumes.removeOrphanedPodDirs((uid) => {
-      stillKnown ??= new Set(this.informer.store.list().map((p) => p.metadata?.uid ?? ''));
-      return withSandbox.has(uid) || stillKnown.has(uid);
-    });
+    const removed = await this.volumes.removeOrphanedPodDirs((uid) => withSandbox.has(uid) || known.has(uid));
     if (removed.length > 0) this.o.logger.info({ uids: removed }, 'removed the volumes of pods this node no longer has');
   }
-}
-
-function isGoneOrConflict(e: unknown): boolean {
-  const code = (e as { code?: unknown }).code;
-  return code === 404 || code === 409;
 }

@@ -102,7 +102,8 @@ function keyOf(pod: Pod): string {
   return `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
 }
 
-function isGoneOrConflict(e: unknown): boolean {
+/** A write that lost to a deletion (404) or another writer (409): the next sync redoes it. */
+export function isGoneOrConflict(e: unknown): boolean {
   const code = (e as { code?: unknown }).code;
   return code === 404 || code === 409;
 }

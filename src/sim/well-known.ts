@@ -1,7 +1,6 @@
 /** Label and annotation names the simulator sets and obeys. */
 
-/** On every simulated node: `"true"`. */
-export const SIMULATED_LABEL = 'sim.k8ts.io/simulated';
+export { SIMULATED_LABEL } from '../api/nodes/simulated.js';
 /** On a node: `"true"` stops its heartbeats and its pods' stages until removed. */
 export const STOPPED_ANNOTATION = 'sim.k8ts.io/stopped';
 /** On a pod: `"true"` makes a Never/OnFailure pod finish Failed (exit code 1) instead of Succeeded. */

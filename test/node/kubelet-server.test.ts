@@ -62,10 +62,7 @@ test('k8ts agent serves port 10250, rotates container logs and collects dead con
     const tls = join(testNode.server.dataDir, 'tls');
     const client = { cert: readFileSync(join(tls, 'client-admin.crt'), 'utf8'), key: readFileSync(join(tls, 'client-admin.key'), 'utf8') };
     const kubectl = testNode.kubectl;
-    const getPod = (name: string): Pod | undefined => {
-      const r = kubectl.run(['get', 'pod', name, '-o', 'json']);
-      return r.status === 0 ? JSON.parse(r.stdout) as Pod : undefined;
-    };
+    const getPod = (name: string): Pod | undefined => testNode.getPod(name);
 
     let nodeIP = '';
     let servingCa = '';

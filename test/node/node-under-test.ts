@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildBusyboxImage, findExecutable, missingNodeRequirements, nodePaths } from '../../src/kubelet/index.js';
 import { REPO_ROOT, findKubectl } from '../harness/clients.js';
+import type { Pod } from 'kubernetes-types/core/v1.js';
 import { Kubectl, eventually } from '../harness/kubectl.js';
 import { startServer, type RunningServer, type StartOptions } from '../harness/server.js';
 import { removeLeftovers } from './leftovers.js';
@@ -72,6 +73,8 @@ export interface NodeUnderTest {
   readonly agentExit: Promise<number | null>;
   /** Everything every agent process wrote to stderr (and stdout if asked). */
   logs(): string;
+  /** The pod as `kubectl get -o json` reads it; undefined when it does not exist. */
+  getPod(name: string, namespace?: string): Pod | undefined;
   /** Starts the server, then the agent. */
   start(): Promise<void>;
   /** Spawns the agent; the server runs and no other agent does. */
@@ -117,6 +120,10 @@ export function createTestNode(opts: NodeOptions): NodeUnderTest {
     get kubectl() { return started(kubectl); },
     get agentExit() { return agentExit; },
     logs: () => logs,
+    getPod(name, namespace = 'default') {
+      const r = node.kubectl.run(['get', 'pod', '-n', namespace, name, '-o', 'json']);
+      return r.status === 0 ? JSON.parse(r.stdout) as Pod : undefined;
+    },
     async start() {
       server = await startServer(opts.server);
       kubectl = new Kubectl(kubectlPath, server.kubeconfig);

@@ -33,10 +33,7 @@ test('probes, lifecycle hooks and graceful termination on a real node', { skip, 
   try {
     await node.start();
     const kubectl = node.kubectl;
-    const getPod = (name: string): Pod | undefined => {
-      const r = kubectl.run(['get', 'pod', name, '-o', 'json']);
-      return r.status === 0 ? JSON.parse(r.stdout) as Pod : undefined;
-    };
+    const getPod = (name: string): Pod | undefined => node.getPod(name);
     const eventsOf = (name: string): EventItem[] =>
       (JSON.parse(kubectl.ok(['get', 'events', '-o', 'json'])) as { items: EventItem[] }).items.filter((e) => e.involvedObject?.name === name);
     const remember = (p: Pod | undefined): void => {

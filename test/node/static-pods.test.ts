@@ -57,10 +57,7 @@ test('k8ts agent runs static pods from a manifest directory and a URL, with mirr
     mkdirSync(paths.podManifestsDir, { recursive: true });
     await node.start();
     const kubectl = node.kubectl;
-    const getPod = (name: string): Pod | undefined => {
-      const r = kubectl.run(['get', 'pod', '-n', 'kube-system', name, '-o', 'json']);
-      return r.status === 0 ? JSON.parse(r.stdout) as Pod : undefined;
-    };
+    const getPod = (name: string): Pod | undefined => node.getPod(name, 'kube-system');
     const running = (name: string, pred: (p: Pod) => boolean = () => true) => (): Pod | undefined => {
       const p = getPod(name);
       return p?.status?.phase === 'Running' && p.status.containerStatuses?.[0]?.state?.running && pred(p) ? p : undefined;

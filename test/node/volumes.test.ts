@@ -74,10 +74,7 @@ test('pod volumes in real containers', { skip, timeout: 240_000 }, async (t) => 
   try {
     await node.start();
     const kubectl = node.kubectl;
-    const getPod = (name: string): Pod | undefined => {
-      const r = kubectl.run(['get', 'pod', name, '-o', 'json']);
-      return r.status === 0 ? JSON.parse(r.stdout) as Pod : undefined;
-    };
+    const getPod = (name: string): Pod | undefined => node.getPod(name);
 
     await node.waitReady();
     kubectl.ok(['create', 'configmap', 'cfg', '--from-literal=greeting=hello']);

@@ -8,6 +8,7 @@
  * token controller.
  */
 import type { Pod, Toleration } from 'kubernetes-types/core/v1.js';
+import { isMirrorPod } from '../pods/mirror.js';
 
 export const NOT_READY_TAINT = 'node.kubernetes.io/not-ready';
 export const UNREACHABLE_TAINT = 'node.kubernetes.io/unreachable';
@@ -32,14 +33,11 @@ export interface AdmitPodOptions {
   unreachableTolerationSeconds?: number;
 }
 
-/** The annotation the kubelet puts on the mirror pod of a static pod. */
-export const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
-
 export function admitPod(pod: Pod, opts: AdmitPodOptions = {}): void {
   pod.spec ??= { containers: [] };
   const spec = pod.spec;
   // Upstream's ServiceAccount admission leaves mirror pods alone: a static pod has no service account.
-  if (pod.metadata?.annotations?.[MIRROR_POD_ANNOTATION] === undefined) {
+  if (!isMirrorPod(pod)) {
     if (!spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount || 'default';
     spec.serviceAccount ??= spec.serviceAccountName;
   }

@@ -8,3 +8,4 @@ export { amountOf, toAmounts, podRequests, type ResourceAmounts } from './resour
 export { toleratesTaint, tolerationsTolerateTaint, findUntoleratedTaint, formatTaint } from './taints.js';
 export { podQOSClass, type PodQOSClass } from './qos.js';
 export { nodeMatchesTerm, nodeMatchesSelector, podMatchesNodeSelectorAndAffinity } from './node-affinity.js';
+export { CONFIG_MIRROR_ANNOTATION, isMirrorPod } from './mirror.js';

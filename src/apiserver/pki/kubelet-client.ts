@@ -1,13 +1,13 @@
 import { issueCertificate, type CertificatePem } from './certificate.js';
+import { isDNS1123Subdomain } from '../../api/validation/names.js';
 
 const LEAF_VALIDITY_DAYS = 365;
 
 /** DNS-1123 subdomain, as node names must be. */
-const NODE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** Whether `name` is a valid Node name (a DNS-1123 subdomain of at most 253 characters). */
 export function isNodeName(name: string): boolean {
-  return name.length <= 253 && NODE_NAME.test(name);
+  return isDNS1123Subdomain(name).length === 0;
 }
 
 /**

@@ -4,6 +4,6 @@
  * scheduler picked. The directories are removed by each node's agent
  * (src/kubelet/local-path-cleaner.ts).
  */
-export { startLocalPathProvisioner, SIMULATED_NODE_LABEL, type LocalPathProvisionerOptions } from './provisioner.js';
+export { startLocalPathProvisioner, type LocalPathProvisionerOptions } from './provisioner.js';
 export { localPathStorageClass, ensureLocalPathStorageClass } from './storage-class.js';
 export { localPathVolume, nodeStorageDir, unprovisionableReason, volumeNameFor } from './volume.js';

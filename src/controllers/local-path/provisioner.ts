@@ -20,6 +20,7 @@ import type { Node, PersistentVolume, PersistentVolumeClaim } from 'kubernetes-t
 import type { StorageClass } from 'kubernetes-types/storage/v1.js';
 import type { Logger } from '../../api/log.js';
 import { deepClone } from '../../api/object.js';
+import { SIMULATED_LABEL } from '../../api/nodes/simulated.js';
 import {
   ANN_BETA_STORAGE_PROVISIONER, ANN_PROVISIONED_BY, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, HOSTNAME_LABEL,
   LOCAL_PATH_CLEANUP_FINALIZER, LOCAL_PATH_PROVISIONER, awaitsLocalPathCleanup, claimClass, volumeHostnames,
@@ -35,8 +36,6 @@ import { startController } from '../../client/controller.js';
 import { ensureLocalPathStorageClass } from './storage-class.js';
 import { localPathVolume, unprovisionableReason, volumeNameFor } from './volume.js';
 
-/** The label simulated nodes carry (src/sim/well-known.ts SIMULATED_LABEL; controllers do not import the simulator). */
-export const SIMULATED_NODE_LABEL = 'sim.k8ts.io/simulated';
 
 export interface LocalPathProvisionerOptions {
   client: RestClient;
@@ -146,7 +145,7 @@ export function startLocalPathProvisioner(opts: LocalPathProvisionerOptions): { 
     if (!pv || !ours(pv)) return;
     if (awaitsLocalPathCleanup(pv)) {
       const node = nodeOf(pv);
-      if (node && node.metadata?.labels?.[SIMULATED_NODE_LABEL] !== 'true') return; // the node's agent removes the directory
+      if (node && node.metadata?.labels?.[SIMULATED_LABEL] !== 'true') return; // the node's agent removes the directory
       logger.info({ volume: name, node: node?.metadata?.name }, node ? 'simulated node: no directory to remove' : 'the volume\'s node is gone: its directory cannot be removed');
       await removeFinalizer(pv);
       return;

@@ -20,7 +20,6 @@ export class NodeLeaseRenewer {
     private readonly durationSeconds: number) {}
 
   /** The Lease as last written, if any. */
-  current(): Lease | undefined { return this.lease; }
 
   /**
    * Writes renewTime = `nowMs` (create or update). Rejects with the API

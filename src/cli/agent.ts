@@ -144,7 +144,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     server = await startKubeletServer({
       nodeName: o.nodeName, nodeIPs: hostIPs, port: o.kubeletPort, certPath: paths.kubeletServingCert, keyPath: paths.kubeletServingKey,
       runtime: runtime.runtime, images: runtime.images, pods: { list: podsOfNode, addEventHandler: (h) => kubelet.informer.addEventHandler(h) },
-      rootDir: o.dataDir, imageFsDir: paths.containerdRoot, podLogsDir, logger: createLogger('kubelet-server'),
+      rootDir: o.dataDir, imageFsDir: paths.containerdRoot, podLogsDir, logger: createLogger('kubelet-server'), connection: o.connection,
       ...(o.clientCaFile ? { clientCaFile: o.clientCaFile } : {}),
     });
   } catch (err) { // a taken port or a bad --client-ca-file: stop the containerd this agent started before failing

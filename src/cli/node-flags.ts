@@ -50,7 +50,7 @@ export const NODE_FLAGS_HELP = `  --node-name NAME                   Node name (
   --manifest-url-header K:V[,K:V]    Headers of the --manifest-url request; repeatable
   --kubelet-port PORT                The kubelet's HTTPS server (default ${DEFAULT_KUBELET_PORT})
   --client-ca-file PATH              CA bundle of the client certificates the kubelet server accepts
-                                     (without it, the server answers only /healthz; the server's own node: the cluster CA)
+                                     (default: the cluster CA of the node's connection; without either, only /healthz is served)
   --container-log-max-size SIZE      Rotate a container's log at this size (default 10Mi)
   --container-log-max-files N        Log files kept per container, the live one included (default 5)
   --container-log-monitor-interval D How often logs are checked for rotation (default 10s)

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { createLogger } from '../api/log.js';
 import { openStore } from '../storage/index.js';
-import { ensurePki, issueKubeletClientCertificate, writeKubeconfig } from '../apiserver/pki/index.js';
+import { ensurePki, issueKubeletClientCertificate, issueKubeletServingCertificate, writeKubeconfig } from '../apiserver/pki/index.js';
 import { ensureTokenFile, joinSecretOf } from '../apiserver/authn/index.js';
 import { missingNodeRequirements } from '../kubelet/index.js';
 import { ApiServer } from '../apiserver/server.js';
@@ -173,7 +173,11 @@ export async function runServer(argv: string[]): Promise<number> {
     admitPod: (pod) => admitPod(pod as Parameters<typeof admitPod>[0], tolerationSeconds),
     logger: log,
     extraMetrics: components,
-    nodeJoin: { token, issueKubeletClientCertificate: (nodeName) => issueKubeletClientCertificate(pki.ca, nodeName) },
+    nodeJoin: {
+      token,
+      issueKubeletClientCertificate: (nodeName) => issueKubeletClientCertificate(pki.ca, nodeName),
+      issueKubeletServingCertificate: (nodeName, ips) => issueKubeletServingCertificate(pki.ca, nodeName, ips),
+    },
     ...limits,
   });
   installProcessGuard(log, server.metrics.uncaught);

@@ -13,7 +13,8 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../src/api/log.js';
-import { RESOURCES, RestClient } from '../../src/client/index.js';
+import { RESOURCES, RestClient, loadKubeconfig } from '../../src/client/index.js';
+import { requestServingCertificate } from '../../src/kubelet/server/serving-cert-request.js';
 import { caHash, formatJoinToken } from '../../src/apiserver/authn/index.js';
 import { joinCluster } from '../../src/cli/agent-join.js';
 import { REPO_ROOT } from '../harness/clients.js';
@@ -80,6 +81,20 @@ test('a node joins a k8ts server with its token', { timeout: 60_000 }, async (t)
       } finally {
         client.close();
       }
+    });
+
+    await t.test('the serving endpoint signs for the node itself, an admin or the token; not for another node', async () => {
+      const conn = await joinCluster({ server: `https://127.0.0.1:${server.port}`, token, nodeName: 'joiner', dataDir: agentDir, log });
+      const pem = await requestServingCertificate(conn, 'joiner', ['10.1.2.3']);
+      const cert = new X509Certificate(pem.certPem);
+      assert.ok(cert.checkIssued(new X509Certificate(caPem)) && cert.verify(new X509Certificate(caPem).publicKey));
+      assert.equal(cert.subject, 'CN=joiner');
+      assert.deepEqual(cert.subjectAltName?.split(', ').sort(), ['DNS:joiner', 'DNS:localhost', 'IP Address:10.1.2.3', 'IP Address:127.0.0.1']);
+      assert.match(cert.keyUsage?.join(',') ?? '', /1\.3\.6\.1\.5\.5\.7\.3\.1/, 'serverAuth');
+      await assert.rejects(requestServingCertificate(conn, 'other-node', []), /HTTP 401/);
+      await assert.rejects(requestServingCertificate({ ...conn, cert: undefined, key: undefined, token }, 'n', ['not-an-ip']), /HTTP 400/);
+      const admin = loadKubeconfig(server.kubeconfig);
+      assert.ok((await requestServingCertificate(admin, 'any-node', [])).certPem);
     });
 
     await t.test('a token for another CA is refused before anything is sent', async () => {

@@ -1,7 +1,8 @@
 /**
  * The kubelet's own server, log rotation and garbage collection, end to
  * end: `k8ts server` and `k8ts agent` as processes with real containerd.
- * Over HTTPS on the node's IP the agent answers /healthz to anyone and
+ * Over HTTPS on the node's IP, with a serving certificate of the cluster CA,
+ * the agent answers /healthz to anyone and
  * /pods, /metrics and /stats/summary to a client certificate of the
  * cluster CA; a container writing quickly has its log rotated and
  * compressed under a small --container-log-max-size, with a link in the
@@ -11,6 +12,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
@@ -72,8 +74,9 @@ test('k8ts agent serves port 10250, rotates container logs and collects dead con
       assert.equal(node.status?.daemonEndpoints?.kubeletEndpoint?.Port, port);
       nodeIP = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? '';
       assert.ok(nodeIP, 'InternalIP');
-      servingCa = readFileSync(paths.kubeletServingCert, 'utf8');
-      // The self-signed serving certificate verifies as its own CA, for the node name and IP.
+      // The serving certificate was signed by the cluster CA (asked of the server), for the node name and IP.
+      servingCa = readFileSync(join(tls, 'server-ca.crt'), 'utf8');
+      assert.ok(new X509Certificate(readFileSync(paths.kubeletServingCert, 'utf8')).checkIssued(new X509Certificate(servingCa)));
       assert.deepEqual(await httpsGet(nodeIP, port, '/healthz', servingCa), { status: 200, body: 'ok' });
       assert.equal((await httpsGet(nodeIP, port, '/pods', servingCa)).status, 401, 'anonymous /pods');
     });

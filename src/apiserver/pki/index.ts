@@ -5,3 +5,4 @@ export type { CertificatePem, CertificateSpec, ExtKeyUsage } from './certificate
 export { writeKubeconfig } from './kubeconfig.js';
 export type { KubeconfigOptions } from './kubeconfig.js';
 export { isNodeName, issueKubeletClientCertificate } from './kubelet-client.js';
+export { issueKubeletServingCertificate } from './kubelet-serving.js';

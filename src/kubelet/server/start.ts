@@ -6,6 +6,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Logger } from '../../api/log.js';
 import type { ImageService, RuntimeService } from '../runtime/cri/services.js';
@@ -13,6 +14,8 @@ import { KubeletMetrics } from './kubelet-metrics.js';
 import { trackPodStarts, type PodEvents } from './pod-start-tracker.js';
 import { KubeletServer } from './server.js';
 import { ensureServingCertificate } from './serving-cert.js';
+import { requestServingCertificate } from './serving-cert-request.js';
+import type { ConnectionConfig } from '../../client/index.js';
 import { StatsProvider } from './stats-provider.js';
 
 export interface StartKubeletServerOptions {
@@ -24,6 +27,12 @@ export interface StartKubeletServerOptions {
   certPath: string;
   keyPath: string;
   clientCaFile?: string;
+  /**
+   * The node's connection to the API server: when it has a CA, the serving
+   * certificate is asked of the server, signed by that CA, and client
+   * certificates of that CA are accepted unless clientCaFile says otherwise.
+   */
+  connection?: ConnectionConfig;
   runtime: RuntimeService;
   images: ImageService;
   /** The kubelet's pods and their events (its informer). */
@@ -41,6 +50,7 @@ export interface RunningKubeletServer {
 
 export async function startKubeletServer(o: StartKubeletServerOptions): Promise<RunningKubeletServer> {
   let clientCaPem: string | undefined;
+  const clusterCaPem = o.connection?.ca?.toString('utf8');
   if (o.clientCaFile) {
     try {
       clientCaPem = readFileSync(o.clientCaFile, 'utf8');
@@ -48,11 +58,18 @@ export async function startKubeletServer(o: StartKubeletServerOptions): Promise<
     } catch (e) {
       throw new Error(`--client-ca-file ${o.clientCaFile}: ${e instanceof Error ? e.message : String(e)}`);
     }
+  } else if (clusterCaPem) {
+    clientCaPem = clusterCaPem;
   } else {
-    o.logger?.warn('no --client-ca-file: the kubelet server answers only /healthz');
+    o.logger?.warn('no --client-ca-file and no cluster CA: the kubelet server answers only /healthz');
   }
-  const cert = ensureServingCertificate({ certPath: o.certPath, keyPath: o.keyPath, hostname: o.nodeName, sans: [o.nodeName, ...o.nodeIPs] });
-  if (cert.generated) o.logger?.info({ cert: o.certPath }, 'generated a self-signed kubelet serving certificate');
+  const connection = o.connection;
+  const cert = await ensureServingCertificate({
+    certPath: o.certPath, keyPath: o.keyPath, hostname: o.nodeName, sans: [o.nodeName, ...o.nodeIPs],
+    ...(connection && clusterCaPem ? { issuer: { caPem: clusterCaPem, issue: (sans) => requestServingCertificate(connection, o.nodeName, sans.filter((s) => isIP(s) !== 0)) } } : {}),
+  });
+  if (cert.issuerError) o.logger?.warn({ err: cert.issuerError }, 'the server did not sign a kubelet serving certificate: the API server cannot verify this kubelet');
+  if (cert.generated) o.logger?.info({ cert: o.certPath, clusterSigned: cert.clusterSigned }, cert.clusterSigned ? 'kubelet serving certificate signed by the cluster CA' : 'generated a self-signed kubelet serving certificate');
   const metrics = new KubeletMetrics(o.nodeName, o.runtime);
   const untrack = trackPodStarts(o.pods, metrics.podStartDuration);
   const stats = new StatsProvider({

@@ -11,7 +11,8 @@ import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { issueCertificate } from '../../../src/api/x509/certificate.js';
+import { issueCertificate, type CertificatePem } from '../../../src/api/x509/certificate.js';
+import { X509Certificate } from 'node:crypto';
 import {
   KubeletMetrics, KubeletServer, StatsProvider, ensureServingCertificate, parseProcStat, renderResourceMetrics, trackPodStarts, type Summary,
 } from '../../../src/kubelet/server/index.js';
@@ -43,11 +44,26 @@ test('kubelet server: health, auth, pods, metrics, resource metrics and the Summ
   writeFileSync(join(dir, '1.log'), '2026-01-01T00:00:01Z stdout F hello\n');
   cri.usage.set(id, { cpuNs: 2_500_000_000, memoryBytes: 12_345_678 });
 
-  const serving = ensureServingCertificate({ certPath: join(dir, 'kubelet.crt'), keyPath: join(dir, 'kubelet.key'), hostname: 'n1', sans: ['localhost', '127.0.0.1'] });
+  const serving = await ensureServingCertificate({ certPath: join(dir, 'kubelet.crt'), keyPath: join(dir, 'kubelet.key'), hostname: 'n1', sans: ['localhost', '127.0.0.1'] });
   assert.equal(serving.generated, true);
-  assert.equal(ensureServingCertificate({ certPath: join(dir, 'kubelet.crt'), keyPath: join(dir, 'kubelet.key'), hostname: 'n1', sans: ['127.0.0.1'] }).generated, false, 'reused');
+  assert.equal((await ensureServingCertificate({ certPath: join(dir, 'kubelet.crt'), keyPath: join(dir, 'kubelet.key'), hostname: 'n1', sans: ['127.0.0.1'] })).generated, false, 'reused');
   assert.equal((readFileSync(join(dir, 'kubelet.key')).length > 0), true);
   const ca = issueCertificate({ commonName: 'test-ca', validityDays: 1, isCA: true });
+  // With an issuer the self-signed one is replaced by one of the cluster CA; a failing issuer leaves a self-signed one.
+  const signedPath = { certPath: join(dir, 'signed.crt'), keyPath: join(dir, 'signed.key'), hostname: 'n1', sans: ['n1', '127.0.0.1'] };
+  const failing = await ensureServingCertificate({ ...signedPath, issuer: { caPem: ca.certPem, issue: () => Promise.reject(new Error('refused')) } });
+  assert.equal(failing.clusterSigned, false);
+  assert.equal(failing.issuerError, 'refused');
+  let asked: string[] = [];
+  const issue = (sans: string[]): Promise<CertificatePem> => {
+    asked = sans;
+    return Promise.resolve(issueCertificate({ commonName: 'n1', validityDays: 365, extKeyUsages: ['serverAuth'], sans, issuer: ca }));
+  };
+  const signed = await ensureServingCertificate({ ...signedPath, issuer: { caPem: ca.certPem, issue } });
+  assert.deepEqual([signed.generated, signed.clusterSigned, asked], [true, true, ['n1', '127.0.0.1']]);
+  assert.ok(new X509Certificate(signed.certPem).checkIssued(new X509Certificate(ca.certPem)));
+  const again = await ensureServingCertificate({ ...signedPath, issuer: { caPem: ca.certPem, issue: () => Promise.reject(new Error('not asked')) } });
+  assert.deepEqual([again.generated, again.clusterSigned, again.certPem], [false, true, signed.certPem], 'a cluster-signed certificate is reused');
   const client = issueCertificate({ commonName: 'apiserver', validityDays: 1, extKeyUsages: ['clientAuth'], issuer: ca });
   const stranger = issueCertificate({ commonName: 'stranger', validityDays: 1, extKeyUsages: ['clientAuth'] });
 

@@ -1,0 +1,147 @@
+/**
+ * Streaming through the API server and the kubelet on a real node (a fresh
+ * `k8ts server` and `k8ts agent`, own containerd):
+ * - port-forward throughput: a `--size` MiB file (default 256) fetched
+ *   over HTTP from busybox httpd in a pod through `kubectl port-forward`
+ *   (1.35: the WebSocket tunnel; then forced to SPDY), beside the floor:
+ *   the same transfer over a direct TCP connection to the pod IP;
+ * - exec round trip: `kubectl exec POD -- true` wall time (kubectl's own
+ *   start included), beside the floor: CRI ExecSync of `true` on the same
+ *   containerd (no API server, no kubelet, no kubectl).
+ *
+ * Target: port-forward throughput >= 50% of the direct one. Upstream
+ * publishes no figure. Needs root, the node packages and kubectl 1.35.
+ *
+ *   node dist/bench/port-forward.js [--size MiB] [--runs N]
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { get } from 'node:http';
+import { parseArgs } from 'node:util';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import { RESOURCES } from '../src/client/index.js';
+import { connectCri } from '../src/kubelet/index.js';
+import { findKubectl } from '../test/harness/clients.js';
+import { BENCH_IMAGE, nodeBenchUnavailable, startBenchNode } from './node-agent.js';
+import { ms, pct, printTable, type ResultRow } from './stats.js';
+
+const THROUGHPUT_TARGET = 0.5;
+
+const { values } = parseArgs({ options: { size: { type: 'string', default: '256' }, runs: { type: 'string', default: '3' } } });
+const SIZE_MIB = Number(values.size);
+const RUNS = Number(values.runs);
+
+/** MiB/s of one GET of /big (checks the length). */
+function fetchRate(host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    get({ host, port, path: '/big', agent: false }, (res) => {
+      let bytes = 0;
+      res.on('data', (c: Buffer) => { bytes += c.length; }).on('end', () => {
+        if (bytes !== SIZE_MIB * 1024 * 1024) reject(new Error(`got ${bytes} bytes`));
+        else resolve(SIZE_MIB / ((performance.now() - started) / 1000));
+      }).on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+/** The p-quantile of exact samples (nearest rank). */
+function quantile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * p) - 1))] ?? Number.NaN;
+}
+
+async function best(runs: number, f: () => Promise<number>): Promise<number> {
+  let top = 0;
+  for (let i = 0; i < runs; i++) top = Math.max(top, await f());
+  return top;
+}
+
+async function main(): Promise<void> {
+  const why = nodeBenchUnavailable();
+  const kubectl = findKubectl(35);
+  if (why || !kubectl.path) {
+    console.log(`port-forward benchmark skipped: ${why ?? kubectl.reason}`);
+    return;
+  }
+  const node = await startBenchNode();
+  try {
+    const pod: Pod = {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'pf-bench', namespace: 'default' },
+      spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'web', image: BENCH_IMAGE, command: ['sh', '-c',
+        `mkdir /www && dd if=/dev/urandom of=/www/big bs=1M count=${SIZE_MIB} 2>/dev/null && httpd -p 8080 -h /www && echo ready && exec sleep 100000`] }] },
+    };
+    await node.client.create(RESOURCES.pods, pod);
+    let podIP = '';
+    for (const deadline = Date.now() + 180_000; ; await new Promise((r) => setTimeout(r, 250))) {
+      const p = await node.client.get<Pod>(RESOURCES.pods, 'pf-bench', { namespace: 'default' });
+      const logs = spawnSync(kubectl.path, ['--kubeconfig', node.server.kubeconfig, 'logs', 'pf-bench'], { encoding: 'utf8' }).stdout;
+      if (p.status?.podIP && logs.includes('ready')) { podIP = p.status.podIP; break; }
+      if (Date.now() > deadline) throw new Error(`pf-bench not ready:\n${node.logs()}`);
+    }
+
+    const direct = await best(RUNS, () => fetchRate(podIP, 8080));
+    const rates: Array<[string, number]> = [];
+    for (const [label, env] of [['WebSocket tunnel', {}], ['SPDY', { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }]] as const) {
+      const pf = spawn(kubectl.path, ['--kubeconfig', node.server.kubeconfig, 'port-forward', 'pod/pf-bench', ':8080'], {
+        stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env },
+      });
+      let out = '';
+      pf.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
+      try {
+        let port = 0;
+        for (const deadline = Date.now() + 20_000; !port; await new Promise((r) => setTimeout(r, 50))) {
+          port = Number(/Forwarding from 127\.0\.0\.1:(\d+)/.exec(out)?.[1] ?? 0);
+          if (Date.now() > deadline) throw new Error(`port-forward did not start: ${out}`);
+        }
+        rates.push([label, await best(RUNS, () => fetchRate('127.0.0.1', port))]);
+      } finally {
+        pf.kill('SIGTERM');
+      }
+    }
+
+    const execMs: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const started = performance.now();
+      const r = spawnSync(kubectl.path, ['--kubeconfig', node.server.kubeconfig, 'exec', 'pf-bench', '--', 'true']);
+      if (r.status !== 0) throw new Error(`kubectl exec failed: ${r.stderr}`);
+      execMs.push(performance.now() - started);
+    }
+    const versionMs: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const started = performance.now();
+      spawnSync(kubectl.path, ['version', '--client']);
+      versionMs.push(performance.now() - started);
+    }
+    const cri = connectCri(`unix://${node.paths.containerdSocket}`);
+    const floorMs: number[] = [];
+    try {
+      const [c] = (await cri.runtime.listContainers({ labelSelector: { 'io.kubernetes.pod.name': 'pf-bench' } }));
+      if (!c) throw new Error('no container of pf-bench');
+      for (let i = 0; i < 20; i++) {
+        const started = performance.now();
+        await cri.runtime.execSync(c.id, ['true'], 10);
+        floorMs.push(performance.now() - started);
+      }
+    } finally {
+      cri.close();
+    }
+
+    const rows: ResultRow[] = [{ name: `direct to the pod IP (floor), ${SIZE_MIB} MiB, best of ${RUNS}`, value: `${direct.toFixed(1)} MiB/s` }];
+    for (const [label, rate] of rates) {
+      rows.push({ name: `kubectl 1.35 port-forward, ${label}`, value: `${rate.toFixed(1)} MiB/s = ${pct(rate / direct)} of direct`, target: `>= ${pct(THROUGHPUT_TARGET)}`, ok: rate / direct >= THROUGHPUT_TARGET });
+    }
+    rows.push(
+      { name: 'kubectl exec POD -- true, p50 / p99 of 20', value: `${ms(quantile(execMs, 0.5))} / ${ms(quantile(execMs, 0.99))}` },
+      { name: 'kubectl version --client (kubectl start alone), p50', value: ms(quantile(versionMs, 0.5)) },
+      { name: 'CRI ExecSync true (floor), p50 / p99 of 20', value: `${ms(quantile(floorMs, 0.5))} / ${ms(quantile(floorMs, 0.99))}` },
+    );
+    printTable('streaming through the API server and kubelet', rows);
+  } finally {
+    await node.stop();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -8,7 +8,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage } from 'node:http';
-import { connect, type TLSSocket } from 'node:tls';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { issueCertificate } from '../../../src/api/x509/certificate.js';
@@ -16,43 +15,10 @@ import { KubeletMetrics, KubeletServer, StatsProvider, ensureServingCertificate 
 import { matchStreamingRoute, portsOf, streamOptions } from '../../../src/kubelet/server/streaming.js';
 import { GrpcError } from '../../../src/kubelet/grpc/errors.js';
 import { FakeCri } from '../kuberuntime/fake-cri.js';
+import { rawRequest, type Answer } from './raw-request.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-interface Answer { status: number; head: string; body: string; socket: TLSSocket }
-
-/** Sends `method path` with `headers` over a fresh TLS connection; resolves with the answer's head (and body unless 101). */
-function rawRequest(port: number, ca: string, method: string, path: string, headers: Record<string, string>, client?: { certPem: string; keyPem: string }): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port, ca, servername: 'localhost', ...(client ? { cert: client.certPem, key: client.keyPem } : {}) }, () => {
-      let head = `${method} ${path} HTTP/1.1\r\nHost: localhost\r\n`;
-      for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
-      socket.write(`${head}\r\n`);
-    });
-    let buf = Buffer.alloc(0);
-    const onData = (d: Buffer): void => {
-      buf = Buffer.concat([buf, d]);
-      const end = buf.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const head = buf.subarray(0, end).toString();
-      const status = Number(head.split(' ')[1]);
-      if (status === 101) {
-        socket.off('data', onData);
-        if (end + 4 < buf.length) socket.unshift(buf.subarray(end + 4));
-        resolve({ status, head, body: '', socket });
-        return;
-      }
-      const length = Number(/content-length: (\d+)/i.exec(head)?.[1] ?? 0);
-      if (buf.length >= end + 4 + length) {
-        socket.off('data', onData);
-        resolve({ status, head, body: buf.subarray(end + 4, end + 4 + length).toString(), socket });
-        socket.destroy();
-      }
-    };
-    socket.on('data', onData).on('error', reject);
-  });
-}
 
 const SPDY = { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'v4.channel.k8s.io' };
 
@@ -116,7 +82,7 @@ test('streaming routes: upgrades relayed to the runtime\'s URL, refusals, a sess
   const server = new KubeletServer({ port: 0, address: '127.0.0.1', certPem: serving.certPem, keyPem: serving.keyPem, clientCaPem: ca.certPem, pods: () => [pod], metrics, stats, runtime: cri });
   const port = await server.start();
   const ask = (method: string, path: string, headers: Record<string, string> = SPDY, cert: typeof client | undefined = client): Promise<Answer> =>
-    rawRequest(port, serving.certPem, method, path, headers, cert);
+    rawRequest('127.0.0.1', port, serving.certPem, 'localhost', method, path, headers, cert);
   try {
     await t.test('exec: 101 from the runtime, bytes both ways, the CRI asked with the streams of the query', async () => {
       const a = await ask('POST', '/exec/default/web/app?command=sh&command=-c&command=echo%20hi&input=1&output=1&error=1');
@@ -165,9 +131,9 @@ test('streaming routes: upgrades relayed to the runtime\'s URL, refusals, a sess
       assert.deepEqual(await text('PUT', '/exec/default/web/app?output=1'), [405, 'Method Not Allowed\n']);
       assert.deepEqual(await text('POST', '/exec/default/web/app?output=1', {}), [500, 'Upgrade request required\n'], 'no upgrade');
       assert.deepEqual(await text('GET', '/attach/default/gone/app?output=1', {}), [404, 'pod does not exist\n'], 'no upgrade, unknown pod');
-      const anonymous = await rawRequest(port, serving.certPem, 'POST', '/exec/default/web/app?output=1', SPDY);
+      const anonymous = await rawRequest('127.0.0.1', port, serving.certPem, 'localhost', 'POST', '/exec/default/web/app?output=1', SPDY);
       assert.deepEqual([anonymous.status, anonymous.body], [401, 'Unauthorized\n']);
-      const anonymousPlain = await rawRequest(port, serving.certPem, 'POST', '/exec/default/web/app?output=1', {});
+      const anonymousPlain = await rawRequest('127.0.0.1', port, serving.certPem, 'localhost', 'POST', '/exec/default/web/app?output=1', {});
       assert.equal(anonymousPlain.status, 401);
       cri.failNext.set('exec', new GrpcError('/runtime.v1.RuntimeService/Exec', 5, 'container "x" in wrong state'));
       assert.deepEqual(await text('POST', '/exec/default/web/app?output=1'), [404, 'container "x" in wrong state\n'], 'gRPC NotFound');

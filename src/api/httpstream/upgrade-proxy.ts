@@ -46,7 +46,8 @@ export function dialUpgrade(backend: UpgradeBackend, rawHeaders: string[], body?
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     // Without a length node would frame the (empty) body as chunked and send its terminator after the upgrade.
-    const headers = [...rawHeaders, 'Content-Length', String(body?.length ?? 0)];
+    // With headers as an array node adds no Host, and Go servers (containerd's) refuse HTTP/1.1 without one.
+    const headers = ['Host', url.host, ...rawHeaders, 'Content-Length', String(body?.length ?? 0)];
     const req = request(url, {
       method: backend.method ?? 'GET',
       headers,

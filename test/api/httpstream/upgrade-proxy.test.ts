@@ -60,6 +60,7 @@ test('relays a 101 and copies bytes both ways; refusals and failures', async () 
     const versions = seen!.rawHeaders.filter((_, i) => i % 2 === 1 && /^x-stream-protocol-version$/i.test(seen!.rawHeaders[i - 1]));
     assert.deepEqual(versions, ['v4.channel.k8s.io', 'channel.k8s.io']);
     assert.equal(seen?.headers['x-forwarded-for'], '127.0.0.1');
+    assert.deepEqual(seen!.rawHeaders.filter((_, i) => i % 2 === 1 && /^host$/i.test(seen!.rawHeaders[i - 1])), [`127.0.0.1:${backendPort}`], 'one Host, the backend\'s');
     const echoed = new Promise<string>((r) => up.socket!.once('data', (d: Buffer) => r(d.toString())));
     up.socket!.write('hello');
     assert.equal(await echoed, 'echo:hello');

@@ -104,8 +104,10 @@ export class StreamingRoutes {
     this.o.sessions?.inc(labels);
     socket.on('error', () => socket.destroy());
     try {
-      const url = await this.prepare(route, req, true);
-      if (typeof url !== 'string') return refuseRaw(socket, url);
+      const target = await this.locate(route, req);
+      if (isRefusal(target)) return refuseRaw(socket, target);
+      const url = await this.streamingUrl(route, target);
+      if (isRefusal(url)) return refuseRaw(socket, url);
       await proxyUpgrade(req, socket, head, { url: new URL(url) }).catch((e: unknown) => {
         this.o.logger?.warn({ route: route.kind, err: message(e) }, 'streaming: the runtime\'s streaming server failed');
         refuseRaw(socket, { status: 500, message: message(e) });
@@ -119,14 +121,19 @@ export class StreamingRoutes {
     }
   }
 
-  /** The answer to a request without an upgrade: the first refusal that applies. */
+  /**
+   * The answer to a request without an upgrade: the first refusal that
+   * applies. Upstream asks the runtime first and lets UpgradeAwareHandler
+   * refuse (its kubelet responder writes that as a 500); asking for a
+   * single-use URL nobody will use is skipped here.
+   */
   async refusePlain(route: StreamingRoute, req: IncomingMessage): Promise<Refusal> {
-    const r = await this.prepare(route, req, false);
-    return typeof r === 'string' ? { status: 500, message: 'Upgrade request required' } : r;
+    const target = await this.locate(route, req);
+    return isRefusal(target) ? target : { status: 500, message: 'Upgrade request required' };
   }
 
-  /** The runtime's streaming URL for the request, or why there is none. */
-  private async prepare(route: StreamingRoute, req: IncomingMessage, upgrade: boolean): Promise<string | Refusal> {
+  /** The query's options and the container (or sandbox) the session is for, or why there is none. */
+  private async locate(route: StreamingRoute, req: IncomingMessage): Promise<Target | Refusal> {
     if (req.method !== 'GET' && req.method !== 'POST') return { status: 405, message: 'Method Not Allowed', headers: { Allow: 'GET, POST' } };
     const query = new URL(req.url ?? '/', 'https://kubelet').searchParams;
     const streams = route.kind === 'portForward' ? undefined : streamOptions(query);
@@ -136,32 +143,43 @@ export class StreamingRoutes {
     const pod = this.o.pods().find((p) => p.metadata?.namespace === route.namespace && p.metadata?.name === route.pod);
     if (!pod) return { status: 404, message: 'pod does not exist' };
     const uid = route.uid || (pod.metadata?.uid ?? '');
-    let target: string;
     if (route.kind === 'portForward') {
       if (route.uid && route.uid !== pod.metadata?.uid) return { status: 404, message: 'pod not found' };
       const sandboxes = (await this.o.runtime.listPodSandbox({ state: { state: 'SANDBOX_READY' }, labelSelector: { [POD_UID_LABEL]: uid } }))
         .sort((a, b) => b.createdAt - a.createdAt);
       if (!sandboxes[0]) return { status: 500, message: `pod not found (${JSON.stringify(`${route.pod}_${route.namespace}`)})` };
-      target = sandboxes[0].id;
-    } else {
-      // Upstream's findContainer: the pod by uid when the path gives one, its running container by name.
-      const containers = (await this.o.runtime.listContainers({
-        state: { state: 'CONTAINER_RUNNING' }, labelSelector: { [POD_UID_LABEL]: uid, [CONTAINER_NAME_LABEL]: route.container },
-      })).sort((a, b) => b.createdAt - a.createdAt);
-      if (!containers[0]) return { status: 500, message: `container not found (${JSON.stringify(route.container)})` };
-      target = containers[0].id;
+      return { id: sandboxes[0].id, command: [], ports };
     }
-    // Upstream asks the runtime first and lets UpgradeAwareHandler refuse (its kubelet responder writes
-    // that refusal as a 500); asking for a single-use URL nobody will use is skipped here.
-    if (!upgrade) return 'not asked';
+    // Upstream's findContainer: the pod by uid when the path gives one, its running container by name.
+    const containers = (await this.o.runtime.listContainers({
+      state: { state: 'CONTAINER_RUNNING' }, labelSelector: { [POD_UID_LABEL]: uid, [CONTAINER_NAME_LABEL]: route.container },
+    })).sort((a, b) => b.createdAt - a.createdAt);
+    if (!containers[0]) return { status: 500, message: `container not found (${JSON.stringify(route.container)})` };
+    return { id: containers[0].id, streams: streams!, command: query.getAll('command'), ports };
+  }
+
+  /** The runtime's URL for the session (CRI Exec, Attach or PortForward), or the runtime's refusal. */
+  private async streamingUrl(route: StreamingRoute, t: Target): Promise<string | Refusal> {
     try {
-      if (route.kind === 'exec') return await this.o.runtime.exec(target, query.getAll('command'), streams!);
-      if (route.kind === 'attach') return await this.o.runtime.attach(target, streams!);
-      return await this.o.runtime.portForward(target, ports);
+      if (route.kind === 'exec') return await this.o.runtime.exec(t.id, t.command, t.streams!);
+      if (route.kind === 'attach') return await this.o.runtime.attach(t.id, t.streams!);
+      return await this.o.runtime.portForward(t.id, t.ports);
     } catch (e) {
       return criRefusal(e);
     }
   }
+}
+
+/** What a session is for: a container (exec, attach) or a sandbox (portForward). */
+interface Target {
+  id: string;
+  streams?: StreamOptions;
+  command: string[];
+  ports: number[];
+}
+
+function isRefusal(x: unknown): x is Refusal {
+  return typeof x === 'object' && x !== null && 'status' in x;
 }
 
 /** remotecommand NewOptions: the streams asked for, or the message of a 400. */

@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { proxyUpgrade, writeRawResponse } from '../../../src/api/httpstream/upgrade-proxy.js';
+import { PassThrough } from 'node:stream';
+import { proxyUpgrade, splice, writeRawResponse } from '../../../src/api/httpstream/upgrade-proxy.js';
 
 async function listen(s: Server): Promise<number> {
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
@@ -81,4 +82,13 @@ test('relays a 101 and copies bytes both ways; refusals and failures', async () 
     front.closeAllConnections();
     backend.closeAllConnections();
   }
+});
+
+test('splice with a side already closed ends at once and drops the other', async () => {
+  const gone = new PassThrough();
+  gone.destroy();
+  await new Promise((r) => gone.once('close', r));
+  const live = new PassThrough();
+  await splice(gone, live);
+  assert.equal(live.destroyed, true);
 });

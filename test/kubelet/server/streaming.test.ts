@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { connect } from 'node:tls';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { issueCertificate } from '../../../src/api/x509/certificate.js';
 import { KubeletMetrics, KubeletServer, StatsProvider, ensureServingCertificate } from '../../../src/kubelet/server/index.js';
@@ -53,7 +54,9 @@ test('streaming routes: upgrades relayed to the runtime\'s URL, refusals, a sess
   const seen: Array<{ method: string; url: string; version: string }> = [];
   const backendSockets: Socket[] = [];
   const backend = createServer((_req, res) => { res.writeHead(404).end(); });
-  backend.on('upgrade', (req: IncomingMessage, socket: Socket) => {
+  let backendDelayMs = 0;
+  backend.on('upgrade', async (req: IncomingMessage, socket: Socket) => {
+    await new Promise((r) => setTimeout(r, backendDelayMs));
     seen.push({ method: req.method ?? '', url: req.url ?? '', version: String(req.headers['x-stream-protocol-version'] ?? '') });
     backendSockets.push(socket);
     socket.on('end', () => socket.end());
@@ -114,6 +117,21 @@ test('streaming routes: upgrades relayed to the runtime\'s URL, refusals, a sess
       assert.match(seen.at(-1)!.url, /^\/portforward\/t\d+$/);
       p.socket.destroy();
       await until(() => server.streamingSessions === 0, 'both sessions to end');
+    });
+
+    await t.test('a client gone before the runtime answered frees the session and the runtime\'s socket', async () => {
+      backendDelayMs = 300;
+      const before = seen.length;
+      const calls = cri.calls.length;
+      const sock = connect({ host: '127.0.0.1', port, ca: serving.certPem, servername: 'localhost', cert: client.certPem, key: client.keyPem }, () => {
+        sock.write('POST /exec/default/web/app?command=true&output=1 HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n\r\n');
+      });
+      await until(() => cri.calls.length > calls, 'the CRI Exec call');
+      sock.destroy();
+      await until(() => seen.length > before, 'the runtime to answer');
+      await until(() => server.streamingSessions === 0, 'the session to end');
+      await until(() => backendSockets.at(-1)!.closed, 'the runtime side closed');
+      backendDelayMs = 0;
     });
 
     await t.test('refusals: status and text as upstream\'s kubelet writes them', async () => {

@@ -2,7 +2,7 @@
  * The kubelet's streaming routes and ephemeral containers end to end:
  * `k8ts server` and `k8ts agent` as processes with real containerd. Through
  * the kubelet's port, with a client certificate of the cluster CA, a SPDY
- * upgrade to /exec and /portForward gets containerd's 101 and a SPDY PING
+ * upgrade to /exec, /attach and /portForward gets containerd's 101 and a SPDY PING
  * written by hand comes back from containerd's streaming server; unknown
  * pods and containers, a request without an upgrade and a client without a
  * certificate are refused; the session gauge returns to 0 once the client
@@ -130,10 +130,13 @@ test('the kubelet relays exec and port-forward upgrades to containerd and runs e
       await eventually(async () => (await inflight('exec')) === 0, 10_000, 'the exec session gauge back to 0');
     });
 
-    await t.test('exec into the ephemeral container and port-forward into the sandbox upgrade too', async () => {
+    await t.test('exec into the ephemeral container, attach to the app and port-forward into the sandbox upgrade too', async () => {
       const e = await ask('POST', '/exec/default/sleeper/debugger?command=true&output=1');
       assert.equal(e.status, 101, e.head);
       e.socket.destroy();
+      const at = await ask('POST', '/attach/default/sleeper/app?output=1&error=1');
+      assert.equal(at.status, 101, at.head);
+      at.socket.destroy();
       const uid = running!.metadata!.uid!;
       const p = await ask('POST', `/portForward/default/sleeper/${uid}`, { ...SPDY, 'X-Stream-Protocol-Version': 'portforward.k8s.io' });
       assert.equal(p.status, 101, p.head);

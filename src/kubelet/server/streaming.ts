@@ -5,7 +5,8 @@
  * - /attach/{namespace}/{pod}[/{uid}]/{container}?input=1&output=1&error=1&tty=1
  * - /portForward/{namespace}/{pod}[/{uid}][?port=8080,8081]
  * Only the value "1" turns a stream on (cri-streaming remotecommand
- * NewOptions); with tty, stderr is dropped. The kubelet finds the pod among
+ * NewOptions); with tty, stderr is dropped. Attach takes tty from the
+ * container's spec, as upstream's GetAttach does. The kubelet finds the pod among
  * its own, the running container (or the ready sandbox) through the
  * runtime, asks the runtime for a streaming URL (CRI Exec, Attach,
  * PortForward) and relays the client's upgrade there
@@ -155,6 +156,12 @@ export class StreamingRoutes {
       state: { state: 'CONTAINER_RUNNING' }, labelSelector: { [POD_UID_LABEL]: uid, [CONTAINER_NAME_LABEL]: route.container },
     })).sort((a, b) => b.createdAt - a.createdAt);
     if (!containers[0]) return { status: 500, message: `container not found (${JSON.stringify(route.container)})` };
+    if (route.kind === 'attach') {
+      // Upstream's GetAttach: whether the process has a TTY is the container's, fixed when it started, not the query's.
+      const spec = [...pod.spec?.containers ?? [], ...pod.spec?.initContainers ?? [], ...pod.spec?.ephemeralContainers ?? []].find((c) => c.name === route.container);
+      if (!spec) return { status: 500, message: `container ${route.container} not found in pod ${route.pod}_${route.namespace}` };
+      return { id: containers[0].id, streams: { ...streams!, tty: spec.tty ?? false }, command: [], ports };
+    }
     return { id: containers[0].id, streams: streams!, command: query.getAll('command'), ports };
   }
 

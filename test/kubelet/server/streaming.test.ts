@@ -79,7 +79,7 @@ test('streaming routes: upgrades relayed to the runtime\'s URL, refusals, a sess
   const serving = ensureServingCertificate({ certPath: join(dir, 'kubelet.crt'), keyPath: join(dir, 'kubelet.key'), hostname: 'n1', sans: ['localhost', '127.0.0.1'] });
   const ca = issueCertificate({ commonName: 'test-ca', validityDays: 1, isCA: true });
   const client = issueCertificate({ commonName: 'apiserver', validityDays: 1, extKeyUsages: ['clientAuth'], issuer: ca });
-  const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default', uid: 'u1' }, spec: { containers: [{ name: 'app', image: 'img' }, { name: 'done', image: 'img' }] } };
+  const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default', uid: 'u1' }, spec: { containers: [{ name: 'app', image: 'img', stdin: true, tty: true }, { name: 'done', image: 'img' }] } };
   const metrics = new KubeletMetrics('n1', cri, { processMetrics: false });
   const stats = new StatsProvider({ nodeName: 'n1', runtime: cri, images: cri, rootDir: dir, podLogsDir: dir });
   const server = new KubeletServer({ port: 0, address: '127.0.0.1', certPem: serving.certPem, keyPem: serving.keyPem, clientCaPem: ca.certPem, pods: () => [pod], metrics, stats, runtime: cri });
@@ -106,11 +106,15 @@ test('streaming routes: upgrades relayed to the runtime\'s URL, refusals, a sess
       assert.match(await metrics.text(), /^kubelet_http_inflight_requests\{method="POST",path="exec",server_type="readwrite",long_running="true"\} 0$/m);
     });
 
-    await t.test('attach with a tty drops stderr; portForward takes the ready sandbox and the port query', async () => {
+    await t.test('attach: stderr dropped under the query\'s tty, the tty itself the container\'s; portForward takes the ready sandbox and the port query', async () => {
       const a = await ask('GET', '/attach/default/web/u1/app?output=1&error=1&tty=1&input=1');
       assert.equal(a.status, 101, a.head);
       assert.ok(cri.calls.includes(`attach ${app} stdin,stdout,tty`), cri.calls.join('\n'));
       a.socket.destroy();
+      const specTty = await ask('POST', '/attach/default/web/app?output=1&input=1');
+      assert.equal(specTty.status, 101, specTty.head);
+      assert.equal(cri.calls.filter((c) => c.startsWith('attach')).at(-1), `attach ${app} stdin,stdout,tty`, 'the tty is the container\'s, not the query\'s');
+      specTty.socket.destroy();
       const p = await ask('POST', '/portForward/default/web?port=8080,9090', { ...SPDY, 'X-Stream-Protocol-Version': 'portforward.k8s.io' });
       assert.equal(p.status, 101, p.head);
       assert.ok(cri.calls.includes(`portForward ${sb} 8080,9090`), cri.calls.join('\n'));

@@ -97,7 +97,8 @@ export class KubeletServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'https://kubelet');
+    const url = requestUrl(req);
+    if (!url) return text(res, 400, 'Bad Request: invalid URL');
     const path = url.pathname;
     try {
       if (!ANONYMOUS_PATHS.has(path) && !this.authenticated(req)) return text(res, 401, 'Unauthorized');
@@ -147,8 +148,12 @@ export class KubeletServer {
    * is answered as a plain request would be, on the raw socket.
    */
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const path = new URL(req.url ?? '/', 'https://kubelet').pathname;
-    const route = this.streaming && matchStreamingRoute(path);
+    const url = requestUrl(req);
+    if (!url) {
+      writeRawResponse(socket, 400, 'Bad Request', { 'Content-Type': 'text/plain; charset=utf-8' }, 'Bad Request: invalid URL\n');
+      return;
+    }
+    const route = this.streaming && matchStreamingRoute(url.pathname);
     if (route) {
       if (!this.authenticated(req)) {
         writeRawResponse(socket, 401, 'Unauthorized', { 'Content-Type': 'text/plain; charset=utf-8' }, 'Unauthorized\n');
@@ -197,6 +202,15 @@ export class KubeletServer {
   private authenticated(req: IncomingMessage): boolean {
     const socket = req.socket as TLSSocket;
     return Boolean(this.o.clientCaPem) && socket.authorized === true;
+  }
+}
+
+/** The request's URL; undefined when it does not parse (`GET //` would otherwise throw). */
+function requestUrl(req: IncomingMessage): URL | undefined {
+  try {
+    return new URL(req.url ?? '/', 'https://kubelet');
+  } catch {
+    return undefined;
   }
 }
 

@@ -168,6 +168,8 @@ test('streaming routes: upgrades relayed to the runtime\'s URL, refusals, a sess
       assert.equal(unreachable.status, 500);
       assert.match(unreachable.body, /ECONNREFUSED/);
       assert.equal(server.streamingSessions, 0);
+      assert.deepEqual(await text('GET', '//', {}), [400, 'Bad Request: invalid URL\n'], 'a URL that does not parse, plain');
+      assert.deepEqual(await text('POST', '//[::1', SPDY), [400, 'Bad Request: invalid URL\n'], 'and with an upgrade');
       const health = await ask('GET', '/healthz');
       assert.deepEqual([health.status, health.body], [200, 'ok'], 'an upgrade request elsewhere is answered as a plain one');
     });

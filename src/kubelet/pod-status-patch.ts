@@ -20,4 +20,4 @@ export function podStatusPatch(old: PodStatus | undefined, next: PodStatus): { s
 }
 
 /** Fields the kubelet writes (others, like nominatedNodeName, belong to someone else). */
-const KUBELET_OWNED = new Set(['phase', 'conditions', 'hostIP', 'hostIPs', 'podIP', 'podIPs', 'startTime', 'qosClass', 'containerStatuses', 'initContainerStatuses', 'message', 'reason']);
+const KUBELET_OWNED = new Set(['phase', 'conditions', 'hostIP', 'hostIPs', 'podIP', 'podIPs', 'startTime', 'qosClass', 'containerStatuses', 'initContainerStatuses', 'ephemeralContainerStatuses', 'message', 'reason']);

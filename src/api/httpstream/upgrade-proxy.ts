@@ -46,7 +46,8 @@ export function dialUpgrade(backend: UpgradeBackend, rawHeaders: string[], body?
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     // Without a length node would frame the (empty) body as chunked and send its terminator after the upgrade.
-    const headers = [...rawHeaders, 'Content-Length', String(body?.length ?? 0)];
+    // With headers as an array node adds no Host, and Go servers (containerd's) refuse HTTP/1.1 without one.
+    const headers = ['Host', url.host, ...rawHeaders, 'Content-Length', String(body?.length ?? 0)];
     const req = request(url, {
       method: backend.method ?? 'GET',
       headers,
@@ -112,7 +113,7 @@ export async function proxyUpgrade(req: IncomingMessage, client: Duplex, clientH
 /**
  * Copies bytes both ways until either side ends or fails, then destroys both
  * (upstream drops both sides when either direction ends). Resolves when both
- * are closed.
+ * are closed, also when one was closed already.
  */
 export function splice(a: Duplex, b: Duplex): Promise<void> {
   return new Promise((resolve) => {
@@ -128,10 +129,13 @@ export function splice(a: Duplex, b: Duplex): Promise<void> {
     let closed = 0;
     const onClose = (): void => { finish(); if (++closed === 2) resolve(); };
     for (const s of [a, b]) {
+      // A side that closed before the splice (a client gone while the backend was dialled) emits no more 'close'.
+      if (s.closed) { onClose(); continue; }
       s.once('error', finish);
       s.once('end', finish);
       s.once('close', onClose);
     }
+    if (done) return;
     a.pipe(b);
     b.pipe(a);
   });

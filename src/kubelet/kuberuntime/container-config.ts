@@ -37,6 +37,12 @@ export interface ContainerConfigInputs {
   terminationMessageMount?: Mount;
   /** Localhost seccomp profiles live under <rootDir>/seccomp. @default /var/lib/kubelet */
   rootDir?: string;
+  /**
+   * An ephemeral container's target (targetContainerName): the running
+   * container whose process namespace it joins, unless the pod's namespace
+   * is shared or the host's. @default none
+   */
+  targetContainerId?: string;
 }
 
 /**
@@ -44,7 +50,9 @@ export interface ContainerConfigInputs {
  * command/args with `$(VAR)` expanded against `envs`, working dir, the four
  * kubelet labels, the annotations a restarted kubelet reads back, log_path
  * `<name>/<restartCount>.log`, the volume mounts it is given and the
- * termination-log mount, and the linux resources and security context.
+ * termination-log mount, and the linux resources and security context
+ * (PID namespace TARGET with the target's id for an ephemeral container
+ * with a target, as upstream's generateLinuxContainerConfig).
  * Throws ContainerConfigError when runAsNonRoot cannot hold.
  */
 export function containerConfig(pod: Pod, inputs: ContainerConfigInputs): ContainerConfig {
@@ -57,12 +65,16 @@ export function containerConfig(pod: Pod, inputs: ContainerConfigInputs): Contai
   const annotations: Record<string, string> = {
     [CONTAINER_HASH_ANNOTATION]: hashContainer(c),
     [CONTAINER_RESTART_COUNT_ANNOTATION]: String(restartCount),
-    [CONTAINER_TYPE_ANNOTATION]: inputs.kind === 'regular' ? 'container' : 'init',
+    [CONTAINER_TYPE_ANNOTATION]: inputs.kind === 'regular' ? 'container' : inputs.kind === 'ephemeral' ? 'ephemeral' : 'init',
     [TERMINATION_MESSAGE_PATH_ANNOTATION]: c.terminationMessagePath ?? '/dev/termination-log',
     [TERMINATION_MESSAGE_POLICY_ANNOTATION]: c.terminationMessagePolicy ?? 'File',
     [TERMINATION_GRACE_PERIOD_ANNOTATION]: String(pod.spec?.terminationGracePeriodSeconds ?? 30),
   };
   if ((c.ports ?? []).length > 0) annotations[CONTAINER_PORTS_ANNOTATION] = JSON.stringify(c.ports);
+  const securityContext = linuxContainerSecurityContext(pod, c, inputs.imageUser ?? {}, inputs.rootDir);
+  if (inputs.targetContainerId && securityContext.namespaceOptions?.pid === 'CONTAINER') {
+    securityContext.namespaceOptions = { ...securityContext.namespaceOptions, pid: 'TARGET', targetId: inputs.targetContainerId };
+  }
   return {
     metadata: { name: c.name, attempt: restartCount },
     image: { image: inputs.imageRef },
@@ -81,7 +93,7 @@ export function containerConfig(pod: Pod, inputs: ContainerConfigInputs): Contai
     ...(c.tty ? { tty: true } : {}),
     linux: {
       resources: linuxContainerResources(pod, c, inputs.memoryCapacity ?? 0),
-      securityContext: linuxContainerSecurityContext(pod, c, inputs.imageUser ?? {}, inputs.rootDir),
+      securityContext,
     },
   };
 }

@@ -142,7 +142,10 @@ export async function killPod(pod: Pod, runtimePod: RuntimePod, opts: Omit<KillO
  *    plan's attempt, then remove the old init containers (a new sandbox
  *    starts the pod over);
  * 3. otherwise stop containersToKill;
- * 4. start init containers and sidecars, then app containers: ensure the
+ * 4. start ephemeral containers (one with a target joins the target's
+ *    process namespace; a target that is not running is a
+ *    CreateContainerConfigError), then init containers and sidecars, then
+ *    app containers: ensure the
  *    image, CreateContainer (attempt = restartCount, mounts of its volumes,
  *    the managed /etc/hosts and a termination message file), StartContainer; a
  *    container restarted after an exit records its CrashLoopBackOff step;
@@ -163,7 +166,7 @@ export async function syncPod(pod: Pod, plan: PodActions, opts: SyncPodOptions):
     if (!plan.createSandbox) return { waiting, sandboxId: '' };
   }
   const volumeManager = opts.volumes ?? new VolumeManager({ rootDir: opts.rootDir, podObjects: opts.podObjects });
-  const toStart = plan.initContainersToStart.length + plan.containersToStart.length;
+  const toStart = plan.initContainersToStart.length + plan.containersToStart.length + plan.ephemeralContainersToStart.length;
   // Every sync of a pod that runs or starts something, so content volumes follow the API (upstream remounts them periodically).
   const active = plan.createSandbox || toStart > 0 || runtimePod.containers.some((c) => c.state === 'RUNNING');
   const volumes: PodVolumes = active ? await volumeManager.setUp(pod) : { podDir: volumeManager.podDir(pod.metadata?.uid ?? ''), volumes: new Map(), errors: [] };
@@ -190,14 +193,33 @@ export async function syncPod(pod: Pod, plan: PodActions, opts: SyncPodOptions):
 
   const etcHostsPath = toStart > 0 ? volumeManager.etcHosts(pod, podIPs) : undefined;
   const mountContext = { volumes, volumeManager, ...(etcHostsPath ? { etcHostsPath } : {}) };
-  const start = async (s: ContainerToStart, spec: Container): Promise<boolean> => {
-    const reason = await startContainer(pod, s, spec, { sandboxId, sandboxConfig, runtime, runtimePod, fresh: plan.createSandbox, podIPs, opts, killOpts, mounts: mountContext });
+  const start = async (s: ContainerToStart, spec: Container, targetContainerId?: string): Promise<boolean> => {
+    const ctx: StartContext = { sandboxId, sandboxConfig, runtime, runtimePod, fresh: plan.createSandbox, podIPs, opts, killOpts, mounts: mountContext, ...(targetContainerId ? { targetContainerId } : {}) };
+    const reason = await startContainer(pod, s, spec, ctx);
     if (reason) {
       waiting.set(s.name, reason);
       opts.events?.event(pod, 'Warning', reason.reason === 'ImagePullBackOff' ? 'BackOff' : 'Failed', `Error: ${reason.reason}${reason.message ? `: ${reason.message}` : ''}`);
     }
     return !reason;
   };
+  for (const s of plan.ephemeralContainersToStart) {
+    const ephemeral = pod.spec?.ephemeralContainers?.[s.index];
+    if (!ephemeral) continue;
+    const { targetContainerName, ...spec } = ephemeral;
+    let targetId: string | undefined;
+    if (targetContainerName) {
+      // upstream's startSpec.getTargetID: the target's current instance, running.
+      const target = findContainer(runtimePod, targetContainerName);
+      if (target?.state !== 'RUNNING') {
+        const reason = { reason: 'CreateContainerConfigError', message: `unable to find target container ${targetContainerName}` };
+        waiting.set(s.name, reason);
+        opts.events?.event(pod, 'Warning', 'Failed', `Error: ${reason.message}`);
+        continue;
+      }
+      targetId = target.id;
+    }
+    await start(s, spec, targetId);
+  }
   for (const s of plan.initContainersToStart) {
     const spec = pod.spec?.initContainers?.[s.index];
     if (!spec) continue;
@@ -222,6 +244,8 @@ interface StartContext {
   opts: SyncPodOptions;
   killOpts: KillOptions;
   mounts: { volumes: PodVolumes; volumeManager: VolumeManager; etcHostsPath?: string };
+  /** An ephemeral container's target: its running container id. */
+  targetContainerId?: string;
 }
 
 /** The sandbox's IPs, primary first: from the runtime pod, else PodSandboxStatus (a new sandbox). */
@@ -273,7 +297,10 @@ async function startContainer(pod: Pod, s: ContainerToStart, spec: Container, ct
     const { volumes, etcHostsPath } = ctx.mounts;
     const mounts = containerMounts(pod, spec, { volumes: volumes.volumes, podIPs: ctx.podIPs, hostIPs: ctx.opts.hostIPs ?? [], ...(etcHostsPath ? { etcHostsPath } : {}) });
     const run = await containerRunOptions(pod, spec, image.imageRef, ctx);
-    config = containerConfig(pod, { container: spec, kind: s.kind, restartCount, imageRef: image.imageRef, mounts, ...run });
+    config = containerConfig(pod, {
+      container: spec, kind: s.kind, restartCount, imageRef: image.imageRef, mounts, ...run,
+      ...(ctx.targetContainerId ? { targetContainerId: ctx.targetContainerId } : {}),
+    });
     if (run.terminationMessageMount) {
       try {
         await createTerminationMessageFile(run.terminationMessageMount);

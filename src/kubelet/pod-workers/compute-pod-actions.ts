@@ -44,6 +44,7 @@ function basePlan(): PodActions {
     sandboxId: '',
     initContainersToStart: [],
     containersToStart: [],
+    ephemeralContainersToStart: [],
     containersToKill: [],
     backOff: [],
   };
@@ -113,6 +114,9 @@ function applyBackOff(pod: Pod, runtimePod: RuntimePod, plan: PodActions, opts: 
  * - a running one whose hash changed is killed and started again whatever
  *   the restartPolicy; one failing its liveness or startup probe is killed,
  *   and started again unless restartPolicy is Never;
+ * - ephemeral containers without an instance start (once the sandbox
+ *   exists and unless the pod is killed), before initialization is done;
+ *   they are never restarted and do not keep the pod running;
  * - nothing running and nothing to start: kill the pod;
  * - finally, containers in CrashLoopBackOff leave the start lists for
  *   `backOff`.
@@ -160,11 +164,16 @@ export function computePodActions(pod: Pod, runtimePod: RuntimePod, opts: Comput
     startupFailed: opts.startupFailed ?? NONE,
     startupSucceeded: opts.startupSucceeded ?? NONE,
   };
+  // Ephemeral containers may start before initialization is done, and never restart.
+  (pod.spec?.ephemeralContainers ?? []).forEach((c, index) => {
+    if (!findContainer(runtimePod, c.name)) plan.ephemeralContainersToStart.push({ name: c.name, index, kind: 'ephemeral', reason: 'NotCreated' });
+  });
   const init = computeInitContainerActions(pod, runtimePod, probes);
   plan.containersToKill.push(...init.toKill);
   if (init.failed) {
     plan.killPod = true;
     plan.killPodReason = 'InitContainerFailed';
+    plan.ephemeralContainersToStart = [];
     return plan;
   }
   plan.initContainersToStart = init.toStart;
@@ -207,8 +216,9 @@ export function computePodActions(pod: Pod, runtimePod: RuntimePod, opts: Comput
   if (keep === 0 && plan.containersToStart.length === 0) {
     plan.killPod = true;
     plan.killPodReason = 'NoContainersToRun';
-    // Sidecars must not keep a finished pod alive.
+    // Sidecars must not keep a finished pod alive; nothing starts in a sandbox being stopped.
     plan.initContainersToStart = [];
+    plan.ephemeralContainersToStart = [];
   }
   applyBackOff(pod, runtimePod, plan, opts);
   return plan;

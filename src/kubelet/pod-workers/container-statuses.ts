@@ -79,9 +79,25 @@ export function stateOf(c: RuntimeContainer): ContainerState {
  * App container statuses come sorted by name, init ones in spec order.
  */
 export function containerStatuses(pod: Pod, runtimePod: RuntimePod, init: boolean, inputs: ContainerStatusInputs = {}): ContainerStatus[] {
-  const specs: Container[] = (init ? pod.spec?.initContainers : pod.spec?.containers) ?? [];
+  return statusesOf(pod, runtimePod, init ? 'init' : 'regular', inputs);
+}
+
+/**
+ * Statuses of spec.ephemeralContainers, as containerStatuses makes those of
+ * app containers, sorted by name; never ready and without `started`, as
+ * upstream's prober leaves them alone.
+ */
+export function ephemeralContainerStatuses(pod: Pod, runtimePod: RuntimePod, inputs: ContainerStatusInputs = {}): ContainerStatus[] {
+  return statusesOf(pod, runtimePod, 'ephemeral', inputs);
+}
+
+function statusesOf(pod: Pod, runtimePod: RuntimePod, group: 'init' | 'regular' | 'ephemeral', inputs: ContainerStatusInputs): ContainerStatus[] {
+  const init = group === 'init';
+  const ephemeral = group === 'ephemeral';
+  const specs: Container[] = (init ? pod.spec?.initContainers : ephemeral ? pod.spec?.ephemeralContainers : pod.spec?.containers) ?? [];
   const defaultReason = (pod.spec?.initContainers ?? []).length > 0 ? 'PodInitializing' : 'ContainerCreating';
-  const previous = new Map(((init ? pod.status?.initContainerStatuses : pod.status?.containerStatuses) ?? []).map((s) => [s.name, s]));
+  const old = init ? pod.status?.initContainerStatuses : ephemeral ? pod.status?.ephemeralContainerStatuses : pod.status?.containerStatuses;
+  const previous = new Map((old ?? []).map((s) => [s.name, s]));
   const initialized = init && hasAnyRegularContainerCreated(pod, runtimePod);
   const out = specs.map((c): ContainerStatus => {
     const instances = runtimePod.containers.filter((r) => r.name === c.name);
@@ -103,7 +119,7 @@ export function containerStatuses(pod: Pod, runtimePod: RuntimePod, init: boolea
       const running = cur.state === 'RUNNING';
       status.started = running && (inputs.started?.has(c.name) ?? true);
       if (init && !isSidecar(c)) status.ready = cur.state === 'EXITED' && cur.exitCode === 0;
-      else status.ready = status.started && (inputs.ready?.has(c.name) ?? true);
+      else if (!ephemeral) status.ready = status.started && (inputs.ready?.has(c.name) ?? true);
       const prev = instances[1];
       const old = previous.get(c.name);
       if (prev?.state === 'EXITED') status.lastState = stateOf(prev);
@@ -122,6 +138,7 @@ export function containerStatuses(pod: Pod, runtimePod: RuntimePod, init: boolea
     }
     return status;
   });
+  if (ephemeral) for (const s of out) delete s.started;
   if (!init) out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return out;
 }

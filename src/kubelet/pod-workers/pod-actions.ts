@@ -3,8 +3,13 @@
  * pkg/kubelet/kuberuntime/kuberuntime_manager.go), as plain data.
  */
 
-/** Where a container sits in the spec: a regular init container, a sidecar (an init container with restartPolicy Always), or an app container. */
-export type ContainerKind = 'init' | 'sidecar' | 'regular';
+/**
+ * Where a container sits in the spec: a regular init container, a sidecar
+ * (an init container with restartPolicy Always), an app container, or an
+ * ephemeral container (spec.ephemeralContainers: started once, never
+ * restarted or probed).
+ */
+export type ContainerKind = 'init' | 'sidecar' | 'regular' | 'ephemeral';
 
 /** Why a container is to be started. */
 export type StartReason =
@@ -37,7 +42,7 @@ export type KillPodReason =
 
 export interface ContainerToStart {
   name: string;
-  /** Index in spec.initContainers (init, sidecar) or spec.containers (regular). */
+  /** Index in spec.initContainers (init, sidecar), spec.containers (regular) or spec.ephemeralContainers (ephemeral). */
   index: number;
   kind: ContainerKind;
   reason: StartReason;
@@ -81,6 +86,11 @@ export interface PodActions {
   initContainersToStart: ContainerToStart[];
   /** App containers to start, in spec order. */
   containersToStart: ContainerToStart[];
+  /**
+   * Ephemeral containers that have no instance yet, in spec order; started
+   * before init containers, whatever the state of initialization.
+   */
+  ephemeralContainersToStart: ContainerToStart[];
   /** Containers to kill when the pod itself is not killed (killPod kills all). */
   containersToKill: ContainerToKill[];
   /** Containers that would start but are backing off; they are in neither start list. */

@@ -9,7 +9,7 @@ import { podQOSClass } from '../../api/pods/qos.js';
 import { rfc3339Seconds } from '../../api/time.js';
 import type { RuntimePod } from './runtime-pod.js';
 import { sandboxChanged } from './sandbox-changed.js';
-import { containerStatuses, type ContainerStatusInputs, type WaitingReason } from './container-statuses.js';
+import { containerStatuses, ephemeralContainerStatuses, type ContainerStatusInputs, type WaitingReason } from './container-statuses.js';
 import { podPhaseOf } from './pod-phase.js';
 import {
   KUBELET_CONDITION_TYPES,
@@ -50,7 +50,9 @@ function stamp(c: PodCondition, old: readonly PodCondition[], now: string): PodC
 
 /**
  * The status of `pod` given what the runtime reports:
- * - initContainerStatuses and containerStatuses per containerStatuses;
+ * - initContainerStatuses and containerStatuses per containerStatuses,
+ *   ephemeralContainerStatuses when the pod has ephemeral containers (they
+ *   count for neither phase nor conditions);
  * - phase per podPhaseOf, never moving back from Succeeded or Failed;
  * - conditions: the pod's conditions not owned by the kubelet kept, then
  *   PodReadyToStartContainers, Initialized, Ready, ContainersReady and
@@ -89,5 +91,6 @@ export function generatePodStatus(pod: Pod, runtimePod: RuntimePod, opts: Genera
     containerStatuses: appContainerStatuses,
   };
   if ((pod.spec?.initContainers ?? []).length > 0) status.initContainerStatuses = initContainerStatuses;
+  if ((pod.spec?.ephemeralContainers ?? []).length > 0) status.ephemeralContainerStatuses = ephemeralContainerStatuses(pod, runtimePod, opts);
   return status;
 }

@@ -5,7 +5,9 @@
  * - kubelet_running_pods: pods with a ready sandbox, read from the runtime at scrape;
  * - kubelet_running_containers{container_state}: the runtime's containers by state;
  * - kubelet_pod_start_duration_seconds: from the kubelet first seeing a pod
- *   to the pod reported Running (observed by PodStartTracker).
+ *   to the pod reported Running (observed by PodStartTracker);
+ * - kubelet_http_inflight_requests{method,path,server_type,long_running}:
+ *   so far only the long-running ones, the exec/attach/portForward sessions.
  */
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RuntimeService } from '../runtime/cri/services.js';
@@ -19,6 +21,7 @@ const CONTAINER_STATES = ['created', 'running', 'exited', 'unknown'] as const;
 export class KubeletMetrics {
   readonly registry = new Registry();
   readonly podStartDuration: Histogram;
+  readonly httpInflightRequests: Gauge;
 
   constructor(nodeName: string, runtime: Pick<RuntimeService, 'listPodSandbox' | 'listContainers'>, opts: { processMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -45,6 +48,10 @@ export class KubeletMetrics {
       name: 'kubelet_pod_start_duration_seconds',
       help: '[ALPHA] Duration in seconds from kubelet seeing a pod for the first time to the pod starting to run',
       buckets: POD_START_BUCKETS, registers,
+    });
+    this.httpInflightRequests = new Gauge({
+      name: 'kubelet_http_inflight_requests', help: '[ALPHA] Number of the inflight http requests',
+      labelNames: ['method', 'path', 'server_type', 'long_running'], registers,
     });
     if (opts.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }

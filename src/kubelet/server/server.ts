@@ -8,7 +8,9 @@
  * - GET /stats/summary: the Summary API (`?only_cpu_and_memory=true` keeps
  *   just those);
  * - GET /containerLogs/{namespace}/{pod}/{container}: the container's log
- *   (container-logs.ts), when a runtime is given.
+ *   (container-logs.ts), when a runtime is given;
+ * - GET and POST /exec/…, /attach/…, /portForward/…: upgrades relayed to
+ *   the runtime's streaming server (streaming.ts), when a runtime is given.
  * Authentication and authorization, simplified from upstream's webhook
  * mode: a client certificate that verifies against --client-ca-file is
  * allowed everything; anyone else (no such file, or no valid certificate)
@@ -16,7 +18,9 @@
  * unknown paths 404; an error while answering is a 500 with its message.
  */
 import { createServer, type Server } from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import type { Pod } from 'kubernetes-types/core/v1.js';
@@ -28,6 +32,8 @@ import type { Summary } from './stats-types.js';
 import type { RuntimeService } from '../runtime/cri/services.js';
 import { CONTAINER_NAME_LABEL, POD_UID_LABEL } from '../pod-workers/labels.js';
 import { parseLogOptions, writeContainerLogs } from './container-logs.js';
+import { matchStreamingRoute, StreamingRoutes } from './streaming.js';
+import { writeRawResponse } from '../../api/httpstream/upgrade-proxy.js';
 
 export const DEFAULT_KUBELET_PORT = 10250;
 
@@ -44,8 +50,8 @@ export interface KubeletServerOptions {
   pods: () => Pod[];
   metrics: KubeletMetrics;
   stats: Pick<StatsProvider, 'summary'>;
-  /** For /containerLogs; without it that path is 404. */
-  runtime?: Pick<RuntimeService, 'listContainers' | 'containerStatus'>;
+  /** For /containerLogs and the streaming paths; without it those are 404. */
+  runtime?: Pick<RuntimeService, 'listContainers' | 'containerStatus' | 'listPodSandbox' | 'exec' | 'attach' | 'portForward'>;
   logger?: Logger;
 }
 
@@ -53,8 +59,20 @@ const ANONYMOUS_PATHS = new Set(['/healthz', '/healthz/ping']);
 
 export class KubeletServer {
   private server: Server | undefined;
+  private readonly streaming: StreamingRoutes | undefined;
 
-  constructor(private readonly o: KubeletServerOptions) {}
+  constructor(private readonly o: KubeletServerOptions) {
+    if (o.runtime) {
+      this.streaming = new StreamingRoutes({
+        pods: o.pods, runtime: o.runtime, sessions: o.metrics.httpInflightRequests, ...(o.logger ? { logger: o.logger } : {}),
+      });
+    }
+  }
+
+  /** Streaming sessions (exec, attach, portForward) being dialled or relayed now. */
+  get streamingSessions(): number {
+    return this.streaming?.sessions ?? 0;
+  }
 
   /** Listens; resolves with the bound port. */
   async start(): Promise<number> {
@@ -62,6 +80,7 @@ export class KubeletServer {
       cert: this.o.certPem, key: this.o.keyPem, requestCert: true, rejectUnauthorized: false,
       ...(this.o.clientCaPem ? { ca: this.o.clientCaPem } : {}),
     }, (req, res) => { void this.handle(req, res); });
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => { void this.upgrade(req, socket, head); });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -78,10 +97,17 @@ export class KubeletServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'https://kubelet');
+    const url = requestUrl(req);
+    if (!url) return text(res, 400, 'Bad Request: invalid URL');
     const path = url.pathname;
     try {
       if (!ANONYMOUS_PATHS.has(path) && !this.authenticated(req)) return text(res, 401, 'Unauthorized');
+      const streamingRoute = this.streaming && matchStreamingRoute(path);
+      if (streamingRoute) {
+        const r = await this.streaming!.refusePlain(streamingRoute, req);
+        for (const [k, v] of Object.entries(r.headers ?? {})) res.setHeader(k, v);
+        return text(res, r.status, r.message);
+      }
       if (req.method !== 'GET' && req.method !== 'HEAD') return text(res, 405, `${req.method ?? ''} not allowed`);
       switch (path) {
         case '/healthz':
@@ -117,6 +143,32 @@ export class KubeletServer {
     }
   }
 
+  /**
+   * An upgrade request: a streaming path goes to the runtime; any other path
+   * is answered as a plain request would be, on the raw socket.
+   */
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = requestUrl(req);
+    if (!url) {
+      writeRawResponse(socket, 400, 'Bad Request', { 'Content-Type': 'text/plain; charset=utf-8' }, 'Bad Request: invalid URL\n');
+      return;
+    }
+    const route = this.streaming && matchStreamingRoute(url.pathname);
+    if (route) {
+      if (!this.authenticated(req)) {
+        writeRawResponse(socket, 401, 'Unauthorized', { 'Content-Type': 'text/plain; charset=utf-8' }, 'Unauthorized\n');
+        return;
+      }
+      await this.streaming!.upgrade(route, req, socket, head);
+      return;
+    }
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket as Socket);
+    res.once('finish', () => socket.end());
+    await this.handle(req, res);
+  }
+
   private async containerLogs(res: ServerResponse, url: URL, [namespace, name, container]: [string, string, string]): Promise<void> {
     const runtime = this.o.runtime!;
     const opts = parseLogOptions(url.searchParams);
@@ -150,6 +202,15 @@ export class KubeletServer {
   private authenticated(req: IncomingMessage): boolean {
     const socket = req.socket as TLSSocket;
     return Boolean(this.o.clientCaPem) && socket.authorized === true;
+  }
+}
+
+/** The request's URL; undefined when it does not parse (`GET //` would otherwise throw). */
+function requestUrl(req: IncomingMessage): URL | undefined {
+  try {
+    return new URL(req.url ?? '/', 'https://kubelet');
+  } catch {
+    return undefined;
   }
 }
 

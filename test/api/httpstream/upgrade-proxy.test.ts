@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { proxyUpgrade, writeRawResponse } from '../../../src/api/httpstream/upgrade-proxy.js';
+import { PassThrough } from 'node:stream';
+import { proxyUpgrade, splice, writeRawResponse } from '../../../src/api/httpstream/upgrade-proxy.js';
 
 async function listen(s: Server): Promise<number> {
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
@@ -60,6 +61,7 @@ test('relays a 101 and copies bytes both ways; refusals and failures', async () 
     const versions = seen!.rawHeaders.filter((_, i) => i % 2 === 1 && /^x-stream-protocol-version$/i.test(seen!.rawHeaders[i - 1]));
     assert.deepEqual(versions, ['v4.channel.k8s.io', 'channel.k8s.io']);
     assert.equal(seen?.headers['x-forwarded-for'], '127.0.0.1');
+    assert.deepEqual(seen!.rawHeaders.filter((_, i) => i % 2 === 1 && /^host$/i.test(seen!.rawHeaders[i - 1])), [`127.0.0.1:${backendPort}`], 'one Host, the backend\'s');
     const echoed = new Promise<string>((r) => up.socket!.once('data', (d: Buffer) => r(d.toString())));
     up.socket!.write('hello');
     assert.equal(await echoed, 'echo:hello');
@@ -80,4 +82,13 @@ test('relays a 101 and copies bytes both ways; refusals and failures', async () 
     front.closeAllConnections();
     backend.closeAllConnections();
   }
+});
+
+test('splice with a side already closed ends at once and drops the other', async () => {
+  const gone = new PassThrough();
+  gone.destroy();
+  await new Promise((r) => gone.once('close', r));
+  const live = new PassThrough();
+  await splice(gone, live);
+  assert.equal(live.destroyed, true);
 });

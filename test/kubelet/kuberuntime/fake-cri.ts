@@ -7,7 +7,7 @@
 import type { ImageService, RuntimeService } from '../../../src/kubelet/runtime/cri/services.js';
 import type {
   Container, ContainerConfig, ContainerFilter, ContainerStats, ContainerStatsFilter, ContainerStatus, PodSandboxStats, PodSandboxStatsFilter, ContainerStatusResponse, ExecSyncResponse, FilesystemUsage, Image,
-  ImageSpec, ImageStatusResponse, PodSandbox, PodSandboxConfig, PodSandboxFilter, PodSandboxStatusResponse, StatusResponse, VersionResponse,
+  ImageSpec, ImageStatusResponse, PodSandbox, PodSandboxConfig, PodSandboxFilter, PodSandboxStatusResponse, StatusResponse, StreamOptions, VersionResponse,
 } from '../../../src/kubelet/runtime/cri/types.js';
 import { GrpcError } from '../../../src/kubelet/grpc/errors.js';
 
@@ -20,6 +20,10 @@ function matches(labels: Record<string, string>, selector: Record<string, string
 
 function notFound(what: string): GrpcError {
   return new GrpcError('/fake', 5, `${what} not found`);
+}
+
+function streamFlags(s: StreamOptions): string {
+  return (['stdin', 'stdout', 'stderr', 'tty'] as const).filter((k) => s[k]).join(',');
 }
 
 export class FakeCri implements RuntimeService, ImageService {
@@ -74,7 +78,8 @@ export class FakeCri implements RuntimeService, ImageService {
     return { info: {}, status: { ...s.sandbox, metadata: s.sandbox.metadata!, network: { ip: s.sandbox.state === 'SANDBOX_READY' ? s.ip : '', additionalIps: [] }, linux: { namespaces: { options: { network: s.config.linux?.securityContext?.namespaceOptions?.network ?? 'POD', pid: 'CONTAINER', ipc: 'POD', targetId: '' } } } } };
   }
   async listPodSandbox(filter?: PodSandboxFilter): Promise<PodSandbox[]> {
-    return [...this.sandboxes.values()].map((s) => s.sandbox).filter((s) => matches(s.labels, filter?.labelSelector));
+    return [...this.sandboxes.values()].map((s) => s.sandbox)
+      .filter((s) => matches(s.labels, filter?.labelSelector) && (!filter?.state || s.state === filter.state.state));
   }
   async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
     this.record(`createContainer ${config.metadata.name} ${config.metadata.attempt ?? 0}`);
@@ -114,7 +119,8 @@ export class FakeCri implements RuntimeService, ImageService {
   }
   async listContainers(filter?: ContainerFilter): Promise<Container[]> {
     return [...this.containers.values()].map((c) => c.container)
-      .filter((c) => matches(c.labels, filter?.labelSelector) && (!filter?.podSandboxId || c.podSandboxId === filter.podSandboxId));
+      .filter((c) => matches(c.labels, filter?.labelSelector) && (!filter?.podSandboxId || c.podSandboxId === filter.podSandboxId)
+        && (!filter?.state || c.state === filter.state.state));
   }
   async containerStatus(id: string): Promise<ContainerStatusResponse> {
     const c = this.containers.get(id);
@@ -122,6 +128,23 @@ export class FakeCri implements RuntimeService, ImageService {
     return { info: {}, status: { ...c.status } };
   }
   async execSync(): Promise<ExecSyncResponse> { return { stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), exitCode: 0 }; }
+  /** The URLs the streaming calls hand out; set `streamingBase` to a test server. */
+  streamingBase = 'http://127.0.0.1:1';
+  async exec(id: string, cmd: string[], s: StreamOptions): Promise<string> {
+    this.record(`exec ${id} ${cmd.join(' ')} ${streamFlags(s)}`);
+    if (this.containers.get(id)?.status.state !== 'CONTAINER_RUNNING') throw notFound(id);
+    return `${this.streamingBase}/exec/t${++this.seq}`;
+  }
+  async attach(id: string, s: StreamOptions): Promise<string> {
+    this.record(`attach ${id} ${streamFlags(s)}`);
+    if (this.containers.get(id)?.status.state !== 'CONTAINER_RUNNING') throw notFound(id);
+    return `${this.streamingBase}/attach/t${++this.seq}`;
+  }
+  async portForward(sandboxId: string, ports: number[]): Promise<string> {
+    this.record(`portForward ${sandboxId} ${ports.join(',')}`);
+    if (!this.sandboxes.has(sandboxId)) throw notFound(sandboxId);
+    return `${this.streamingBase}/portforward/t${++this.seq}`;
+  }
   async reopenContainerLog(id: string): Promise<void> {
     this.record(`reopenContainerLog ${id}`);
     const c = this.containers.get(id);

@@ -164,3 +164,48 @@ test('init containers run one at a time before the app; a new sandbox purges the
     rmSync(logs, { recursive: true, force: true });
   }
 });
+
+test('ephemeral containers: started once beside the app, in the target\'s PID namespace; a target not running is a config error', async () => {
+  const logs = mkdtempSync(join(tmpdir(), 'k8ts-logs-'));
+  try {
+    const cri = new FakeCri();
+    await syncOnce(cri, webPod(), logs);
+    const app = [...cri.containers.values()].find((c) => c.config.metadata.name === 'app')!.container.id;
+    const debug = { name: 'debugger', image: 'img/app:1', command: ['sh'], stdin: true, tty: true, targetContainerName: 'app' };
+    const withDebug = webPod({ ephemeralContainers: [debug] });
+    cri.calls.length = 0;
+    const { status } = await syncOnce(cri, withDebug, logs);
+    assert.deepEqual(cri.calls.filter((c) => !c.startsWith('image')), ['createContainer debugger 0', 'startContainer debugger']);
+    const d = [...cri.containers.values()].find((c) => c.config.metadata.name === 'debugger')!;
+    assert.deepEqual(d.config.linux?.securityContext?.namespaceOptions, { network: 'POD', pid: 'TARGET', ipc: 'POD', targetId: app });
+    assert.equal(d.config.annotations?.['io.kubernetes.container.type'], 'ephemeral');
+    assert.equal(d.config.logPath, 'debugger/0.log');
+    assert.deepEqual([d.config.stdin, d.config.tty], [true, true]);
+    assert.equal(status.ephemeralContainerStatuses?.[0]?.state?.running !== undefined, true);
+    assert.equal(status.phase, 'Running');
+
+    // It exits: never restarted, reported terminated.
+    cri.exit(d.container.id, 0);
+    cri.calls.length = 0;
+    const later = await syncOnce(cri, withDebug, logs);
+    assert.deepEqual(cri.calls.filter((c) => !c.startsWith('image')), []);
+    assert.equal(later.status.ephemeralContainerStatuses?.[0]?.state?.terminated?.reason, 'Completed');
+
+    // A pod sharing its process namespace keeps POD; a target that is not running stops the start.
+    const shared = new FakeCri();
+    await syncOnce(shared, webPod({ shareProcessNamespace: true }), logs);
+    await syncOnce(shared, webPod({ shareProcessNamespace: true, ephemeralContainers: [debug] }), logs);
+    const sd = [...shared.containers.values()].find((c) => c.config.metadata.name === 'debugger')!;
+    assert.deepEqual(sd.config.linux?.securityContext?.namespaceOptions, { network: 'POD', pid: 'POD', ipc: 'POD' });
+    const stopped = new FakeCri();
+    await syncOnce(stopped, webPod(), logs);
+    stopped.exit([...stopped.containers.values()][0]!.container.id, 1);
+    const noTarget = webPod({ restartPolicy: 'Always', ephemeralContainers: [{ ...debug, targetContainerName: 'nope' }] });
+    stopped.calls.length = 0;
+    const failed = await syncOnce(stopped, noTarget, logs);
+    assert.ok(!stopped.calls.some((c) => c.includes('debugger')), stopped.calls.join('\n'));
+    assert.deepEqual(failed.status.ephemeralContainerStatuses?.[0]?.state, { waiting: { reason: 'CreateContainerConfigError', message: 'unable to find target container nope' } });
+  } finally {
+    rmSync(logs, { recursive: true, force: true });
+  }
+});

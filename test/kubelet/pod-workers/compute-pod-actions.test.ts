@@ -14,6 +14,8 @@ const S1 = sidecar('s1');
 const S1_STARTUP = sidecar('s1', { startupProbe: { exec: { command: ['true'] } } });
 const S1_LIVENESS = sidecar('s1', { livenessProbe: { exec: { command: ['true'] } } });
 const NOT_READY = sandbox({ state: 'NOTREADY' });
+const DEBUG = c('debugger');
+const DEBUG_TARGETED = { ...c('debugger'), targetContainerName: 'app' };
 
 interface Summary {
   killPod: boolean;
@@ -25,6 +27,7 @@ interface Summary {
   start: string[];
   kill: string[];
   backOff: string[];
+  ephemeral: string[];
 }
 
 function summary(p: PodActions): Summary {
@@ -38,11 +41,12 @@ function summary(p: PodActions): Summary {
     start: p.containersToStart.map((s) => `${s.name}:${s.reason}`),
     kill: p.containersToKill.map((k) => `${k.name}:${k.reason}`),
     backOff: p.backOff.map((b) => b.name),
+    ephemeral: p.ephemeralContainersToStart.map((s) => `${s.name}:${s.reason}:${s.index}`),
   };
 }
 
 /** Nothing to do: the pod runs as it should. */
-const STEADY: Partial<Summary> = { killPod: false, createSandbox: false, init: [], start: [], kill: [], backOff: [] };
+const STEADY: Partial<Summary> = { killPod: false, createSandbox: false, init: [], start: [], kill: [], backOff: [], ephemeral: [] };
 
 interface Case {
   name: string;
@@ -183,6 +187,22 @@ const CASES: Case[] = [
     want: { ...STEADY, start: ['app:NotCreated'], backOff: [] } },
   { name: 'back-off: applies after a sandbox change too', pod: pod({}), runtime: runtime([NOT_READY], [exited(APP, 1)]), opts: backOffAll,
     want: { killPod: true, createSandbox: true, start: [], backOff: ['app'] } },
+
+  // Ephemeral containers
+  { name: 'ephemeral: one without an instance starts beside a running pod', pod: pod({ ephemeralContainers: [DEBUG_TARGETED] }),
+    runtime: runtime([sandbox()], [ctr(APP, 'RUNNING')]), want: { ...STEADY, ephemeral: ['debugger:NotCreated:0'] } },
+  { name: 'ephemeral: starts while an init container still runs', pod: pod({ initContainers: [I1], ephemeralContainers: [c('other'), DEBUG] }),
+    runtime: runtime([sandbox()], [ctr(I1, 'RUNNING'), exited(c('other'), 0)]), want: { ...STEADY, ephemeral: ['debugger:NotCreated:1'] } },
+  { name: 'ephemeral: running or exited, it is never restarted', pod: pod({ ephemeralContainers: [DEBUG, c('done')] }),
+    runtime: runtime([sandbox()], [ctr(APP, 'RUNNING'), ctr(DEBUG, 'RUNNING'), exited(c('done'), 1)]), want: { ...STEADY } },
+  { name: 'ephemeral: not started with a new sandbox (the next sync starts it)', pod: pod({ ephemeralContainers: [DEBUG] }), runtime: runtime([NOT_READY]),
+    want: { killPod: true, createSandbox: true, start: ['app:SandboxChanged'], ephemeral: [] } },
+  { name: 'ephemeral: a running one does not keep a finished pod alive', pod: pod({ restartPolicy: 'Never', ephemeralContainers: [DEBUG] }),
+    runtime: runtime([sandbox()], [exited(APP, 0), ctr(DEBUG, 'RUNNING')]), want: { killPod: true, killPodReason: 'NoContainersToRun', ephemeral: [] } },
+  { name: 'ephemeral: nothing starts in a pod being killed', pod: pod({ restartPolicy: 'Never', ephemeralContainers: [DEBUG] }),
+    runtime: runtime([sandbox()], [exited(APP, 0)]), want: { killPod: true, killPodReason: 'NoContainersToRun', ephemeral: [] } },
+  { name: 'ephemeral: a deleted pod stops them with the rest', pod: pod({ ephemeralContainers: [DEBUG] }, { metadata: { name: 'web', namespace: 'default', uid: 'u1', deletionTimestamp: '2026-12-07T10:00:00Z' } }),
+    runtime: runtime([sandbox()], [ctr(APP, 'RUNNING'), ctr(DEBUG, 'RUNNING')]), want: { killPod: true, killPodReason: 'PodDeleted', kill: ['debugger:PodDeleted', 'app:PodDeleted'], ephemeral: [] } },
 ];
 
 test('computePodActions: at least 25 cases', () => {

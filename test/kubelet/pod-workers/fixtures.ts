@@ -1,5 +1,5 @@
 /** Pods and runtime states for the pod-worker planner and status tests. */
-import type { Container, Pod } from 'kubernetes-types/core/v1.js';
+import type { Container, EphemeralContainer, Pod } from 'kubernetes-types/core/v1.js';
 import { hashContainer } from '../../../src/kubelet/pod-workers/container-hash.js';
 import type { RuntimeContainer, RuntimePod, RuntimeSandbox } from '../../../src/kubelet/pod-workers/runtime-pod.js';
 
@@ -13,12 +13,15 @@ export function sidecar(name: string, extra: Partial<Container> = {}): Container
   return c(name, { restartPolicy: 'Always', ...extra });
 }
 
-export function pod(spec: { containers?: Container[]; initContainers?: Container[]; restartPolicy?: 'Always' | 'OnFailure' | 'Never'; hostNetwork?: boolean }, extra: Partial<Pod> = {}): Pod {
+export function pod(spec: { containers?: Container[]; initContainers?: Container[]; ephemeralContainers?: EphemeralContainer[]; restartPolicy?: 'Always' | 'OnFailure' | 'Never'; hostNetwork?: boolean }, extra: Partial<Pod> = {}): Pod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name: 'web', namespace: 'default', uid: 'u1' },
-    spec: { containers: spec.containers ?? [c('app')], initContainers: spec.initContainers, restartPolicy: spec.restartPolicy ?? 'Always', ...(spec.hostNetwork ? { hostNetwork: true } : {}) },
+    spec: {
+      containers: spec.containers ?? [c('app')], initContainers: spec.initContainers, restartPolicy: spec.restartPolicy ?? 'Always',
+      ...(spec.hostNetwork ? { hostNetwork: true } : {}), ...(spec.ephemeralContainers ? { ephemeralContainers: spec.ephemeralContainers } : {}),
+    },
     ...extra,
   };
 }

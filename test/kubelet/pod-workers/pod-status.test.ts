@@ -279,3 +279,22 @@ test('pod status: lastState survives the runtime removing the old instance', () 
   const again = status({ ...p, status: { containerStatuses: s.containerStatuses } }, runtime([sandbox()], [ctr(APP, 'RUNNING', { id: 'new', restartCount: 2 })]));
   assert.equal(again.containerStatuses?.[0].lastState?.terminated?.exitCode, 3, 'kept on the next sync too');
 });
+
+test('pod status: ephemeral containers have their own statuses, by name, never ready; phase and conditions ignore them', () => {
+  const debug = c('debugger');
+  const done = c('done');
+  const p = pod({ ephemeralContainers: [{ ...debug, targetContainerName: 'app' }, c('missing'), done] });
+  const r = runtime([sandbox()], [ctr(APP, 'RUNNING'), ctr(debug, 'RUNNING', { id: 'dbg' }), exited(done, 3, { id: 'dn' })]);
+  const s = status(p, r, { waiting: new Map([['missing', { reason: 'CreateContainerConfigError', message: 'unable to find target container app' }]]) });
+  assert.equal(s.phase, 'Running');
+  assert.deepEqual(s.containerStatuses?.map((x) => x.name), ['app']);
+  assert.deepEqual(cond(s, 'Ready'), { status: 'True' });
+  const eph = s.ephemeralContainerStatuses ?? [];
+  assert.deepEqual(eph.map((x) => x.name), ['debugger', 'done', 'missing']);
+  assert.deepEqual(eph[0], { name: 'debugger', image: 'img/debugger:1', imageID: 'sha256:debugger', ready: false, restartCount: 0, containerID: 'containerd://dbg', state: { running: { startedAt: '2026-12-07T10:00:05Z' } } });
+  assert.deepEqual(eph[1]!.state?.terminated?.exitCode, 3);
+  assert.equal(eph[1]!.state?.terminated?.reason, 'Error');
+  assert.deepEqual(eph[2]!.state, { waiting: { reason: 'CreateContainerConfigError', message: 'unable to find target container app' } });
+  assert.ok(eph.every((x) => x.started === undefined), 'no started: the prober leaves ephemeral containers alone');
+  assert.equal(status(pod({}), r).ephemeralContainerStatuses, undefined, 'none without ephemeral containers');
+});

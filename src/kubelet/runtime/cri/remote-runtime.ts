@@ -9,7 +9,7 @@ import type { RuntimeService } from './services.js';
 import { runtimeMethod } from './proto.js';
 import type {
   Container, ContainerConfig, ContainerFilter, ContainerStats, ContainerStatsFilter, ContainerStatusResponse, ExecSyncResponse, PodSandbox,
-  PodSandboxConfig, PodSandboxFilter, PodSandboxStats, PodSandboxStatsFilter, PodSandboxStatusResponse, StatusResponse, VersionResponse,
+  PodSandboxConfig, PodSandboxFilter, PodSandboxStats, PodSandboxStatsFilter, PodSandboxStatusResponse, StatusResponse, StreamOptions, VersionResponse,
 } from './types.js';
 
 type Req = Record<string, unknown>;
@@ -93,6 +93,18 @@ export class RemoteRuntimeService implements RuntimeService {
       timeoutSeconds > 0 ? this.timeoutMs + timeoutSeconds * 1000 : 0);
   }
 
+  async exec(containerId: string, cmd: string[], streams: StreamOptions): Promise<string> {
+    return streamingUrl('Exec', containerId, await this.call<{ url: string }>('Exec', { containerId, cmd, ...streams }));
+  }
+
+  async attach(containerId: string, streams: StreamOptions): Promise<string> {
+    return streamingUrl('Attach', containerId, await this.call<{ url: string }>('Attach', { containerId, ...streams }));
+  }
+
+  async portForward(podSandboxId: string, ports: number[]): Promise<string> {
+    return streamingUrl('PortForward', podSandboxId, await this.call<{ url: string }>('PortForward', { podSandboxId, port: ports }));
+  }
+
   async reopenContainerLog(containerId: string): Promise<void> {
     await this.call('ReopenContainerLog', { containerId });
   }
@@ -113,4 +125,9 @@ export class RemoteRuntimeService implements RuntimeService {
     }
     return this.conn.unary(m, req, { timeoutMs }) as Promise<Res>;
   }
+}
+
+function streamingUrl(method: string, id: string, res: { url: string }): string {
+  if (!res.url) throw new Error(`${method} ${id}: the runtime returned no URL`);
+  return res.url;
 }

@@ -11,7 +11,7 @@
 import type {
   AuthConfig, Container, ContainerConfig, ContainerFilter, ContainerStatusResponse, ExecSyncResponse,
   ContainerStats, ContainerStatsFilter, FilesystemUsage, Image, PodSandboxStats, PodSandboxStatsFilter, ImageSpec, ImageStatusResponse, PodSandbox, PodSandboxConfig, PodSandboxFilter,
-  PodSandboxStatusResponse, StatusResponse, VersionResponse,
+  PodSandboxStatusResponse, StatusResponse, StreamOptions, VersionResponse,
 } from './types.js';
 
 export interface RuntimeService {
@@ -78,6 +78,24 @@ export interface RuntimeService {
    * limit; otherwise the call's deadline is the timeout plus the usual one.
    */
   execSync(containerId: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResponse>;
+
+  /**
+   * Prepares an exec session and resolves with its URL on the runtime's
+   * streaming server (`{base}/exec/{token}`: single use, valid about a
+   * minute), which the kubelet proxies the client's upgrade to. At least one
+   * stream must be asked for; with `tty`, not stderr.
+   */
+  exec(containerId: string, cmd: string[], streams: StreamOptions): Promise<string>;
+
+  /** As exec, for the container's own process (`{base}/attach/{token}`); `tty` must match the container's. */
+  attach(containerId: string, streams: StreamOptions): Promise<string>;
+
+  /**
+   * Prepares a port-forward session into the sandbox's network namespace
+   * (`{base}/portforward/{token}`). `ports` may be empty: the client then
+   * names each port in its stream headers.
+   */
+  portForward(podSandboxId: string, ports: number[]): Promise<string>;
 
   /**
    * Makes the runtime close the container's log file and open its log path

@@ -254,6 +254,14 @@ export interface ExecSyncResponse {
   exitCode: number;
 }
 
+/** Which of a process's streams a streaming session carries. With `tty`, stderr must be false. */
+export interface StreamOptions {
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  tty: boolean;
+}
+
 export interface Image {
   /** The image ID (containerd: the config digest). */
   id: string;

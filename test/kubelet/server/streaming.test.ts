@@ -76,7 +76,7 @@ test('streaming routes: upgrades relayed to the runtime\'s URL, refusals, a sess
   const stopped = await cri.createContainer(sb, { metadata: { name: 'done', attempt: 0 }, image: { image: 'img' }, labels: { ...labels, 'io.kubernetes.container.name': 'done' } });
   cri.exit(stopped, 0);
 
-  const serving = ensureServingCertificate({ certPath: join(dir, 'kubelet.crt'), keyPath: join(dir, 'kubelet.key'), hostname: 'n1', sans: ['localhost', '127.0.0.1'] });
+  const serving = await ensureServingCertificate({ certPath: join(dir, 'kubelet.crt'), keyPath: join(dir, 'kubelet.key'), hostname: 'n1', sans: ['localhost', '127.0.0.1'] });
   const ca = issueCertificate({ commonName: 'test-ca', validityDays: 1, isCA: true });
   const client = issueCertificate({ commonName: 'apiserver', validityDays: 1, extKeyUsages: ['clientAuth'], issuer: ca });
   const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default', uid: 'u1' }, spec: { containers: [{ name: 'app', image: 'img', stdin: true, tty: true }, { name: 'done', image: 'img' }] } };

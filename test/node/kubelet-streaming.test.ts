@@ -77,7 +77,8 @@ test('the kubelet relays exec and port-forward upgrades to containerd and runs e
     const node = JSON.parse(kubectl.ok(['get', 'node', 'n1', '-o', 'json'])) as Node;
     const nodeIP = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? '';
     assert.ok(nodeIP, 'InternalIP');
-    const servingCa = readFileSync(testNode.paths.kubeletServingCert, 'utf8');
+    // The kubelet's serving certificate is signed by the cluster CA.
+    const servingCa = readFileSync(join(tls, 'server-ca.crt'), 'utf8');
     const ask = (method: string, path: string, headers: Record<string, string> = SPDY): Promise<Answer> =>
       rawRequest(nodeIP, port, servingCa, 'n1', method, path, headers, client);
     const inflight = async (path: string): Promise<number> => {

@@ -174,6 +174,8 @@ export async function runServer(argv: string[]): Promise<number> {
     logger: log,
     extraMetrics: components,
     nodeJoin: { token, issueKubeletClientCertificate: (nodeName) => issueKubeletClientCertificate(pki.ca, nodeName) },
+    // Kubelet serving certificates must verify against the cluster CA (as k3s's --kubelet-certificate-authority).
+    kubeletClient: { certPem: pki.kubeletClient.certPem, keyPem: pki.kubeletClient.keyPem, caPem: pki.ca.certPem },
     ...limits,
   });
   installProcessGuard(log, server.metrics.uncaught);

@@ -23,6 +23,8 @@ import {
 } from '../kubelet/index.js';
 import { readRegistriesFile, unsupportedRewrites, writeRegistryHosts } from '../kubelet/containerd/registries.js';
 import { filesystemStats } from '../kubelet/node-status/host-usage.js';
+import { ensureCaSignedServingCert } from './kubelet-serving-cert.js';
+import type { CertificatePem } from '../api/x509/certificate.js';
 import { joinCluster, parseServerUrl } from './agent-join.js';
 import { NODE_FLAGS, NODE_FLAGS_HELP, nodeFlagValues, type NodeFlagValues } from './node-flags.js';
 import { parseFlags } from './parse-flags.js';
@@ -41,6 +43,8 @@ export interface AgentOptions extends NodeFlagValues {
   nodeLabels?: Record<string, string>;
   /** @default createLogger('agent') */
   log?: Logger;
+  /** The cluster CA, when this process holds it (`k8ts server`'s own node): it signs the kubelet's serving certificate. */
+  kubeletServingCa?: CertificatePem;
 }
 
 /** A started node. */
@@ -141,6 +145,9 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   });
   let server: Awaited<ReturnType<typeof startKubeletServer>>;
   try {
+    if (o.kubeletServingCa && ensureCaSignedServingCert(o.kubeletServingCa, {
+      certPath: paths.kubeletServingCert, keyPath: paths.kubeletServingKey, nodeName: o.nodeName, nodeIPs: hostIPs,
+    })) log.info({ cert: paths.kubeletServingCert }, 'issued the kubelet serving certificate from the cluster CA');
     server = await startKubeletServer({
       nodeName: o.nodeName, nodeIPs: hostIPs, port: o.kubeletPort, certPath: paths.kubeletServingCert, keyPath: paths.kubeletServingKey,
       runtime: runtime.runtime, images: runtime.images, pods: { list: podsOfNode, addEventHandler: (h) => kubelet.informer.addEventHandler(h) },

@@ -210,6 +210,7 @@ export async function runServer(argv: string[]): Promise<number> {
     agent = await startAgent({
       // The kubelet server accepts the cluster's client certificates, as the API server's kubelet client will present.
       clientCaFile: join(pki.dir, 'server-ca.crt'),
+      kubeletServingCa: pki.ca,
       ...node, dataDir, nodeLabels: SERVER_NODE_LABELS,
       connection: { server: kc.server, ca: Buffer.from(pki.ca.certPem), cert: Buffer.from(nodeCert.certPem), key: Buffer.from(nodeCert.keyPem) },
     });

@@ -12,7 +12,8 @@ import type { Logger } from '../api/log.js';
 import type { ConnectionConfig } from '../client/index.js';
 import { caHash, parseJoinToken } from '../apiserver/authn/index.js';
 import { writeFileAtomic } from '../apiserver/pki/write-file-atomic.js';
-import { CACERTS_PATH, KUBELET_CLIENT_CERT_PATH, NODE_NAME_HEADER } from '../apiserver/handlers/node-join.js';
+import { CACERTS_PATH, KUBELET_CLIENT_CERT_PATH, KUBELET_SERVING_CERT_PATH, NODE_IP_HEADER, NODE_NAME_HEADER } from '../apiserver/handlers/node-join.js';
+import type { CertificatePem } from '../api/x509/certificate.js';
 
 export interface JoinOptions {
   /** https://HOST:PORT of a k8ts server. */
@@ -55,15 +56,35 @@ export async function joinCluster(opts: JoinOptions): Promise<ConnectionConfig> 
   }));
   if (reply.status === 401) throw new Error(`${base.origin} refused the join token (401 Unauthorized): wrong --token`);
   if (reply.status !== 200) throw new Error(`${base.origin} did not issue a client certificate for node ${opts.nodeName}: HTTP ${reply.status} ${reply.body.slice(0, 300)}`);
-  const certPem = reply.body.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/)?.[0];
-  const keyPem = reply.body.match(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+?-----END [A-Z ]*PRIVATE KEY-----\n?/)?.[0];
-  if (!certPem || !keyPem) throw new Error(`${base.origin} answered the certificate request without a certificate and key`);
+  const { certPem, keyPem } = certificateOf(reply, base);
   const dir = join(opts.dataDir, 'agent');
   await writeFileAtomic(join(dir, 'server-ca.crt'), caPem, { mode: 0o644 });
   await writeFileAtomic(join(dir, 'client-kubelet.key'), keyPem, { mode: 0o600 });
   await writeFileAtomic(join(dir, 'client-kubelet.crt'), certPem, { mode: 0o644 });
   opts.log.info({ server: base.origin, node: opts.nodeName, cert: join(dir, 'client-kubelet.crt') }, 'joined: client certificate issued');
   return { server: base.origin, ca: Buffer.from(caPem), cert: Buffer.from(certPem), key: Buffer.from(keyPem) };
+}
+
+/**
+ * Asks the server (verified with `caPem`) for the kubelet's serving
+ * certificate, for the node's name and IPs (k3s: /v1-k3s/serving-kubelet.crt).
+ * Throws with the server's answer when it does not issue one.
+ */
+export async function requestServingCertificate(o: { server: string; token: string; caPem: string; nodeName: string; nodeIPs: string[] }): Promise<CertificatePem> {
+  const base = parseServerUrl(o.server);
+  const reply = await get(new URL(KUBELET_SERVING_CERT_PATH, base), {
+    method: 'POST', ca: o.caPem,
+    headers: { authorization: `Bearer ${parseJoinToken(o.token).credentials}`, [NODE_NAME_HEADER]: o.nodeName, [NODE_IP_HEADER]: o.nodeIPs.join(',') },
+  });
+  if (reply.status !== 200) throw new Error(`${base.origin} did not issue a serving certificate for node ${o.nodeName}: HTTP ${reply.status} ${reply.body.slice(0, 300)}`);
+  return certificateOf(reply, base);
+}
+
+function certificateOf(reply: Reply, base: URL): CertificatePem {
+  const certPem = reply.body.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/)?.[0];
+  const keyPem = reply.body.match(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+?-----END [A-Z ]*PRIVATE KEY-----\n?/)?.[0];
+  if (!certPem || !keyPem) throw new Error(`${base.origin} answered the certificate request without a certificate and key`);
+  return { certPem, keyPem };
 }
 
 /** The --server URL; throws unless it is https://HOST[:PORT]. */

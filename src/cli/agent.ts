@@ -23,9 +23,8 @@ import {
 } from '../kubelet/index.js';
 import { readRegistriesFile, unsupportedRewrites, writeRegistryHosts } from '../kubelet/containerd/registries.js';
 import { filesystemStats } from '../kubelet/node-status/host-usage.js';
-import { ensureCaSignedServingCert } from './kubelet-serving-cert.js';
-import type { CertificatePem } from '../api/x509/certificate.js';
-import { joinCluster, parseServerUrl } from './agent-join.js';
+import { ensureCaSignedServingCert, type KubeletServingCertSource } from './kubelet-serving-cert.js';
+import { joinCluster, parseServerUrl, requestServingCertificate } from './agent-join.js';
 import { NODE_FLAGS, NODE_FLAGS_HELP, nodeFlagValues, type NodeFlagValues } from './node-flags.js';
 import { parseFlags } from './parse-flags.js';
 import { UsageError } from './usage-error.js';
@@ -43,8 +42,8 @@ export interface AgentOptions extends NodeFlagValues {
   nodeLabels?: Record<string, string>;
   /** @default createLogger('agent') */
   log?: Logger;
-  /** The cluster CA, when this process holds it (`k8ts server`'s own node): it signs the kubelet's serving certificate. */
-  kubeletServingCa?: CertificatePem;
+  /** Who signs the kubelet's serving certificate with the cluster CA; without it the kubelet signs its own. */
+  kubeletServingCert?: KubeletServingCertSource;
 }
 
 /** A started node. */
@@ -145,7 +144,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   });
   let server: Awaited<ReturnType<typeof startKubeletServer>>;
   try {
-    if (o.kubeletServingCa && ensureCaSignedServingCert(o.kubeletServingCa, {
+    if (o.kubeletServingCert && await ensureCaSignedServingCert(o.kubeletServingCert, {
       certPath: paths.kubeletServingCert, keyPath: paths.kubeletServingKey, nodeName: o.nodeName, nodeIPs: hostIPs,
     })) log.info({ cert: paths.kubeletServingCert }, 'issued the kubelet serving certificate from the cluster CA');
     server = await startKubeletServer({
@@ -237,6 +236,7 @@ export async function runAgent(argv: string[]): Promise<number> {
   // $K8TS_URL (k3s: $K3S_URL) yields to an explicit --kubeconfig.
   const server = values.server ?? (values.kubeconfig === undefined ? process.env['K8TS_URL'] || undefined : undefined);
   let connection: ConnectionConfig;
+  let joined: Pick<AgentOptions, 'clientCaFile' | 'kubeletServingCert'> = {};
   if (server) {
     if (values.kubeconfig) throw new UsageError('give --server (with --token) or --kubeconfig, not both');
     try {
@@ -246,11 +246,17 @@ export async function runAgent(argv: string[]): Promise<number> {
     }
     const token = joinTokenFrom(values.token, values['token-file']);
     connection = await joinCluster({ server, token, nodeName: node.nodeName, dataDir, log });
+    // As a k3s agent: the kubelet trusts the cluster CA's client certificates (the API server's) and serves one of its certificates.
+    const caPem = String(connection.ca);
+    joined = {
+      clientCaFile: node.clientCaFile ?? join(dataDir, 'agent', 'server-ca.crt'),
+      kubeletServingCert: { caPem, issue: (nodeName, nodeIPs) => requestServingCertificate({ server, token, caPem, nodeName, nodeIPs }) },
+    };
   } else {
     if (values.token !== undefined || values['token-file'] !== undefined) throw new UsageError('--token needs --server');
     connection = loadKubeconfig(values.kubeconfig ?? defaultKubeconfigPath());
   }
-  const agent = await startAgent({ ...node, connection, dataDir, log });
+  const agent = await startAgent({ ...node, ...joined, connection, dataDir, log });
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       log.info({ signal }, 'stopping the agent');

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { createLogger } from '../api/log.js';
 import { openStore } from '../storage/index.js';
-import { ensurePki, issueKubeletClientCertificate, writeKubeconfig } from '../apiserver/pki/index.js';
+import { ensurePki, issueKubeletClientCertificate, issueKubeletServingCertificate, writeKubeconfig } from '../apiserver/pki/index.js';
 import { ensureTokenFile, joinSecretOf } from '../apiserver/authn/index.js';
 import { missingNodeRequirements } from '../kubelet/index.js';
 import { ApiServer } from '../apiserver/server.js';
@@ -173,7 +173,10 @@ export async function runServer(argv: string[]): Promise<number> {
     admitPod: (pod) => admitPod(pod as Parameters<typeof admitPod>[0], tolerationSeconds),
     logger: log,
     extraMetrics: components,
-    nodeJoin: { token, issueKubeletClientCertificate: (nodeName) => issueKubeletClientCertificate(pki.ca, nodeName) },
+    nodeJoin: {
+      token, issueKubeletClientCertificate: (nodeName) => issueKubeletClientCertificate(pki.ca, nodeName),
+      issueKubeletServingCertificate: (nodeName, ips) => issueKubeletServingCertificate(pki.ca, nodeName, ips),
+    },
     // Kubelet serving certificates must verify against the cluster CA (as k3s's --kubelet-certificate-authority).
     kubeletClient: { certPem: pki.kubeletClient.certPem, keyPem: pki.kubeletClient.keyPem, caPem: pki.ca.certPem },
     ...limits,
@@ -210,7 +213,7 @@ export async function runServer(argv: string[]): Promise<number> {
     agent = await startAgent({
       // The kubelet server accepts the cluster's client certificates, as the API server's kubelet client will present.
       clientCaFile: join(pki.dir, 'server-ca.crt'),
-      kubeletServingCa: pki.ca,
+      kubeletServingCert: { caPem: pki.ca.certPem, issue: async (nodeName, ips) => issueKubeletServingCertificate(pki.ca, nodeName, ips) },
       ...node, dataDir, nodeLabels: SERVER_NODE_LABELS,
       connection: { server: kc.server, ca: Buffer.from(pki.ca.certPem), cert: Buffer.from(nodeCert.certPem), key: Buffer.from(nodeCert.keyPem) },
     });

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { createLogger } from '../../src/api/log.js';
 import { RESOURCES, RestClient } from '../../src/client/index.js';
 import { caHash, formatJoinToken } from '../../src/apiserver/authn/index.js';
-import { joinCluster } from '../../src/cli/agent-join.js';
+import { joinCluster, requestServingCertificate } from '../../src/cli/agent-join.js';
 import { REPO_ROOT } from '../harness/clients.js';
 import { startServer } from '../harness/server.js';
 
@@ -80,6 +80,19 @@ test('a node joins a k8ts server with its token', { timeout: 60_000 }, async (t)
       } finally {
         client.close();
       }
+    });
+
+    await t.test('the serving certificate endpoint signs the kubelet\'s serving certificate for its name and IPs', async () => {
+      const path = '/v1-k8ts/serving-kubelet.crt';
+      const auth = { authorization: `Bearer ${token}`, 'k8ts-node-name': 'joiner' };
+      assert.equal((await call(server.port, path, { method: 'POST', ca: caPem, headers: { 'k8ts-node-name': 'joiner' } })).status, 401);
+      assert.equal((await call(server.port, path, { method: 'POST', ca: caPem, headers: { ...auth, 'k8ts-node-ip': '10.0.0.7,not-an-ip' } })).status, 400);
+      const pem = await requestServingCertificate({ server: `https://127.0.0.1:${server.port}`, token, caPem, nodeName: 'joiner', nodeIPs: ['10.0.0.7', 'fd00::7'] });
+      const cert = new X509Certificate(pem.certPem);
+      assert.ok(cert.checkIssued(new X509Certificate(caPem)));
+      assert.deepEqual(cert.keyUsage, ['1.3.6.1.5.5.7.3.1']); // serverAuth
+      assert.equal(cert.subjectAltName, 'DNS:joiner, IP Address:10.0.0.7, IP Address:FD00:0:0:0:0:0:0:7');
+      assert.ok(cert.checkPrivateKey(createPrivateKey(pem.keyPem)));
     });
 
     await t.test('a token for another CA is refused before anything is sent', async () => {

@@ -4,4 +4,4 @@ export { issueCertificate } from './certificate.js';
 export type { CertificatePem, CertificateSpec, ExtKeyUsage } from './certificate.js';
 export { writeKubeconfig } from './kubeconfig.js';
 export type { KubeconfigOptions } from './kubeconfig.js';
-export { isNodeName, issueKubeletClientCertificate } from './kubelet-client.js';
+export { isNodeName, issueKubeletClientCertificate, issueKubeletServingCertificate } from './kubelet-client.js';

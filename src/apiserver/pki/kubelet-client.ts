@@ -23,3 +23,18 @@ export function issueKubeletClientCertificate(ca: CertificatePem, nodeName: stri
     extKeyUsages: ['clientAuth'], issuer: ca,
   });
 }
+
+/**
+ * A kubelet's serving certificate, signed by `ca`: CN=system:node:<node>,
+ * O=system:nodes, serverAuth, SANs the node name and its IPs (what
+ * upstream's kubelet asks for in its serving CSR, and k3s's
+ * /v1-k3s/serving-kubelet.crt issues). Throws if `nodeName` is not a valid
+ * node name.
+ */
+export function issueKubeletServingCertificate(ca: CertificatePem, nodeName: string, nodeIPs: readonly string[]): CertificatePem {
+  if (!isNodeName(nodeName)) throw new Error(`invalid node name ${JSON.stringify(nodeName)}: want a DNS-1123 subdomain`);
+  return issueCertificate({
+    commonName: `system:node:${nodeName}`, organizations: ['system:nodes'], validityDays: LEAF_VALIDITY_DAYS,
+    extKeyUsages: ['serverAuth'], sans: [...new Set([nodeName, ...nodeIPs])], issuer: ca,
+  });
+}

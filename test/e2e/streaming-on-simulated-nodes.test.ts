@@ -157,6 +157,18 @@ test('exec validation through the raw client: upstream texts and codes, SPDY and
   assert.deepEqual([plain.status, plain.body.message], [400, 'Upgrade request required']);
   const notConnect = await status(`${base}/web`, WS, 'GET');
   assert.equal(notConnect.status, 400);
+  const nodeProxy = await raw.json<StatusBody>('GET', '/api/v1/nodes/sim-node-0/proxy/healthz');
+  assert.deepEqual([nodeProxy.status, nodeProxy.body.message], [400, 'node sim-node-0 is a simulated node, which has no kubelet: nodes/proxy is not possible']);
+  const podProxy = await raw.json<StatusBody>('GET', `${base}/nowhere/proxy/`);
+  assert.deepEqual([podProxy.status, podProxy.body.message], [400, 'address not allowed']);
+  k.ok(['create', 'service', 'clusterip', 'lonely', '--tcp=80:8080']);
+  const svcProxy = await eventually(async () => {
+    const r = await raw.json<StatusBody>('GET', '/api/v1/namespaces/default/services/lonely:80/proxy/');
+    return r.status === 503 ? r : undefined;
+  }, 20_000, 'services/proxy 503') as { status: number; body: StatusBody };
+  assert.deepEqual([svcProxy.body.reason, svcProxy.body.message], ['ServiceUnavailable', 'no endpoints available for service "lonely"']);
+  const noPort = await raw.json<StatusBody>('GET', '/api/v1/namespaces/default/services/lonely:99/proxy/');
+  assert.deepEqual([noPort.status, noPort.body.message], [503, 'no service port 99 found for service "lonely"']);
   const anon = await upgrade(`${base}/web/exec?command=ls&stdout=true`, SPDY, { anonymous: true });
   assert.equal(anon !== 'upgraded' && anon.status, 401);
 });

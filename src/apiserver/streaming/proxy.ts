@@ -16,7 +16,7 @@ import type { StreamingBackend } from './backend.js';
 import { kubeletTarget } from './kubelet-target.js';
 import type { ProxyRequestInfo } from './proxy-path.js';
 import { dialErrorText } from './backend-errors.js';
-import { simulatedNodeRefusal } from './simulated-node.js';
+import { simulatedNodeProxyRefusal } from './simulated-node.js';
 
 interface Location { url: URL; tls?: SecureContextOptions & { rejectUnauthorized: boolean; servername?: string } }
 
@@ -63,7 +63,7 @@ export async function proxyLocation(backend: StreamingBackend, info: ProxyReques
       const node = await backend.getNode(info.name);
       const target = kubeletTarget(node, backend.kubeletClient);
       if (target === 'simulated') {
-        throw simulatedNodeRefusal({ metadata: { name: info.name }, spec: { nodeName: info.name, containers: [] } }, 'proxy');
+        throw simulatedNodeProxyRefusal(info.name);
       }
       const kubelet = new URL(target.base);
       if (!info.port || info.port === kubelet.port) return { url: new URL(`${target.base}${info.path}${search}`), tls: target.tls };

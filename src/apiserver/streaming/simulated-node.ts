@@ -27,3 +27,8 @@ export function simulatedNodeRefusal(pod: Pod, subresource: string): StatusError
   const what = subresource === 'portforward' ? 'port-forward' : subresource;
   return badRequest(`pod ${pod.metadata?.name ?? ''} runs on simulated node ${pod.spec?.nodeName ?? ''}, which has no kubelet and no containers: ${what} is not possible`);
 }
+
+/** The 400 of nodes/proxy to a simulated node. */
+export function simulatedNodeProxyRefusal(nodeName: string): StatusError {
+  return badRequest(`node ${nodeName} is a simulated node, which has no kubelet: nodes/proxy is not possible`);
+}

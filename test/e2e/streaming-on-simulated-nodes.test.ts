@@ -180,6 +180,9 @@ test('a kubelet that cannot be reached: upstream\'s 500 for logs and exec, witho
   assert.equal(logs.body.message, `Get "https://127.0.0.1:${closedPort}/containerLogs/default/on-ghost/app?follow=true&tailLines=3": dial tcp 127.0.0.1:${closedPort}: connect: connection refused`);
   const exec = await status('/api/v1/namespaces/default/pods/on-ghost/exec?command=ls&stdout=true', SPDY);
   assert.deepEqual([exec.status, exec.body.reason, exec.body.message], [500, undefined, `error dialing backend: dial tcp 127.0.0.1:${closedPort}: connect: connection refused`]);
+  const proxy = await raw.json<StatusBody>('GET', '/api/v1/nodes/ghost/proxy/healthz');
+  assert.deepEqual([proxy.status, proxy.body.reason, proxy.body.message],
+    [503, 'ServiceUnavailable', `error trying to reach service: dial tcp 127.0.0.1:${closedPort}: connect: connection refused`]);
   const r = k.run(['logs', 'on-ghost']);
   assert.equal(r.status, 1);
   assert.match(r.stderr, new RegExp(`Error from server: Get "https://127\\.0\\.0\\.1:${closedPort}/containerLogs/default/on-ghost/app": dial tcp 127\\.0\\.0\\.1:${closedPort}: connect: connection refused`));

@@ -72,9 +72,14 @@ export async function proxyLocation(backend: StreamingBackend, info: ProxyReques
   }
 }
 
-/** Relays one plain HTTP request and its response. Resolves when the response is over. */
+/**
+ * Relays one plain HTTP request and its response. Resolves when the
+ * response is over; rejects with upstream's 503 `error trying to reach
+ * service: ...` (apimachinery pkg/util/proxy/transport.go) when the backend
+ * cannot be reached, before anything is written.
+ */
 export function proxyHttp(req: IncomingMessage, res: ServerResponse, loc: Location): Promise<void> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const headers: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP_HEADERS.has(k)) headers[k] = v;
     const from = req.socket.remoteAddress;
@@ -84,12 +89,10 @@ export function proxyHttp(req: IncomingMessage, res: ServerResponse, loc: Locati
     res.once('close', () => out.destroy());
     out.once('error', (e) => {
       if (!res.headersSent) {
-        const body = `Error: '${dialErrorText(e, loc.url)}'\nTrying to reach: '${loc.url.href}'`;
-        res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
-        res.end(body);
-      } else {
-        res.destroy();
+        reject(serviceUnavailable(`error trying to reach service: ${dialErrorText(e, loc.url)}`));
+        return;
       }
+      res.destroy();
       resolve();
     });
     out.once('response', (back) => {

@@ -16,6 +16,7 @@
  * A kubelet's non-101 answer goes back verbatim, so clients can fall back.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { badRequest, StatusError } from '../../api/errors.js';
@@ -89,24 +90,21 @@ export class PodConnector {
 
   private async plan(sub: ConnectSubresource, at: { namespace: string; name: string }, query: URLSearchParams): Promise<Plan> {
     const pod = await this.backend.getPod(at.namespace, at.name);
-    let path: string;
-    let options: StreamOptions | undefined;
     if (sub === 'portforward') {
       const nodeName = requireHost(pod);
       const q = kubeletPortForwardQuery(query);
-      path = `/portForward/${enc(at.namespace)}/${enc(at.name)}${q ? `?${q}` : ''}`;
-      return this.located(pod, nodeName, sub, path);
+      return this.located(pod, nodeName, sub, `/portForward/${enc(at.namespace)}/${enc(at.name)}${q ? `?${q}` : ''}`);
     }
-    options = parseStreamOptions(query);
+    const options = parseStreamOptions(query);
     const container = chooseContainer(pod, options.container);
     const nodeName = requireHost(pod);
     refuseCompleted(pod, sub);
     const q = kubeletStreamQuery(options, sub === 'exec');
-    path = `/${sub}/${enc(at.namespace)}/${enc(at.name)}/${enc(container)}${q ? `?${q}` : ''}`;
+    const path = `/${sub}/${enc(at.namespace)}/${enc(at.name)}/${enc(container)}${q ? `?${q}` : ''}`;
     return { ...(await this.located(pod, nodeName, sub, path)), options };
   }
 
-  private async located(pod: Parameters<typeof simulatedNodeRefusal>[0], nodeName: string, sub: string, path: string): Promise<Plan> {
+  private async located(pod: Pod, nodeName: string, sub: string, path: string): Promise<Plan> {
     const target = kubeletTarget(await this.backend.getNode(nodeName), this.backend.kubeletClient);
     if (target === 'simulated') throw simulatedNodeRefusal(pod, sub);
     return { target, url: new URL(`${target.base}${path}`) };

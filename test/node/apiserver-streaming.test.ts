@@ -3,7 +3,8 @@
  * (real containerd, runc, CNI), driven by kubectl 1.35. The kubelet's
  * serving certificate is signed by the cluster CA and verified by the API
  * server, which presents its kubelet client certificate; `kubectl logs`
- * (and -f, --tail, --timestamps) streams the container's log through it;
+ * (and -f, --tail, --timestamps) streams the container's log through it,
+ * and a follower that goes frees the connection to the kubelet;
  * nodes/proxy reaches the kubelet, pods/proxy and services/proxy the pod.
  * exec, attach and port-forward through a real kubelet need its streaming
  * routes (another branch): not tested here. Needs root, the README's
@@ -87,6 +88,16 @@ test('the API server streams logs from a real kubelet and proxies to nodes, pods
       }
     });
 
+    await t.test('a follower that goes frees the API server\'s connection to the kubelet', async () => {
+      const kubeletPort = Number(k.ok(['get', 'node', 's1', '-o', 'jsonpath={.status.daemonEndpoints.kubeletEndpoint.Port}']));
+      const before = connectionsTo(kubeletPort);
+      const child = spawn(kubectlBin.path!, ['--kubeconfig', server!.kubeconfig, 'logs', '-f', 'talker'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      await new Promise((r) => child.stdout.once('data', r));
+      assert.ok(connectionsTo(kubeletPort) > before, 'a connection to the kubelet while following');
+      child.kill('SIGKILL');
+      await eventually(() => connectionsTo(kubeletPort) <= before, 10_000, `connections to the kubelet back to ${before}`);
+    });
+
     await t.test('nodes/proxy reaches the kubelet; pods/proxy and services/proxy reach the pod', async () => {
       assert.equal(k.ok(['get', '--raw', '/api/v1/nodes/s1/proxy/healthz']), 'ok');
       const pods = JSON.parse(k.ok(['get', '--raw', '/api/v1/nodes/s1/proxy/pods'])) as { items: Pod[] };
@@ -103,6 +114,21 @@ test('the API server streams logs from a real kubelet and proxies to nodes, pods
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** ESTABLISHED TCP connections (both ends are counted) to or from `port` in this network namespace. */
+function connectionsTo(port: number): number {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  let n = 0;
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try { text = readFileSync(file, 'utf8'); } catch { continue; }
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length > 3 && f[3] === '01' && (f[1]!.endsWith(`:${hex}`) || f[2]!.endsWith(`:${hex}`))) n++;
+    }
+  }
+  return n;
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -4,11 +4,13 @@
  * --simulated-nodes 1`: the fixed log line of a simulated node, exec,
  * attach and port-forward refused at once, upstream's validation texts and
  * codes, a kubelet that cannot be reached (a Node whose kubelet port is
- * closed), `kubectl debug` adding an ephemeral container, and discovery.
+ * closed), a kubelet whose certificate is not of the cluster CA (refused
+ * unless insecureSkipTLSVerifyBackend), `kubectl debug` adding an
+ * ephemeral container, and discovery.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:https';
+import { createServer as createHttpsServer, request } from 'node:https';
 import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -16,6 +18,7 @@ import { startServer, type RunningServer } from '../harness/server.js';
 import { findKubectl } from '../harness/clients.js';
 import { Kubectl, eventually } from '../harness/kubectl.js';
 import { RawClient } from '../harness/raw-client.js';
+import { issueCertificate } from '../../src/api/x509/certificate.js';
 
 const bin = findKubectl(35);
 const skip = bin.path ? false : `kubectl 1.35 unavailable: ${bin.reason}`;
@@ -186,6 +189,41 @@ test('a kubelet that cannot be reached: upstream\'s 500 for logs and exec, witho
   const r = k.run(['logs', 'on-ghost']);
   assert.equal(r.status, 1);
   assert.match(r.stderr, new RegExp(`Error from server: Get "https://127\\.0\\.0\\.1:${closedPort}/containerLogs/default/on-ghost/app": dial tcp 127\\.0\\.0\\.1:${closedPort}: connect: connection refused`));
+});
+
+test('the kubelet\'s serving certificate must verify against the cluster CA, unless insecureSkipTLSVerifyBackend', { skip, timeout: 60_000 }, async () => {
+  // A TLS listener with a self-signed certificate where the node says its kubelet is.
+  const own = issueCertificate({ commonName: 'impostor', validityDays: 1, extKeyUsages: ['serverAuth'], sans: ['impostor', '127.0.0.1'] });
+  let sawClientCert = false;
+  const impostor = createHttpsServer({ cert: own.certPem, key: own.keyPem, requestCert: true, rejectUnauthorized: false }, (req, res) => {
+    sawClientCert = (req.socket as import('node:tls').TLSSocket).getPeerCertificate().subject?.CN === 'kube-apiserver-kubelet-client';
+    res.end(`log of ${req.url}\n`);
+  });
+  await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve));
+  const port = (impostor.address() as { port: number }).port;
+  try {
+    k.ok(['apply', '-f', '-'], { input: `apiVersion: v1
+kind: Node
+metadata: {name: impostor}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: on-impostor}
+spec:
+  nodeName: impostor
+  containers: [{name: app, image: busybox}]
+` });
+    k.ok(['patch', 'node', 'impostor', '--subresource=status', '--type=merge', '-p',
+      JSON.stringify({ status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: port } } } })]);
+    const refused = await raw.json<StatusBody>('GET', '/api/v1/namespaces/default/pods/on-impostor/log');
+    assert.deepEqual([refused.status, refused.body.message],
+      [500, `Get "https://127.0.0.1:${port}/containerLogs/default/on-impostor/app": tls: failed to verify certificate: x509: certificate signed by unknown authority`]);
+    const skipped = await raw.request('GET', '/api/v1/namespaces/default/pods/on-impostor/log?insecureSkipTLSVerifyBackend=true&tailLines=2');
+    assert.deepEqual([skipped.status, skipped.body], [200, 'log of /containerLogs/default/on-impostor/app?tailLines=2\n']);
+    assert.ok(sawClientCert, 'the API server presented its kubelet client certificate');
+  } finally {
+    impostor.close();
+  }
 });
 
 test('pods/log validation: 422 Invalid with field causes, 400 for the container, empty 200 without a node', { skip, timeout: 60_000 }, async () => {

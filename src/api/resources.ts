@@ -47,6 +47,8 @@ export interface ResourceDef {
 export interface GroupVersionKind { group: string; version: string; kind: string }
 
 const status: SubresourceDef = { name: 'status', verbs: ['get', 'patch', 'update'] };
+/** The proxy subresource of pods, services and nodes: connect with every method (upstream's discovery lists these five verbs). */
+const proxy = (kind: string): SubresourceDef => ({ name: 'proxy', kind, verbs: ['create', 'delete', 'get', 'patch', 'update'] });
 const scale: SubresourceDef = { name: 'scale', group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] };
 
 interface Spec {
@@ -95,13 +97,18 @@ export const BUILTIN_RESOURCES: readonly ResourceDef[] = [
     { kind: 'Namespace', plural: 'namespaces', namespaced: false, shortNames: ['ns'],
       verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
       subresources: [{ name: 'finalize', verbs: ['update'] }, status] },
-    { kind: 'Node', plural: 'nodes', namespaced: false, shortNames: ['no'], subresources: [status] },
+    { kind: 'Node', plural: 'nodes', namespaced: false, shortNames: ['no'], subresources: [proxy('NodeProxyOptions'), status] },
     { kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', shortNames: ['pvc'], subresources: [status] },
     { kind: 'PersistentVolume', plural: 'persistentvolumes', namespaced: false, shortNames: ['pv'], subresources: [status] },
     { kind: 'Pod', plural: 'pods', shortNames: ['po'], categories: all, subresources: [
+      { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
       { name: 'binding', kind: 'Binding', verbs: ['create'] },
+      { name: 'ephemeralcontainers', verbs: ['get', 'patch', 'update'] },
       { name: 'eviction', group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] },
+      { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
       { name: 'log', verbs: ['get'] },
+      { name: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
+      proxy('PodProxyOptions'),
       status,
     ] },
     { kind: 'PodTemplate', plural: 'podtemplates' },
@@ -112,7 +119,7 @@ export const BUILTIN_RESOURCES: readonly ResourceDef[] = [
     { kind: 'ServiceAccount', plural: 'serviceaccounts', shortNames: ['sa'] },
     { kind: 'Service', plural: 'services', shortNames: ['svc'], categories: all,
       verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
-      subresources: [status] },
+      subresources: [proxy('ServiceProxyOptions'), status] },
   ]),
   ...group('apps', 'v1', [
     { kind: 'ControllerRevision', plural: 'controllerrevisions' },

@@ -9,6 +9,7 @@ import { admitPersistentVolumeClaim } from '../api/volume-binding/storage-class.
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger } from '../api/log.js';
 import { BUILTIN_RESOURCES, type ResourceDef } from '../api/resources.js';
 import { StatusError, methodNotAllowed, tooManyRequests, unauthorized } from '../api/errors.js';
@@ -37,6 +38,9 @@ import { versionInfo } from './version.js';
 import { CrdRegistrar } from './crd/crd-registrar.js';
 import { PodTerminationSweeper } from './pod-termination.js';
 import { NodeJoinHandler, type NodeJoinOptions } from './handlers/node-join.js';
+import { StreamingHandler, isStreamingRequest } from './streaming/streaming-handler.js';
+import { parseProxyPath } from './streaming/proxy-path.js';
+import type { KubeletClientConfig } from './streaming/kubelet-target.js';
 
 /** The verb label of request metrics, as upstream reports it (HTTP method for writes). */
 const METRIC_VERBS: Record<string, string> = {
@@ -85,6 +89,8 @@ export interface ApiServerOptions {
   extraMetrics?: readonly { metrics(): Promise<string> }[];
   /** Lets nodes join with the token (/v1-k8ts/client-kubelet.crt); /cacerts is served either way. */
   nodeJoin?: NodeJoinOptions;
+  /** How logs, exec, attach, port-forward and nodes/proxy reach kubelets. @default no client certificate, no verification */
+  kubeletClient?: KubeletClientConfig;
 }
 
 export class ApiServer {
@@ -101,6 +107,7 @@ export class ApiServer {
   private readonly crds: CrdRegistrar;
   private readonly sweeper: PodTerminationSweeper;
   private readonly nodeJoin: NodeJoinHandler;
+  private readonly streaming: StreamingHandler;
   private inflight = 0;
   private ready = false;
   private port = 0;
@@ -153,6 +160,15 @@ export class ApiServer {
       // Upstream serves with Go's MaxHeaderBytes of 1 MiB; node's default (16 KiB) would drop long URLs.
       maxHeaderSize: MAX_HEADER_BYTES,
     }, (req, res) => { void this.serve(req, res); });
+    const core = (plural: string) => (ns: string, name: string) => this.api.find('', 'v1', plural)!.registry.get(ns, name);
+    this.streaming = new StreamingHandler({
+      getPod: core('pods') as never, getNode: ((name: string) => core('nodes')('', name)) as never,
+      getService: core('services') as never, getEndpoints: core('endpoints') as never,
+      kubeletClient: opts.kubeletClient ?? { certPem: '', keyPem: '' },
+      logger: opts.logger.child({ component: 'streaming' }),
+    });
+    // Upgrade requests (exec, attach, port-forward, proxy): long-running, outside the in-flight limit, like watches.
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => { void this.streaming.serveUpgrade(req, socket, head); });
     this.server.keepAliveTimeout = 65_000;
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
       this.opts.logger.debug({ err: err.message, code: err.code, bytes: (err as { bytesParsed?: number }).bytesParsed, raw: String((err as { rawPacket?: Buffer }).rawPacket ?? '').slice(0, 200) }, 'client connection error');
@@ -187,6 +203,7 @@ export class ApiServer {
     this.ready = false;
     this.crds.stop();
     this.sweeper.stop();
+    this.streaming.close();
     this.cache.stop();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
@@ -217,12 +234,13 @@ export class ApiServer {
       const url = splitUrl(req);
       pathname = url.pathname;
       const parsed = parseRequestInfo(method, pathname, url.query);
-      const isWatch = parsed.kind === 'resource' && parsed.info.verb === 'watch';
+      // Upstream's long-running requests (watch, log, proxy) stay outside the in-flight limit.
+      const longRunning = parsed.kind === 'resource' ? parsed.info.verb === 'watch' || isStreamingRequest(parsed.info) : parseProxyPath(pathname) !== undefined;
       if (parsed.kind === 'resource') {
         const i = parsed.info;
         labels = { verb: METRIC_VERBS[i.verb], group: i.group, version: i.version, resource: i.resource, subresource: i.subresource };
       }
-      if (!isWatch) {
+      if (!longRunning) {
         endTimer = this.metrics.latency.startTimer({ verb: labels.verb, group: labels.group, resource: labels.resource, subresource: labels.subresource });
         if (this.inflight >= (this.opts.maxInFlight ?? 800)) {
           this.metrics.rejected.inc();
@@ -285,8 +303,11 @@ export class ApiServer {
       const served = this.resources.resolve(parsed.info);
       if (!SERVED_METHODS.has(req.method ?? '')) throw methodNotAllowed('the server does not allow this method on the requested resource');
       if (parsed.info.verb === 'watch') return this.watches.handle(req, res, served, parsed.info, query);
+      if (isStreamingRequest(parsed.info)) return this.streaming.serveHttp(req, res, parsed.info, query);
       return this.resources.handle(req, res, parsed.info, query, served);
     }
+    const proxy = parseProxyPath(pathname);
+    if (proxy) return this.streaming.serveProxy(req, res, proxy, query);
     throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
   }
 

@@ -178,6 +178,8 @@ export async function runServer(argv: string[]): Promise<number> {
       issueKubeletClientCertificate: (nodeName) => issueKubeletClientCertificate(pki.ca, nodeName),
       issueKubeletServingCertificate: (nodeName, ips) => issueKubeletServingCertificate(pki.ca, nodeName, ips),
     },
+    // Kubelet serving certificates must verify against the cluster CA (as k3s's --kubelet-certificate-authority).
+    kubeletClient: { certPem: pki.kubeletClient.certPem, keyPem: pki.kubeletClient.keyPem, caPem: pki.ca.certPem },
     ...limits,
   });
   installProcessGuard(log, server.metrics.uncaught);

@@ -20,9 +20,9 @@ test('first start creates CA, serving and admin certificates quickly, with the r
   t.diagnostic(`first ensurePki: ${ms.toFixed(1)} ms`);
   assert.ok(ms < 1000, `first start took ${ms} ms`); // target 300 ms; slack for loaded CI machines
 
-  assert.deepEqual(pki.generated, { ca: true, serving: true, adminClient: true });
+  assert.deepEqual(pki.generated, { ca: true, serving: true, adminClient: true, kubeletClient: true });
   assert.equal(pki.dir, join(dir, 'tls'));
-  for (const [name, files] of [['server-ca', pki.ca], ['serving', pki.serving], ['client-admin', pki.adminClient]] as const) {
+  for (const [name, files] of [['server-ca', pki.ca], ['serving', pki.serving], ['client-admin', pki.adminClient], ['client-kube-apiserver', pki.kubeletClient]] as const) {
     assert.equal(files.certPath, join(dir, 'tls', `${name}.crt`));
     assert.equal(files.keyPath, join(dir, 'tls', `${name}.key`));
     assert.equal(await readFile(files.certPath, 'utf8'), files.certPem);
@@ -44,6 +44,11 @@ test('first start creates CA, serving and admin certificates quickly, with the r
   assert.equal(admin.ca, false);
   assert.equal(admin.subject, 'O=system:masters\nCN=admin');
   assert.deepEqual(admin.keyUsage, ['1.3.6.1.5.5.7.3.2']); // clientAuth
+
+  const kubeletClient = new X509Certificate(pki.kubeletClient.certPem);
+  assert.ok(kubeletClient.verify(ca.publicKey));
+  assert.equal(kubeletClient.subject, 'O=system:masters\nCN=kube-apiserver-kubelet-client');
+  assert.deepEqual(kubeletClient.keyUsage, ['1.3.6.1.5.5.7.3.2']);
 });
 
 test('serving certificate carries every SAN, serverAuth, and verifies against the CA', async (t) => {
@@ -79,7 +84,7 @@ test('later starts reuse everything; a new SAN reissues only the serving certifi
   const start = performance.now();
   const second = await ensurePki(dir, { sans: ['10.0.0.5'] });
   t.diagnostic(`warm ensurePki: ${(performance.now() - start).toFixed(1)} ms`);
-  assert.deepEqual(second.generated, { ca: false, serving: false, adminClient: false });
+  assert.deepEqual(second.generated, { ca: false, serving: false, adminClient: false, kubeletClient: false });
   assert.equal(second.ca.certPem, first.ca.certPem);
   assert.equal(second.serving.certPem, first.serving.certPem);
   assert.equal(second.adminClient.certPem, first.adminClient.certPem);
@@ -89,7 +94,7 @@ test('later starts reuse everything; a new SAN reissues only the serving certifi
   assert.equal(subset.generated.serving, false);
 
   const third = await ensurePki(dir, { sans: ['10.0.0.5', 'new.example.com'] });
-  assert.deepEqual(third.generated, { ca: false, serving: true, adminClient: false });
+  assert.deepEqual(third.generated, { ca: false, serving: true, adminClient: false, kubeletClient: false });
   assert.equal(third.ca.certPem, first.ca.certPem);
   assert.equal(third.ca.keyPem, first.ca.keyPem);
   assert.equal(third.adminClient.certPem, first.adminClient.certPem);
@@ -110,7 +115,7 @@ test('a serving certificate expiring within 30 days, or with a mismatched key, i
   await writeFile(first.serving.certPath, shortLived.certPem);
   await writeFile(first.serving.keyPath, shortLived.keyPem);
   const renewed = await ensurePki(dir, { sans: [] });
-  assert.deepEqual(renewed.generated, { ca: false, serving: true, adminClient: false });
+  assert.deepEqual(renewed.generated, { ca: false, serving: true, adminClient: false, kubeletClient: false });
   const days = (Date.parse(new X509Certificate(renewed.serving.certPem).validTo) - Date.now()) / 86_400_000;
   assert.ok(days > 300);
 
@@ -129,11 +134,11 @@ test('a serving certificate from another CA is reissued; a lost CA reissues ever
   await writeFile(first.serving.certPath, foreign.certPem);
   await writeFile(first.serving.keyPath, foreign.keyPem);
   const second = await ensurePki(dir, { sans: [] });
-  assert.deepEqual(second.generated, { ca: false, serving: true, adminClient: false });
+  assert.deepEqual(second.generated, { ca: false, serving: true, adminClient: false, kubeletClient: false });
 
   await rm(first.ca.keyPath);
   const third = await ensurePki(dir, { sans: [] });
-  assert.deepEqual(third.generated, { ca: true, serving: true, adminClient: true });
+  assert.deepEqual(third.generated, { ca: true, serving: true, adminClient: true, kubeletClient: true });
   assert.notEqual(third.ca.certPem, first.ca.certPem);
   assert.ok(new X509Certificate(third.adminClient.certPem).verify(new X509Certificate(third.ca.certPem).publicKey));
 });

@@ -78,7 +78,7 @@ export class ResourceHandler {
     if (sub === 'scale') return this.subresources.scale(req, res, served, info, query);
     if (sub === 'binding' || (served.def.plural === 'bindings' && served.def.group === '')) return this.subresources.binding(req, res, info, query);
     if (sub === 'eviction') return this.subresources.eviction(req, res, info, query);
-    if (sub && !['status', 'finalize'].includes(sub)) {
+    if (sub && !['status', 'finalize', 'ephemeralcontainers'].includes(sub)) {
       throw methodNotAllowed(`the subresource ${sub} is not supported yet`);
     }
     switch (info.verb) {

@@ -22,10 +22,17 @@ export interface Pki {
   serving: CertificateFiles;
   /** Client certificate CN=admin, O=system:masters (`client-admin.crt/.key`), clientAuth. */
   adminClient: CertificateFiles;
+  /**
+   * The client certificate the API server presents to kubelets for logs,
+   * exec, attach, port-forward and proxy (`client-kube-apiserver.crt/.key`):
+   * CN=kube-apiserver-kubelet-client, O=system:masters, clientAuth, as k3s
+   * issues it (upstream's --kubelet-client-certificate).
+   */
+  kubeletClient: CertificateFiles;
   /** Every SAN this call required of the serving certificate (defaults plus `opts.sans`). */
   servingSans: string[];
   /** Which parts this call generated; false means reused from disk. */
-  generated: { ca: boolean; serving: boolean; adminClient: boolean };
+  generated: { ca: boolean; serving: boolean; adminClient: boolean; kubeletClient: boolean };
 }
 
 export interface EnsurePkiOptions {
@@ -45,8 +52,8 @@ const LEAF_VALIDITY_DAYS = 365;
 const RENEW_BEFORE_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
- * Makes sure `<dir>/tls` holds a usable CA, serving certificate and admin
- * client certificate, and returns them.
+ * Makes sure `<dir>/tls` holds a usable CA, serving certificate, admin
+ * client certificate and kubelet client certificate, and returns them.
  *
  * - The CA is created once and reused; it is replaced (and with it both leaf
  *   certificates) only if missing, unreadable, not a CA, expired, or its key
@@ -54,7 +61,7 @@ const RENEW_BEFORE_MS = 30 * 24 * 60 * 60 * 1000;
  * - The serving certificate is reissued when it does not cover every
  *   requested SAN, was not signed by the CA, expires within 30 days, or its
  *   key does not match. Otherwise it is reused even if it carries extra SANs.
- * - The admin certificate is reissued on the same conditions, SANs aside.
+ * - The two client certificates are reissued on the same conditions, SANs aside.
  *
  * Keys are ECDSA P-256, PKCS#8 PEM, mode 0600; certificates are mode 0644;
  * the directory is created with mode 0700. Each file is replaced atomically.
@@ -98,13 +105,24 @@ export async function ensurePki(dir: string, opts: EnsurePkiOptions): Promise<Pk
     });
   }
 
+  const kubeletClientPaths = pathsFor(tlsDir, 'client-kube-apiserver');
+  let kubeletClient = await load(kubeletClientPaths);
+  const reuseKubeletClient = usableLeaf(kubeletClient);
+  if (!reuseKubeletClient || !kubeletClient) {
+    kubeletClient = await issue(kubeletClientPaths, {
+      commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], validityDays: LEAF_VALIDITY_DAYS,
+      extKeyUsages: ['clientAuth'], issuer: ca.files,
+    });
+  }
+
   return {
     dir: tlsDir,
     ca: ca.files,
     serving: serving.files,
     adminClient: admin.files,
+    kubeletClient: kubeletClient.files,
     servingSans,
-    generated: { ca: !reuseCa, serving: !reuseServing, adminClient: !reuseAdmin },
+    generated: { ca: !reuseCa, serving: !reuseServing, adminClient: !reuseAdmin, kubeletClient: !reuseKubeletClient },
   };
 }
 

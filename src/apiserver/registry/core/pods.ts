@@ -14,6 +14,7 @@ import { validatePodSpec, validateTolerations } from '../../../api/validation/po
 import { podQOSClass } from '../../../api/pods/index.js';
 import type { Strategy } from '../strategy.js';
 import { keepAllButStatus, keepStatus, setStatus } from './status.js';
+import { podEphemeralContainersStrategy } from './pod-ephemeral-containers.js';
 
 const UPDATABLE_POD_SPEC_FIELDS = [
   '`spec.containers[*].image`',
@@ -155,6 +156,7 @@ export const podStrategy: Strategy = {
       return validatePodStatusUpdate(asPod(obj));
     },
   },
+  subresources: { ephemeralcontainers: podEphemeralContainersStrategy },
   fieldSelectorKeys: [
     'spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork',
     'status.phase', 'status.podIP', 'status.nominatedNodeName',

@@ -47,6 +47,8 @@ export function dialUpgrade(backend: UpgradeBackend, rawHeaders: string[], body?
   return new Promise((resolve, reject) => {
     // Without a length node would frame the (empty) body as chunked and send its terminator after the upgrade.
     const headers = [...rawHeaders, 'Content-Length', String(body?.length ?? 0)];
+    // Node adds no Host to array headers (setHost only applies to objects); Go servers answer 400 without one.
+    if (!rawHeaders.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'host')) headers.push('Host', url.host);
     const req = request(url, {
       method: backend.method ?? 'GET',
       headers,

@@ -172,6 +172,7 @@ test('SPDY and the stream translator against containerd\'s streaming server', { 
     });
     await once(wss, 'listening');
     wss.on('connection', (ws, req) => {
+      ws.pause();
       const c = cases.get(req.url ?? '')!;
       translations.push((async () => {
         const url = await exec(c.cmd, { tty: c.opts.tty, stdin: c.opts.stdin, stdout: c.opts.stdout, stderr: c.opts.stderr });

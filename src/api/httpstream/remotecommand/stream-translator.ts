@@ -34,6 +34,10 @@ const MAX_PENDING_SENDS = 64;
  * v4.channel.k8s.io, already chosen) to a backend socket already upgraded
  * with SPDY/3.1 + v4.channel.k8s.io (the kubelet's). Resolves when both are
  * closed; never rejects.
+ *
+ * `ws` delivers messages as they arrive whether or not anyone listens: a
+ * caller that accepts the WebSocket before the backend is ready must
+ * ws.pause() it at once; the translation resumes it.
  */
 export function translateRemoteCommand(ws: WebSocket, backend: Duplex, opts: TranslateOptions): Promise<void> {
   return new Translation(ws, backend, opts).run();
@@ -71,6 +75,7 @@ class Translation {
     this.ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => this.onMessage(toBuffer(data)));
     // The client went away first: nothing more to say, tear the backend down.
     this.ws.once('close', () => { if (!this.finished) this.abort(); });
+    this.ws.resume();
     this.touch();
     this.sendFrame(this.opts.stdout ? Channel.Stdout : this.wantStderr ? Channel.Stderr : Channel.Error, Buffer.alloc(0));
 

@@ -98,6 +98,7 @@ class Translation {
     const open = async (type: string): Promise<SpdyStream> => {
       const s = await this.conn.openStream({ [StreamTypeHeader]: type });
       s.on('error', () => undefined);
+      if (this.finished) throw new Error('the session ended while its streams were being opened');
       this.streams.push(s);
       return s;
     };
@@ -133,6 +134,7 @@ class Translation {
       });
       stream.once('end', () => resolve());
       stream.once('close', () => resolve());
+      if (stream.destroyed || stream.readableEnded) resolve();
     });
   }
 
@@ -213,5 +215,6 @@ function collect(stream: SpdyStream): Promise<Buffer> {
     const done = (): void => resolve(Buffer.concat(chunks));
     stream.once('end', done);
     stream.once('close', done);
+    if (stream.destroyed || stream.readableEnded) done();
   });
 }

@@ -81,7 +81,10 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> {
       sendData: (id, data, fin) => this.enqueue(() => ({ type: 'data', streamId: id, fin, data })),
       sendReply: (id, headers) => this.enqueue(async () => ({ type: 'syn_reply', streamId: id, fin: false, headerBlock: await this.compressor.compress(headers) })),
       sendReset: (id, status) => { this.enqueue(() => ({ type: 'rst_stream', streamId: id, status })).catch(() => undefined); },
-      forget: (id) => { this.streams.delete(id); },
+      forget: (id) => {
+        this.streams.delete(id);
+        this.settleOpen(id, new SpdyConnectionClosedError(`stream ${id} was closed before its SYN_REPLY`));
+      },
     };
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.once('end', () => this.afterInbound(() => this.finish(undefined)));

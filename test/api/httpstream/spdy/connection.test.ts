@@ -199,3 +199,15 @@ test('garbage from the peer ends the connection with a SpdyProtocolError, never 
   assert.ok((await streamError)[0] instanceof SpdyProtocolError);
   await once(client, 'close');
 });
+
+test('close() while a stream waits for its SYN_REPLY rejects openStream at once', async () => {
+  const { client, server } = await pair();
+  const accepted = nextStream(server);
+  const opening = client.openStream({ streamtype: 'stdout' });
+  await accepted;
+  const started = Date.now();
+  const rejected = assert.rejects(opening, SpdyConnectionClosedError);
+  await client.close();
+  await rejected;
+  assert.ok(Date.now() - started < 5000);
+});

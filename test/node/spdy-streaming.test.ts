@@ -220,6 +220,22 @@ test('SPDY and the stream translator against containerd\'s streaming server', { 
       assert.equal(await translations.at(-1), undefined);
     });
 
+    await t.test('translator, v5 with a TTY: a resize on channel 4 reaches the terminal', { timeout: 60_000 }, async () => {
+      cases.set('/tty', { cmd: ['sh', '-c', 'read x; stty size'], opts: { stdin: true, stdout: true, stderr: false, tty: true } });
+      const client = new WebSocket(wsUrl('/tty'), [StreamProtocolV5]);
+      const session = record(client);
+      await once(client, 'open');
+      client.send(Buffer.concat([Buffer.from([Channel.Resize]), encodeTerminalSize({ width: 120, height: 33 })]));
+      await new Promise((r) => setTimeout(r, 300));
+      client.send(Buffer.from([Channel.Stdin, ...Buffer.from('go\n')]));
+      const { channels, code } = await session;
+      assert.equal(code, 1000);
+      assert.match(channels[Channel.Stdout].toString(), /\b33 120\r?\n/);
+      assert.equal(channels[Channel.Stderr], undefined, 'no stderr with a TTY');
+      assert.deepEqual(JSON.parse(channels[Channel.Error].toString()), { metadata: {}, status: 'Success' });
+      assert.equal(await translations.at(-1), undefined);
+    });
+
     await t.test('translator: a client that goes away mid-command ends the session and the backend', { timeout: 60_000 }, async () => {
       cases.set('/gone', { cmd: ['sleep', '600'], opts: { stdin: true, stdout: true, stderr: true, tty: false } });
       const client = new WebSocket(wsUrl('/gone'), [StreamProtocolV5]);

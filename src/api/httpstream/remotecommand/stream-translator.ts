@@ -53,10 +53,12 @@ class Translation {
   private pendingSends = 0;
   private paused: SpdyStream[] = [];
   private finished = false;
+  private backendFailure: Error | undefined;
 
   constructor(private readonly ws: WebSocket, private readonly backend: Duplex, private readonly opts: TranslateOptions) {
     this.conn = new SpdyConnection(backend, { role: 'client', pingIntervalMs: BACKEND_PING_MS });
     this.v5 = ws.protocol === StreamProtocolV5;
+    this.conn.on('close', (err) => { this.backendFailure = err; });
   }
 
   async run(): Promise<void> {
@@ -118,7 +120,10 @@ class Translation {
       this.resize.pipe(resize);
     }
     await Promise.all(outputs);
-    return parseStatus(await errorBytes);
+    const status = await errorBytes;
+    // A broken backend connection is not a silent success (upstream: the executor's error becomes an InternalError).
+    if (status.length === 0 && this.backendFailure) throw this.backendFailure;
+    return parseStatus(status);
   }
 
   /** Copies a SPDY output stream to its channel until its FIN (or reset, or the backend's close). */

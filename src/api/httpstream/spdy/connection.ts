@@ -35,7 +35,11 @@ export interface SpdyConnectionEvents {
   stream: [stream: SpdyStream, headers: SpdyHeaders];
   /** The peer sent GOAWAY: no new streams; open ones go on. */
   goaway: [lastGoodStreamId: number, status: number];
-  /** The connection is over; `err` is set when it failed (bad frame, socket error). Emitted once. */
+  /**
+   * The connection is over; `err` is set when it failed (bad frame, socket
+   * error). Emitted once. Open streams see EOF either way (as with Go's
+   * spdystream), so this is where a truncated session shows.
+   */
   close: [err: Error | undefined];
 }
 
@@ -89,7 +93,8 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> {
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.once('end', () => this.afterInbound(() => this.finish(undefined)));
     socket.once('close', () => this.afterInbound(() => this.finish(undefined)));
-    socket.on('error', (err: Error) => this.finish(err));
+    // Once the peer went away, a failed write (EPIPE, ECONNRESET) is just the end of the connection.
+    socket.on('error', (err: Error) => this.finish(this.peerGoingAway ? undefined : err));
     if (opts.pingIntervalMs) {
       this.pingTimer = setInterval(() => { this.ping().catch(() => undefined); }, opts.pingIntervalMs);
       this.pingTimer.unref();
@@ -178,7 +183,7 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> {
     return this.closing;
   }
 
-  /** Ends the connection at once: the socket is destroyed; open streams are destroyed with `err` when given, else see EOF. */
+  /** Ends the connection at once: the socket is destroyed, open streams see EOF, 'close' carries `err`. */
   destroy(err?: Error): void {
     this.finish(err);
   }

@@ -2,8 +2,9 @@
  * One SPDY stream as a Node Duplex (moby/spdystream stream.go): writes go
  * out as DATA frames, end() sends an empty DATA frame with FIN, the peer's
  * FIN ends the readable side. As in the Go library, a RST_STREAM from the
- * peer or the connection's clean close ends the readable side like EOF;
- * writes after that fail.
+ * peer or the end of the connection (clean or not: the connection's
+ * 'close' event tells) ends the readable side like EOF; writes after that
+ * fail.
  */
 import { Duplex } from 'node:stream';
 import { RstStatus } from './frames.js';
@@ -95,13 +96,9 @@ export class SpdyStream extends Duplex {
     }
   }
 
-  /** @internal The connection ended: cleanly (EOF for the reader) or with an error (the stream is destroyed with it). */
+  /** @internal The connection ended: EOF for the reader; writes fail with `err` (or "closed"). */
   connectionClosed(err: Error | undefined): void {
     this.connectionGone = err ?? new Error('SPDY connection closed');
-    if (err) {
-      this.destroy(err);
-      return;
-    }
     if (!this.remoteFin) {
       this.remoteFin = true;
       this.push(null);

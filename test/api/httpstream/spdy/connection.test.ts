@@ -185,18 +185,22 @@ test('a clean close by the peer is EOF for open streams (not an error)', async (
   server.destroy();
 });
 
-test('garbage from the peer ends the connection with a SpdyProtocolError, never a crash', async () => {
+test('garbage from the peer ends the connection with a SpdyProtocolError, never a crash; streams see EOF', async () => {
   const { client, server, sockets } = await pair();
   const accepted = nextStream(server);
   void client.openStream({ streamtype: 'stdin' }).catch(() => undefined);
   const [remote] = await accepted;
-  const streamError = once(remote, 'error');
   const closed = once(server, 'close');
   sockets[0].write(Buffer.from('80020001000000000000', 'hex'));
   const [err] = await closed;
   assert.ok(err instanceof SpdyProtocolError, String(err));
   assert.match((err as Error).message, /version 2/);
-  assert.ok((await streamError)[0] instanceof SpdyProtocolError);
+  const ended = once(remote, 'end');
+  remote.resume();
+  await ended;
+  const failedWrite = once(remote, 'error');
+  remote.write('x');
+  assert.ok((await failedWrite)[0] instanceof SpdyProtocolError, 'writes fail with the connection\'s error');
   await once(client, 'close');
 });
 

@@ -37,6 +37,9 @@ const skip = missing.length > 0 ? `needs ${missing.join('; ')}` : false;
 
 const BUSYBOX = 'docker.io/k8ts-test/busybox:1';
 
+/** A shell script that polls `stty size` until it reads `size` (5 s at most), then prints it: the assertion sees whatever it was. */
+const WAIT_FOR_SIZE = (size: string): string => `for i in $(seq 100); do [ "$(stty size)" = "${size}" ] && break; sleep 0.05; done; stty size`;
+
 /** The streaming RPCs of CRI v1 (k8s.io/cri-api api.proto), only for this test. */
 const STREAMING_PROTO = `
 syntax = "proto3";
@@ -126,7 +129,8 @@ test('SPDY and the stream translator against containerd\'s streaming server', { 
     });
 
     await t.test('exec with a TTY: after a resize to 100x40, stty size prints "40 100"', { timeout: 60_000 }, async () => {
-      const url = await exec(['sh', '-c', 'read x; stty size'], { tty: true, stdin: true, stdout: true, stderr: false });
+      // Waits (up to 5 s) for the size to land instead of sleeping: resizes apply asynchronously.
+      const url = await exec(['sh', '-c', WAIT_FOR_SIZE('40 100')], { tty: true, stdin: true, stdout: true, stderr: false });
       const conn = await spdyClient(url, StreamProtocolV4);
       const error = await conn.openStream({ streamtype: 'error' });
       error.end();
@@ -135,9 +139,8 @@ test('SPDY and the stream translator against containerd\'s streaming server', { 
       const resize = await conn.openStream({ streamtype: 'resize' });
       const outputs = Promise.all([readAll(stdout), readAll(error)]);
       resize.write(encodeTerminalSize({ width: 100, height: 40 }));
-      await new Promise((r) => setTimeout(r, 300));
-      stdin.write('go\n');
       const [out, status] = await outputs;
+      stdin.end();
       assert.match(out.toString(), /\b40 100\r?\n/, JSON.stringify(out.toString()));
       assert.deepEqual(parseStatus(status), { kind: 'success' });
       await conn.close();
@@ -221,13 +224,11 @@ test('SPDY and the stream translator against containerd\'s streaming server', { 
     });
 
     await t.test('translator, v5 with a TTY: a resize on channel 4 reaches the terminal', { timeout: 60_000 }, async () => {
-      cases.set('/tty', { cmd: ['sh', '-c', 'read x; stty size'], opts: { stdin: true, stdout: true, stderr: false, tty: true } });
+      cases.set('/tty', { cmd: ['sh', '-c', WAIT_FOR_SIZE('33 120')], opts: { stdin: true, stdout: true, stderr: false, tty: true } });
       const client = new WebSocket(wsUrl('/tty'), [StreamProtocolV5]);
       const session = record(client);
       await once(client, 'open');
       client.send(Buffer.concat([Buffer.from([Channel.Resize]), encodeTerminalSize({ width: 120, height: 33 })]));
-      await new Promise((r) => setTimeout(r, 300));
-      client.send(Buffer.from([Channel.Stdin, ...Buffer.from('go\n')]));
       const { channels, code } = await session;
       assert.equal(code, 1000);
       assert.match(channels[Channel.Stdout].toString(), /\b33 120\r?\n/);

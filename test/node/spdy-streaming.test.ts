@@ -146,7 +146,7 @@ test('SPDY and the stream translator against containerd\'s streaming server', { 
       await conn.close();
     });
 
-    await t.test('port-forward: error and data streams with port/requestid headers reach httpd in the pod', { timeout: 60_000 }, async () => {
+    await t.test('port-forward: error and data streams with port/requestid headers reach httpd in the pod; after our FIN the reply still arrives', { timeout: 60_000 }, async () => {
       const { url } = await cri.connection.unary(portForwardMethod, { podSandboxId: sandboxId, port: [8080] });
       const conn = await spdyClient(new URL(url), PortForwardProtocolV1);
       for (const requestId of ['0', '1']) {
@@ -155,11 +155,11 @@ test('SPDY and the stream translator against containerd\'s streaming server', { 
         const data = await conn.openStream({ streamtype: 'data', port: '8080', requestid: requestId });
         const errorText = readAll(error);
         const response = readAll(data);
-        data.write('GET /index.html HTTP/1.0\r\nHost: pod\r\n\r\n');
+        // As kubectl does at its local socket's EOF: FIN the data stream and keep reading the reply.
+        data.end('GET /index.html HTTP/1.0\r\nHost: pod\r\n\r\n');
         const text = (await response).toString();
         assert.match(text, /^HTTP\/1\.[01] 200 OK\r\n/);
         assert.match(text, /\r\n\r\nhello\n$/);
-        data.end();
         assert.equal((await errorText).toString(), '', 'no error on the error stream');
       }
       await conn.close();

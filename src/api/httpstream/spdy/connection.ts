@@ -21,7 +21,7 @@ export interface SpdyConnectionOptions {
   streamReplyTimeoutMs?: number;
   /** Send a PING this often, in ms, to keep proxies and idle timers awake; 0 sends none. @default 0 */
   pingIntervalMs?: number;
-  /** How long close() waits for the peer to close the socket before destroying it. @default 2000 */
+  /** How long close() waits for its last frames to be flushed before destroying the socket. @default 2000 */
   closeTimeoutMs?: number;
 }
 
@@ -158,9 +158,9 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> {
 
   /**
    * Ends the connection the way upstream does: every stream whose write side
-   * is still open is reset (CANCEL), then GOAWAY, then the socket is ended;
-   * resolves once it is closed (destroyed after closeTimeoutMs otherwise).
-   * Queued frames go out before the resets.
+   * is still open is reset (CANCEL), then GOAWAY, then the socket is ended
+   * and destroyed once flushed (after closeTimeoutMs at the latest);
+   * resolves once it is closed. Queued frames go out before the resets.
    */
   close(): Promise<void> {
     if (this.closing) return this.closing;
@@ -171,11 +171,14 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> {
           if (!stream.writableFinished && !stream.writableEnded) stream.reset();
         }
         await this.enqueue(() => ({ type: 'goaway', lastGoodStreamId: this.lastPeerStreamId, status: GoAwayStatus.Ok })).catch(() => undefined);
-        this.socket.end();
       }
+      // Like spdystream, do not wait for the peer to close too (containerd keeps port-forward connections open):
+      // flush, end, destroy.
       if (!this.socket.destroyed) {
         const timer = setTimeout(() => this.socket.destroy(), this.closeTimeoutMs);
-        await once(this.socket, 'close').catch(() => undefined);
+        const closed = once(this.socket, 'close').catch(() => undefined);
+        this.socket.end(() => this.socket.destroy());
+        await closed;
         clearTimeout(timer);
       }
       this.finish(undefined);

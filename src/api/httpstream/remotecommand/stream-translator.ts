@@ -48,7 +48,6 @@ class Translation {
   private readonly v5: boolean;
   private readonly stdin = new PassThrough();
   private readonly resize = new PassThrough();
-  private readonly streams: SpdyStream[] = [];
   private idleTimer: NodeJS.Timeout | undefined;
   private pendingSends = 0;
   private paused: SpdyStream[] = [];
@@ -101,11 +100,10 @@ class Translation {
       const s = await this.conn.openStream({ [StreamTypeHeader]: type });
       s.on('error', () => undefined);
       if (this.finished) throw new Error('the session ended while its streams were being opened');
-      this.streams.push(s);
       return s;
     };
     const error = await open(StreamType.Error);
-    // kubectl never writes on the error stream: half-close it, as client-go does.
+    // Only the server writes on the error stream: our side is done at once.
     error.end();
     const errorBytes = collect(error);
     if (this.opts.stdin) {

@@ -192,9 +192,10 @@ test('kubectl logs, exec, attach, cp, port-forward, run -it and debug on a real 
 
         await tc.test('attach -i reaches the container\'s stdin', () => {
           const r = underPty(bin.path!, kubeconfig, ['attach', '-i', 'web', '-c', 'reader'], [
-            { send: `hi-${c.minor}\r` }, { expect: `got:hi-${c.minor}` },
+            { send: `hi-${c.minor}\r` }, { expect: `got:hi-${c.minor}` }, { send: '\x03' },
           ], env);
           assert.match(r.out, new RegExp(`got:hi-${c.minor}`));
+          assert.notEqual(r.status, 125, `kubectl attach did not end on ^C:\n${r.out}`);
         });
       });
     }

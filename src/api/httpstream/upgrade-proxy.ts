@@ -46,8 +46,9 @@ export function dialUpgrade(backend: UpgradeBackend, rawHeaders: string[], body?
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     // Without a length node would frame the (empty) body as chunked and send its terminator after the upgrade.
-    // With headers as an array node adds no Host, and Go servers (containerd's) refuse HTTP/1.1 without one.
-    const headers = ['Host', url.host, ...rawHeaders, 'Content-Length', String(body?.length ?? 0)];
+    const headers = [...rawHeaders, 'Content-Length', String(body?.length ?? 0)];
+    // Node adds no Host to array headers (setHost only applies to objects); Go servers answer 400 without one.
+    if (!rawHeaders.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'host')) headers.push('Host', url.host);
     const req = request(url, {
       method: backend.method ?? 'GET',
       headers,

@@ -19,7 +19,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { badRequest, StatusError } from '../../api/errors.js';
+import { StatusError } from '../../api/errors.js';
 import { dialUpgrade, proxyUpgrade, type UpgradeAnswer } from '../../api/httpstream/upgrade-proxy.js';
 import type { StreamingBackend } from './backend.js';
 import { chooseContainer, refuseCompleted, requireHost } from './container-choice.js';
@@ -27,7 +27,7 @@ import { kubeletTarget, reasonless, type KubeletTarget } from './kubelet-target.
 import { kubeletPortForwardQuery, kubeletStreamQuery, parseStreamOptions, type StreamOptions } from './query-params.js';
 import { simulatedNodeRefusal } from './simulated-node.js';
 import { dialErrorText } from './backend-errors.js';
-import { loadTranslator } from './translator.js';
+import { translateRemoteCommand } from '../../api/httpstream/remotecommand/stream-translator.js';
 import { relayTunnel } from './port-forward-tunnel.js';
 
 export const REMOTE_COMMAND_SUBPROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'] as const;
@@ -111,11 +111,6 @@ export class PodConnector {
   }
 
   private async translated(req: IncomingMessage, socket: Duplex, head: Buffer, plan: Plan): Promise<void> {
-    const translate = await loadTranslator();
-    if (!translate) {
-      // A non-101 answer makes kubectl 1.30+ retry with SPDY, which is relayed without translation.
-      throw badRequest('WebSocket exec and attach are not available on this server: use SPDY/3.1');
-    }
     const answer = await this.dialKubelet(plan, KUBELET_REMOTE_COMMAND_PROTOCOL);
     if (!answer.upgraded) return relayAnswer(socket, answer);
     const backendSocket = upgradedSocket(answer);
@@ -125,7 +120,7 @@ export class PodConnector {
     }
     const o = plan.options!;
     await this.accept(this.remoteCommandWss, req, socket, head, backendSocket,
-      (ws) => translate(ws, backendSocket, { stdin: o.stdin, stdout: o.stdout, stderr: o.stderr, tty: o.tty }));
+      (ws) => translateRemoteCommand(ws, backendSocket, { stdin: o.stdin, stdout: o.stdout, stderr: o.stderr, tty: o.tty }));
   }
 
   private async tunnelled(req: IncomingMessage, socket: Duplex, head: Buffer, plan: Plan): Promise<void> {

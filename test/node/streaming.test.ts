@@ -15,6 +15,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
+import { connect, createServer, type AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
+import * as k8s from '@kubernetes/client-node';
 import { join } from 'node:path';
 import { REPO_ROOT, findKubectl } from '../harness/clients.js';
 import { Kubectl, eventually } from '../harness/kubectl.js';
@@ -199,6 +202,64 @@ test('kubectl logs, exec, attach, cp, port-forward, run -it and debug on a real 
         });
       });
     }
+
+    await t.test('@kubernetes/client-node: Exec, Attach, Log and PortForward', async () => {
+      const kc = new k8s.KubeConfig();
+      kc.loadFromFile(kubeconfig);
+      const collect = (): { stream: PassThrough; text(): string } => {
+        const stream = new PassThrough();
+        let text = '';
+        stream.setEncoding('utf8').on('data', (d: string) => { text += d; });
+        return { stream, text: () => text };
+      };
+
+      const out = collect();
+      const err = collect();
+      const status = await new Promise<k8s.V1Status>((resolve, reject) => {
+        new k8s.Exec(kc).exec('default', 'web', 'app', ['sh', '-c', 'echo hi; echo oops >&2; exit 2'], out.stream, err.stream, null, false, resolve).catch(reject);
+      });
+      assert.equal(status.status, 'Failure');
+      assert.equal(status.reason, 'NonZeroExitCode');
+      assert.equal(status.details?.causes?.[0]?.message, '2');
+      await eventually(() => out.text() === 'hi\n' && err.text() === 'oops\n', 5_000, `exec output, got ${JSON.stringify([out.text(), err.text()])}`);
+
+      const logs = collect();
+      // client-node 1.x never calls log()'s done callback; the stream ends when the body does.
+      const ended = new Promise((resolve) => logs.stream.once('end', resolve));
+      await new k8s.Log(kc).log('default', 'web', 'app', logs.stream, { follow: false });
+      await ended;
+      assert.equal(logs.text(), 'ready\n');
+
+      const attached = collect();
+      const stdin = new PassThrough();
+      const ws = await new k8s.Attach(kc).attach('default', 'web', 'reader', attached.stream, null, stdin, false);
+      try {
+        stdin.write('from-client-node\n');
+        await eventually(() => attached.text().includes('got:from-client-node'), 10_000, `attach output, got ${JSON.stringify(attached.text())}`);
+      } finally {
+        ws.close();
+      }
+
+      // PortForward: a local listener whose connections go to the pod's port 8080.
+      const forward = new k8s.PortForward(kc);
+      const local = createServer((socket) => { void forward.portForward('default', 'web', [8080], socket, null, socket); });
+      await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve));
+      try {
+        const port = (local.address() as AddressInfo).port;
+        const reply = await new Promise<string>((resolve, reject) => {
+          const s = connect(port, '127.0.0.1', () => s.write('GET /index.html HTTP/1.0\r\n\r\n'));
+          let text = '';
+          s.setEncoding('utf8').on('data', (d: string) => {
+            text += d;
+            if (text.includes('hello\n')) { resolve(text); s.destroy(); }
+          }).on('error', reject);
+          setTimeout(() => reject(new Error(`port-forward reply: ${JSON.stringify(text)}`)), 15_000).unref();
+        });
+        assert.match(reply, /^HTTP\/1\.[01] 200/);
+      } finally {
+        local.close();
+      }
+    });
 
     await t.test('run -it --rm: an interactive pod, removed afterwards', async () => {
       const r = underPty(k.bin, kubeconfig, ['run', 'oneshot', '-it', '--rm', '--restart=Never', `--image=${BUSYBOX}`, '--image-pull-policy=Never', '--', 'sh'], [

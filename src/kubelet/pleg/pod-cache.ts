@@ -32,10 +32,13 @@ export class PodCache {
     return true;
   }
 
-  /** Forgets `uid`; with `olderThan`, only an entry read before that time. */
-  delete(uid: string, olderThan?: number): void {
+  /**
+   * Forgets `uid`; with `readBy`, only an entry whose read began no later
+   * than that (a tie forgets: a missing entry only costs a read).
+   */
+  delete(uid: string, readBy?: number): void {
     const cur = this.entries.get(uid);
-    if (cur && (olderThan === undefined || cur.readAt < olderThan)) this.entries.delete(uid);
+    if (cur && (readBy === undefined || cur.readAt <= readBy)) this.entries.delete(uid);
   }
 
   uids(): string[] {

@@ -157,6 +157,9 @@ test('the pod cache drops a write older than its entry', () => {
   assert.equal(cache.get('u')?.status.name, 'new');
   cache.delete('u', 150);
   assert.equal(cache.get('u')?.status.name, 'new', 'a delete older than the entry keeps it');
+  cache.set('v', emptyRuntimePod('v'), 300);
+  cache.delete('v', 300);
+  assert.equal(cache.get('v'), undefined, 'a tie forgets');
   cache.delete('u');
   assert.equal(cache.get('u'), undefined);
 });

@@ -14,7 +14,8 @@
  * Besides PLEG events, a pod is synced when the API, a static pod or a probe
  * result changes it; again after TRANSITION_RESYNC_MS while its init
  * containers run or it is being deleted (reading the runtime, not the cache);
- * after RETRY_RESYNC_MS while containers wait (back-off, image pulls, mounts);
+ * after RETRY_RESYNC_MS while it is Pending or containers wait (back-off,
+ * image pulls, mounts);
  * and every `resyncIntervalMs` otherwise (upstream's sync frequency, 1 min
  * there: k8ts keeps it shorter so that configMap and secret volumes follow
  * the API within seconds). Housekeeping every 2 s removes the sandboxes of
@@ -259,7 +260,8 @@ export class Kubelet {
     const initializing = (pod.spec?.initContainers ?? []).length > 0 && status.conditions?.find((c) => c.type === 'Initialized')?.status !== 'True';
     if (initializing && status.phase === 'Pending') this.transitional.add(key);
     else this.transitional.delete(key);
-    const waiting = plan.backOff.length > 0 || result.waiting.size > 0;
+    // Pending covers a pod held before its containers (volumes not ready, no sandbox yet).
+    const waiting = plan.backOff.length > 0 || result.waiting.size > 0 || status.phase === 'Pending';
     this.queue.addAfter(key, this.transitional.has(key) ? TRANSITION_RESYNC_MS : waiting ? RETRY_RESYNC_MS : this.resyncMs);
   }
 

@@ -8,23 +8,8 @@ import assert from 'node:assert/strict';
 import { GenericPleg, PodCache, lifecycleEventTypes, recordRuntimeWrites, type PodLifecycleEvent } from '../../../src/kubelet/pleg/index.js';
 import { CONTAINER_NAME_LABEL, POD_NAME_LABEL, POD_NAMESPACE_LABEL, POD_UID_LABEL } from '../../../src/kubelet/pod-workers/labels.js';
 import { emptyRuntimePod } from '../../../src/kubelet/pod-workers/runtime-pod.js';
-import type { ContainerStatusResponse, PodSandbox, Container } from '../../../src/kubelet/runtime/cri/types.js';
 import { FakeCri } from '../kuberuntime/fake-cri.js';
-
-/** FakeCri that counts the read calls the PLEG makes and can fail ContainerStatus. */
-class CountingCri extends FakeCri {
-  readonly reads = new Map<string, number>();
-  failStatus: Error | undefined;
-  private count(m: string): void { this.reads.set(m, (this.reads.get(m) ?? 0) + 1); }
-  override async listPodSandbox(...a: Parameters<FakeCri['listPodSandbox']>): Promise<PodSandbox[]> { this.count('listPodSandbox'); return super.listPodSandbox(...a); }
-  override async listContainers(...a: Parameters<FakeCri['listContainers']>): Promise<Container[]> { this.count('listContainers'); return super.listContainers(...a); }
-  override async containerStatus(id: string): Promise<ContainerStatusResponse> {
-    this.count('containerStatus');
-    if (this.failStatus) throw this.failStatus;
-    return super.containerStatus(id);
-  }
-  resetReads(): void { this.reads.clear(); }
-}
+import { CountingCri } from './counting-cri.js';
 
 async function runPod(cri: FakeCri, name: string, uid: string, containers: string[]): Promise<string[]> {
   const labels = { [POD_UID_LABEL]: uid, [POD_NAME_LABEL]: name, [POD_NAMESPACE_LABEL]: 'default' };

@@ -7,7 +7,7 @@
  */
 import { createLogger } from '../api/log.js';
 import { UsageError } from './usage-error.js';
-import { limitYoungGeneration } from './agent-heap.js';
+import { limitAgentHeap } from './agent-heap.js';
 
 const USAGE = `Usage: k8ts <command> [flags]
 
@@ -35,7 +35,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'controller-manager': async () => (await import('./controller-manager.js')).runControllerManager,
   scheduler: async () => (await import('./scheduler.js')).runSchedulerCommand,
   agent: async () => {
-    limitYoungGeneration();
+    limitAgentHeap();
     return (await import('./agent.js')).runAgent;
   },
   sim: async () => (await import('./sim.js')).runSim,

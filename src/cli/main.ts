@@ -6,15 +6,8 @@
  * debug level, K8TS_LOG_LEVEL=debug).
  */
 import { createLogger } from '../api/log.js';
-import { runServer } from './server.js';
-import { runControllerManager } from './controller-manager.js';
-import { runSim } from './sim.js';
-import { runWhyPending } from './why-pending.js';
-import { runSchedulerCommand } from './scheduler.js';
-import { runVersion } from './version.js';
-import { runImages } from './images.js';
-import { runAgent } from './agent.js';
 import { UsageError } from './usage-error.js';
+import { limitAgentHeap } from './agent-heap.js';
 
 const USAGE = `Usage: k8ts <command> [flags]
 
@@ -30,15 +23,25 @@ Commands:
 
 Run 'k8ts <command> --help' for a command's flags.`;
 
-const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = {
-  server: runServer,
-  'controller-manager': runControllerManager,
-  scheduler: runSchedulerCommand,
-  agent: runAgent,
-  sim: runSim,
-  'why-pending': runWhyPending,
-  images: runImages,
-  version: runVersion,
+type Command = (argv: string[]) => number | Promise<number>;
+
+/**
+ * Each command's module is loaded only when it runs: `k8ts agent` would
+ * otherwise carry the API server, the store and the controllers in its
+ * memory (issue 12's RSS target).
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  server: async () => (await import('./server.js')).runServer,
+  'controller-manager': async () => (await import('./controller-manager.js')).runControllerManager,
+  scheduler: async () => (await import('./scheduler.js')).runSchedulerCommand,
+  agent: async () => {
+    limitAgentHeap();
+    return (await import('./agent.js')).runAgent;
+  },
+  sim: async () => (await import('./sim.js')).runSim,
+  'why-pending': async () => (await import('./why-pending.js')).runWhyPending,
+  images: async () => (await import('./images.js')).runImages,
+  version: async () => (await import('./version.js')).runVersion,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -51,13 +54,14 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const run = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
-  if (!run) {
+  const load = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
+  if (!load) {
     const what = cmd.startsWith('-') ? `unknown flag ${cmd}` : `unknown command ${JSON.stringify(cmd)}`;
     process.stderr.write(`k8ts: ${what} (see 'k8ts --help')\n`);
     return 2;
   }
   try {
+    const run = await load();
     return await run(rest);
   } catch (err) {
     if (err instanceof UsageError) {

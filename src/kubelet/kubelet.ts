@@ -4,10 +4,22 @@
  * queue of pod keys; the queue never runs one key twice at once, which
  * makes it one pod worker per pod. Each sync reads the runtime, plans
  * (computePodActions), acts (syncPod), reads the runtime again and writes
- * the status computed from it. Every pod is synced again every
- * `resyncIntervalMs` (upstream relists its runtime every second through
- * PLEG; k8ts polls). Housekeeping removes the sandboxes of pods this node
- * no longer has.
+ * the status computed from it.
+ *
+ * What the runtime has comes from the PLEG (pleg/): one relist a second
+ * (ListPodSandbox and ListContainers, one call each) finds the pods whose
+ * sandboxes or containers changed state, reads their runtime view into the
+ * pod cache and has them synced. A sync plans from the cached view and reads
+ * the runtime again only after it acted, so an idle pod costs no CRI call.
+ * Besides PLEG events, a pod is synced when the API, a static pod or a probe
+ * result changes it; again after TRANSITION_RESYNC_MS while its init
+ * containers run or it is being deleted (reading the runtime, not the cache);
+ * after RETRY_RESYNC_MS while it is Pending or containers wait (back-off,
+ * image pulls, mounts);
+ * and every `resyncIntervalMs` otherwise (upstream's sync frequency, 1 min
+ * there: k8ts keeps it shorter so that configMap and secret volumes follow
+ * the API within seconds). Housekeeping every 2 s removes the sandboxes of
+ * pods this node no longer has.
  *
  * Probes: the prober manager runs the liveness, readiness and startup
  * probes; a changed result syncs the pod again. Liveness and startup
@@ -37,15 +49,29 @@ import { ProberManager } from './prober/manager.js';
 import { VolumeManager } from './volumes/index.js';
 import { isMirrorPod, type StaticPodSource } from './config/index.js';
 import { MirrorPods, isGoneOrConflict } from './mirror-pods.js';
+import { GenericPleg, PodCache, recordRuntimeWrites, type PodLifecycleEvent } from './pleg/index.js';
+import type { RuntimePod } from './pod-workers/runtime-pod.js';
 
 /**
  * How soon a pod in transition (init containers running, or being deleted)
- * is synced again: upstream learns of such changes from PLEG's 1 s relist;
- * k8ts polls that one pod's runtime state.
+ * is synced again, reading its runtime state: upstream learns of such
+ * changes from PLEG's 1 s relist; k8ts polls that one pod, quicker.
  */
 const TRANSITION_RESYNC_MS = 250;
 
-/** Orphaned pod cgroups are looked for on one housekeeping pass in this many (every 30 s at the 2 s resync). */
+/**
+ * How soon a pod with waiting containers (CrashLoopBackOff, image pull
+ * back-off, config or mount errors) is synced again, so that an expired
+ * back-off or a fixed cause is acted on within this (upstream retries a
+ * failed sync after its backOffPeriod, 10 s, and learns of back-off expiry
+ * from the same 10 s).
+ */
+const RETRY_RESYNC_MS = 2000;
+
+/** Upstream's housekeepingPeriod. */
+const HOUSEKEEPING_MS = 2000;
+
+/** Orphaned pod cgroups are looked for on one housekeeping pass in this many (every 30 s). */
 const CGROUP_SWEEP_EVERY = 15;
 
 export interface KubeletOptions {
@@ -58,8 +84,10 @@ export interface KubeletOptions {
   logger: Logger;
   /** The node's IPs, primary first: the pods' hostIP(s). */
   hostIPs: () => readonly string[];
-  /** Every pod is synced again this often. @default 2000 */
+  /** A pod with nothing waiting and no runtime change is synced again this often. @default 10000 */
   resyncIntervalMs?: number;
+  /** The PLEG's relist period. @default 1000 (upstream's) */
+  relistPeriodMs?: number;
   /** Pods synced at once. @default 4 */
   workers?: number;
   /** @default /var/log/pods */
@@ -85,6 +113,10 @@ export class Kubelet {
   private readonly prober: ProberManager;
   private readonly volumes: VolumeManager;
   private readonly mirrors: MirrorPods;
+  private readonly cache = new PodCache();
+  private readonly pleg: GenericPleg;
+  /** Keys of pods in transition: their next sync reads the runtime, not the cache. */
+  private readonly transitional = new Set<string>();
   private running: RunningController | undefined;
   private housekeepingTimer: NodeJS.Timeout | undefined;
   private housekeeping: Promise<void> = Promise.resolve();
@@ -92,7 +124,12 @@ export class Kubelet {
   private stopped = false;
 
   constructor(private readonly o: KubeletOptions) {
-    this.resyncMs = o.resyncIntervalMs ?? 2000;
+    this.resyncMs = o.resyncIntervalMs ?? 10_000;
+    this.pleg = new GenericPleg({
+      runtime: o.runtime, cache: this.cache, logger: o.logger,
+      onEvents: (events) => this.onPodLifecycleEvents(events),
+      ...(o.relistPeriodMs !== undefined ? { relistPeriodMs: o.relistPeriodMs } : {}),
+    });
     this.podObjects = o.podObjects ?? new CachedPodObjects(o.client);
     this.volumes = new VolumeManager({ rootDir: o.rootDir ?? '/var/lib/kubelet', podObjects: this.podObjects, client: o.client, hostIPs: o.hostIPs });
     this.puller = new ImagePuller(o.images);
@@ -121,13 +158,14 @@ export class Kubelet {
     });
   }
 
-  /** Starts the watch, the pod workers and housekeeping. */
+  /** Starts the watch, the pod workers, the PLEG and housekeeping. */
   start(): void {
     this.running = startController({
       name: 'kubelet', queue: this.queue, informers: [this.informer], workers: this.o.workers ?? 4,
       sync: (key) => this.sync(key), logger: this.o.logger, maxRetries: -1,
     });
-    this.scheduleHousekeeping(this.resyncMs);
+    this.pleg.start();
+    this.scheduleHousekeeping(HOUSEKEEPING_MS);
   }
 
   hasSynced(): boolean { return this.informer.hasSynced(); }
@@ -140,6 +178,7 @@ export class Kubelet {
     this.stopped = true;
     if (this.housekeepingTimer) clearTimeout(this.housekeepingTimer);
     this.queue.shutDown();
+    await this.pleg.stop();
     await this.running?.stop();
     await this.housekeeping;
     await this.prober.stop();
@@ -155,10 +194,24 @@ export class Kubelet {
       return;
     }
     const pod = staticPod ?? apiPod;
-    if (!pod || pod.spec?.nodeName !== this.o.nodeName || this.stopped) return;
+    if (!pod || pod.spec?.nodeName !== this.o.nodeName || this.stopped) {
+      this.transitional.delete(key);
+      return;
+    }
     const uid = pod.metadata?.uid ?? '';
-    const { runtime } = this.o;
-    const before = await readRuntimePod(runtime, uid);
+    try {
+      await this.syncPod(key, pod, staticPod, apiPod);
+    } catch (e) {
+      // What the sync did is unknown: the next one reads the runtime.
+      this.cache.delete(uid);
+      throw e;
+    }
+  }
+
+  private async syncPod(key: string, pod: Pod, staticPod: Pod | undefined, apiPod: Pod | undefined): Promise<void> {
+    const uid = pod.metadata?.uid ?? '';
+    const fresh = this.transitional.has(key) || !!pod.metadata?.deletionTimestamp;
+    const before = (fresh ? undefined : this.cache.get(uid)?.status) ?? await this.readRuntimePod(uid);
     this.prober.updatePod(pod, before);
     const plan = computePodActions(pod, before, {
       backOff: this.backOff.check(pod),
@@ -166,14 +219,15 @@ export class Kubelet {
       startupFailed: this.prober.startupFailed(pod, before),
       startupSucceeded: this.prober.startupSucceeded(pod, before),
     });
+    const writes = recordRuntimeWrites(this.o.runtime);
     const result = await syncPod(pod, plan, {
-      runtimePod: before, runtime, images: this.puller, backOff: this.backOff, logger: this.o.logger,
+      runtimePod: before, runtime: writes.runtime, images: this.puller, backOff: this.backOff, logger: this.o.logger,
       podObjects: this.podObjects, rootDir: this.o.rootDir ?? '/var/lib/kubelet', volumes: this.volumes,
       imageService: this.o.images, hostIPs: this.o.hostIPs(),
       events: { event: (p, type, reason, message) => this.recorder.event({ ...p, apiVersion: 'v1', kind: 'Pod' }, type, reason, message) },
       ...(this.o.podLogsDir ? { podLogsDir: this.o.podLogsDir } : {}),
     });
-    const after = await readRuntimePod(runtime, uid);
+    const after = writes.wrote() ? await this.readRuntimePod(uid) : before;
     this.prober.updatePod(pod, after);
     if (pod.metadata?.deletionTimestamp) {
       await this.finishDeletion(key, pod, after);
@@ -182,7 +236,7 @@ export class Kubelet {
     // A static pod's status lives on its mirror pod.
     const statusOwner = staticPod ? await this.mirrors.sync(staticPod, apiPod) : pod;
     if (!statusOwner) {
-      this.queue.addAfter(key, this.resyncMs);
+      this.queue.addAfter(key, RETRY_RESYNC_MS);
       return;
     }
     const status = generatePodStatus({ ...pod, status: statusOwner.status ?? {} }, after, {
@@ -204,7 +258,25 @@ export class Kubelet {
     }
     // A pod whose init containers run is synced again soon, so that the next one starts without waiting a whole resync.
     const initializing = (pod.spec?.initContainers ?? []).length > 0 && status.conditions?.find((c) => c.type === 'Initialized')?.status !== 'True';
-    this.queue.addAfter(key, initializing ? TRANSITION_RESYNC_MS : this.resyncMs);
+    if (initializing && status.phase === 'Pending') this.transitional.add(key);
+    else this.transitional.delete(key);
+    // Pending covers a pod held before its containers (volumes not ready, no sandbox yet).
+    const waiting = plan.backOff.length > 0 || result.waiting.size > 0 || status.phase === 'Pending';
+    this.queue.addAfter(key, this.transitional.has(key) ? TRANSITION_RESYNC_MS : waiting ? RETRY_RESYNC_MS : this.resyncMs);
+  }
+
+  /** Reads the pod's runtime view through the CRI and caches it. */
+  private async readRuntimePod(uid: string): Promise<RuntimePod> {
+    const readAt = Date.now();
+    const p = await readRuntimePod(this.o.runtime, uid);
+    this.cache.set(uid, p, readAt);
+    return p;
+  }
+
+  /** Pods whose sandboxes or containers changed are synced (upstream's syncLoopIteration on a PLEG event). */
+  private onPodLifecycleEvents(events: readonly PodLifecycleEvent[]): void {
+    if (this.stopped) return;
+    for (const e of events) if (e.name) this.queue.add(e.namespace ? `${e.namespace}/${e.name}` : e.name);
   }
 
   /**
@@ -220,6 +292,8 @@ export class Kubelet {
       return;
     }
     for (const s of after.sandboxes) await this.o.runtime.removePodSandbox(s.id);
+    this.cache.delete(pod.metadata?.uid ?? '');
+    this.transitional.delete(key);
     await this.prober.removePod(pod.metadata?.uid ?? '');
     await this.volumes.tearDown(pod.metadata?.uid ?? '');
     await removePodCgroups(pod.metadata?.uid ?? '', this.o.cgroupRoot);
@@ -235,7 +309,7 @@ export class Kubelet {
   /** A mirror pod without its static pod is deleted, once every source has been read. */
   private async removeOrphanedMirror(key: string, mirror: Pod): Promise<void> {
     if (this.o.staticPods && !this.o.staticPods.hasSynced()) {
-      this.queue.addAfter(key, this.resyncMs);
+      this.queue.addAfter(key, RETRY_RESYNC_MS);
       return;
     }
     await this.mirrors.deleteOrphan(mirror);
@@ -248,7 +322,7 @@ export class Kubelet {
       this.housekeepingTimer = undefined;
       this.housekeeping = this.removeOrphans()
         .catch((e: unknown) => this.o.logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'housekeeping failed'))
-        .finally(() => this.scheduleHousekeeping(this.resyncMs));
+        .finally(() => this.scheduleHousekeeping(HOUSEKEEPING_MS));
     }, ms);
   }
 
@@ -264,6 +338,7 @@ export class Kubelet {
     const known = new Set([...this.informer.store.list().filter((p) => !isMirrorPod(p)), ...this.o.staticPods?.list() ?? []].map((p) => p.metadata?.uid ?? ''));
     this.backOff.gc();
     for (const uid of this.prober.podUids()) if (!known.has(uid)) await this.prober.removePod(uid);
+    for (const uid of this.cache.uids()) if (!known.has(uid)) this.cache.delete(uid);
     // Uids of the pods that keep a sandbox after this pass.
     const withSandbox = new Set<string>();
     for (const s of await this.o.runtime.listPodSandbox()) {

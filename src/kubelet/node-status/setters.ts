@@ -150,9 +150,18 @@ export function nodeStatusChanged(prev: NodeStatus | undefined, next: NodeStatus
   if (!prev) return true;
   const strip = (s: NodeStatus): NodeStatus => ({
     ...s,
-    conditions: [...(s.conditions ?? [])].map(({ lastHeartbeatTime: _h, ...c }) => c).sort((a, b) => a.type.localeCompare(b.type)),
+    conditions: [...(s.conditions ?? [])].map(({ lastHeartbeatTime: _h, ...c }) => c).sort((a, b) => byCodeUnits(a.type, b.type)),
   });
   return canonicalJson(strip(prev)) !== canonicalJson(strip(next));
+}
+
+/**
+ * Plain string order, as Go's sort.Strings: localeCompare would be ICU
+ * collation, whose tables (megabytes of the node binary) would then stay in
+ * the agent's RSS for a comparison of ASCII keys every 10 s.
+ */
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function canonicalJson(v: unknown): string {
@@ -161,7 +170,7 @@ function canonicalJson(v: unknown): string {
     // Absent, null and empty lists are the same to Go's omitempty, so the same here.
     const entries = Object.entries(v as Record<string, unknown>)
       .filter(([, x]) => x !== undefined && x !== null && !(Array.isArray(x) && x.length === 0))
-      .sort(([a], [b]) => a.localeCompare(b));
+      .sort(([a], [b]) => byCodeUnits(a, b));
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
   }
   return JSON.stringify(v);

@@ -88,7 +88,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       if (rewrites.length > 0) log.warn({ file: registriesFile, mirrors: rewrites }, 'registries.yaml rewrite is not applied: only k3s\'s containerd fork supports it');
       supervisor = new ContainerdSupervisor(paths, {
         sandboxImage: PAUSE_IMAGE, log: createLogger('containerd'), registries,
-        ...(o.streamServerPort ? { streamServerPort: o.streamServerPort } : {}),
+        ...(o.streamServerPort ? { streamServerPort: o.streamServerPort } : {}), streamIdleTimeoutMs: o.streamingIdleTimeoutMs,
       });
       cri = await supervisor.start();
       const containerd = new ContainerdClient(cri.connection);
@@ -145,6 +145,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       nodeName: o.nodeName, nodeIPs: hostIPs, port: o.kubeletPort, certPath: paths.kubeletServingCert, keyPath: paths.kubeletServingKey,
       runtime: runtime.runtime, images: runtime.images, pods: { list: podsOfNode, addEventHandler: (h) => kubelet.informer.addEventHandler(h) },
       rootDir: o.dataDir, imageFsDir: paths.containerdRoot, podLogsDir, logger: createLogger('kubelet-server'), connection: o.connection,
+      streamingIdleTimeoutMs: o.streamingIdleTimeoutMs,
       ...(o.clientCaFile ? { clientCaFile: o.clientCaFile } : {}),
     });
   } catch (err) { // a taken port or a bad --client-ca-file: stop the containerd this agent started before failing

@@ -21,6 +21,7 @@ export const NODE_FLAGS = {
   'cni-bridge': { type: 'string' },
   'pod-logs-dir': { type: 'string' },
   'stream-server-port': { type: 'string' },
+  'streaming-connection-idle-timeout': { type: 'string' },
   'pod-manifest-path': { type: 'string' },
   'manifest-url': { type: 'string' },
   'manifest-url-header': { type: 'string', multiple: true },
@@ -45,6 +46,7 @@ export const NODE_FLAGS_HELP = `  --node-name NAME                   Node name (
   --pod-logs-dir DIR                 Container logs (default /var/log/pods)
   --stream-server-port N             containerd's exec/attach/port-forward server on 127.0.0.1 (default 10010, as k3s;
                                      another node on the same machine needs another; 0 picks a free port)
+  --streaming-connection-idle-timeout D  Close an exec, attach or port-forward stream idle this long (default 4h, as upstream)
   --pod-manifest-path PATH           Static pod manifests: a directory or one file (default <data-dir>/agent/pod-manifests)
   --manifest-url URL                 Static pods served at a URL: a v1 Pod or PodList, YAML or JSON
   --manifest-url-header K:V[,K:V]    Headers of the --manifest-url request; repeatable
@@ -72,6 +74,8 @@ export interface NodeFlagValues {
   podLogsDir?: string;
   /** Port of k8ts's containerd's streaming server. */
   streamServerPort?: string;
+  /** --streaming-connection-idle-timeout in ms. */
+  streamingIdleTimeoutMs: number;
   /** Static pod manifests (a directory or a file). @default nodePaths(dataDir).podManifestsDir, created at start */
   podManifestPath?: string;
   /** Static pods served at this URL, and the headers of its request. */
@@ -123,7 +127,7 @@ export function nodeFlagValues(values: { [K in keyof typeof NODE_FLAGS]?: (K ext
   const imageGcHighPercent = intFlag('image-gc-high-threshold', values['image-gc-high-threshold'], 85, 0, 100);
   const imageGcLowPercent = intFlag('image-gc-low-threshold', values['image-gc-low-threshold'], 80, 0, 100);
   if (imageGcLowPercent > imageGcHighPercent) throw new UsageError(`--image-gc-low-threshold ${imageGcLowPercent} is above --image-gc-high-threshold ${imageGcHighPercent}`);
-  const duration = (flag: 'container-log-monitor-interval' | 'container-gc-period' | 'image-gc-period', def: number): number => {
+  const duration = (flag: 'container-log-monitor-interval' | 'container-gc-period' | 'image-gc-period' | 'streaming-connection-idle-timeout', def: number): number => {
     const text = values[flag];
     if (text === undefined) return def;
     const ms = parseDuration(text, flag);
@@ -143,6 +147,7 @@ export function nodeFlagValues(values: { [K in keyof typeof NODE_FLAGS]?: (K ext
     imageGcLowPercent,
     containerGcMs: duration('container-gc-period', 60_000),
     imageGcMs: duration('image-gc-period', 300_000),
+    streamingIdleTimeoutMs: duration('streaming-connection-idle-timeout', 4 * 3600_000),
     ...(values['pod-manifest-path'] ? { podManifestPath: values['pod-manifest-path'] } : {}),
     ...(manifestUrl ? { manifestUrl } : {}),
     ...(manifestUrlHeaders ? { manifestUrlHeaders } : {}),

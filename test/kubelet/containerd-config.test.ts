@@ -36,6 +36,7 @@ version = 2
   sandbox_image = "localhost/k8ts/pause:1"
   stream_server_address = "127.0.0.1"
   stream_server_port = "10010"
+  stream_idle_timeout = "4h0m0s"
   enable_unprivileged_ports = true
   enable_unprivileged_icmp = true
   enable_selinux = false
@@ -64,8 +65,9 @@ version = 2
 test('options change their keys; strings are TOML-escaped', () => {
   const toml = renderContainerdConfig(nodePaths('/data "x"'), {
     sandboxImage: 'p', cniBinDir: '/opt/cni/bin', systemdCgroup: true, streamServerPort: '0',
-    enableUnprivileged: false, restrictOomScoreAdj: true,
+    enableUnprivileged: false, restrictOomScoreAdj: true, streamIdleTimeoutMs: 90_000,
   });
+  assert.match(toml, /^ {2}stream_idle_timeout = "1m30s"$/m);
   assert.match(toml, /^ {2}bin_dir = "\/opt\/cni\/bin"$/m);
   assert.match(toml, /^ {2}SystemdCgroup = true$/m);
   assert.match(toml, /^ {2}stream_server_port = "0"$/m);

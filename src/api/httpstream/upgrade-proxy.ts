@@ -26,6 +26,8 @@ export interface UpgradeBackend {
   dropHeaders?: string[];
   /** How long to wait for the backend's answer. @default 30000 */
   timeoutMs?: number;
+  /** After the upgrade, drop both sides when no byte has moved either way for this long. @default never */
+  idleTimeoutMs?: number;
 }
 
 /** The backend's answer to an upgrade request. */
@@ -108,7 +110,7 @@ export async function proxyUpgrade(req: IncomingMessage, client: Duplex, clientH
   client.write(answer.rawHead);
   if (answer.head.length > 0) client.write(answer.head);
   if (clientHead.length > 0) answer.socket.write(clientHead);
-  await splice(client, answer.socket);
+  await splice(client, answer.socket, backend.idleTimeoutMs);
 }
 
 /**
@@ -116,12 +118,15 @@ export async function proxyUpgrade(req: IncomingMessage, client: Duplex, clientH
  * (upstream drops both sides when either direction ends). Resolves when both
  * are closed, also when one was closed already.
  */
-export function splice(a: Duplex, b: Duplex): Promise<void> {
+export function splice(a: Duplex, b: Duplex, idleTimeoutMs?: number): Promise<void> {
   return new Promise((resolve) => {
     let done = false;
+    const idle = idleTimeoutMs ? setTimeout(() => finish(), idleTimeoutMs) : undefined;
+    idle?.unref();
     const finish = (): void => {
       if (done) return;
       done = true;
+      clearTimeout(idle);
       a.unpipe(b);
       b.unpipe(a);
       a.destroy();
@@ -137,6 +142,7 @@ export function splice(a: Duplex, b: Duplex): Promise<void> {
       s.once('close', onClose);
     }
     if (done) return;
+    if (idle) for (const s of [a, b]) s.on('data', () => idle.refresh());
     a.pipe(b);
     b.pipe(a);
   });

@@ -18,6 +18,8 @@ export interface ContainerdConfigOptions {
   systemdCgroup?: boolean;
   /** Port of the exec/attach/port-forward streaming server; "0" picks a free one. @default "10010", as k3s */
   streamServerPort?: string;
+  /** The streaming server closes a stream idle this long (upstream's --streaming-connection-idle-timeout). @default 4 h */
+  streamIdleTimeoutMs?: number;
   /** Lets pods bind ports < 1024 and ping without privileges (k3s: kernel >= 4.11). @default true */
   enableUnprivileged?: boolean;
   /** @default "overlayfs" (the supervisor picks "native" where overlayfs cannot work, see snapshotterFor) */
@@ -50,6 +52,7 @@ export function renderContainerdConfig(paths: NodePaths, opts: ContainerdConfigO
     `  sandbox_image = ${str(opts.sandboxImage)}`,
     '  stream_server_address = "127.0.0.1"',
     `  stream_server_port = ${str(opts.streamServerPort ?? '10010')}`,
+    `  stream_idle_timeout = ${str(goDuration(opts.streamIdleTimeoutMs ?? 4 * 3600_000))}`,
     `  enable_unprivileged_ports = ${unprivileged}`,
     `  enable_unprivileged_icmp = ${unprivileged}`,
     '  enable_selinux = false',
@@ -112,4 +115,13 @@ const OVERLAYFS_MAGIC = 0x794c7630;
  */
 export function snapshotterFor(filesystemType: number): string {
   return filesystemType === OVERLAYFS_MAGIC ? 'native' : 'overlayfs';
+}
+
+/** A duration in Go's time.Duration text form (whole seconds and up): 4h0m0s, 90s = 1m30s. */
+function goDuration(ms: number): string {
+  const total = Math.max(1, Math.round(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const sec = total % 60;
+  return h > 0 ? `${h}h${m}m${sec}s` : m > 0 ? `${m}m${sec}s` : `${sec}s`;
 }

@@ -52,6 +52,8 @@ export interface KubeletServerOptions {
   stats: Pick<StatsProvider, 'summary'>;
   /** For /containerLogs and the streaming paths; without it those are 404. */
   runtime?: Pick<RuntimeService, 'listContainers' | 'containerStatus' | 'listPodSandbox' | 'exec' | 'attach' | 'portForward'>;
+  /** Streaming sessions idle this long are closed. @default 4 h */
+  streamingIdleTimeoutMs?: number;
   logger?: Logger;
 }
 
@@ -65,6 +67,7 @@ export class KubeletServer {
     if (o.runtime) {
       this.streaming = new StreamingRoutes({
         pods: o.pods, runtime: o.runtime, sessions: o.metrics.httpInflightRequests, ...(o.logger ? { logger: o.logger } : {}),
+        ...(o.streamingIdleTimeoutMs ? { idleTimeoutMs: o.streamingIdleTimeoutMs } : {}),
       });
     }
   }

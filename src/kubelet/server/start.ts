@@ -35,6 +35,8 @@ export interface StartKubeletServerOptions {
   connection?: ConnectionConfig;
   runtime: RuntimeService;
   images: ImageService;
+  /** Streaming sessions idle this long are closed. @default 4 h */
+  streamingIdleTimeoutMs?: number;
   /** The kubelet's pods and their events (its informer). */
   pods: { list(): Pod[] } & PodEvents;
   rootDir: string;
@@ -78,6 +80,7 @@ export async function startKubeletServer(o: StartKubeletServerOptions): Promise<
   });
   const server = new KubeletServer({
     port: o.port, certPem: cert.certPem, keyPem: cert.keyPem, pods: () => o.pods.list(), metrics, stats, runtime: o.runtime,
+    ...(o.streamingIdleTimeoutMs ? { streamingIdleTimeoutMs: o.streamingIdleTimeoutMs } : {}),
     ...(o.address ? { address: o.address } : {}), ...(clientCaPem ? { clientCaPem } : {}), ...(o.logger ? { logger: o.logger } : {}),
   });
   const port = await server.start();

@@ -31,6 +31,8 @@ import type { StreamOptions } from '../runtime/cri/types.js';
 import { GrpcError } from '../grpc/errors.js';
 import { CONTAINER_NAME_LABEL, POD_UID_LABEL } from '../pod-workers/labels.js';
 
+export const DEFAULT_IDLE_TIMEOUT_MS = 4 * 3600_000;
+
 export type StreamingKind = 'exec' | 'attach' | 'portForward';
 
 /** A request on a streaming path, from its URL. */
@@ -75,6 +77,8 @@ export interface StreamingOptions {
   pods: () => Pod[];
   runtime: Pick<RuntimeService, 'listContainers' | 'listPodSandbox' | 'exec' | 'attach' | 'portForward'>;
   sessions?: SessionGauge;
+  /** A session with no byte either way for this long is closed (upstream's --streaming-connection-idle-timeout). @default 4 h */
+  idleTimeoutMs?: number;
   logger?: Logger;
 }
 
@@ -109,7 +113,7 @@ export class StreamingRoutes {
       if (isRefusal(target)) return refuseRaw(socket, target);
       const url = await this.streamingUrl(route, target);
       if (isRefusal(url)) return refuseRaw(socket, url);
-      await proxyUpgrade(req, socket, head, { url: new URL(url) }).catch((e: unknown) => {
+      await proxyUpgrade(req, socket, head, { url: new URL(url), idleTimeoutMs: this.o.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS }).catch((e: unknown) => {
         this.o.logger?.warn({ route: route.kind, err: message(e) }, 'streaming: the runtime\'s streaming server failed');
         refuseRaw(socket, { status: 500, message: message(e) });
       });

@@ -92,3 +92,22 @@ test('splice with a side already closed ends at once and drops the other', async
   await splice(gone, live);
   assert.equal(live.destroyed, true);
 });
+
+test('splice drops both sides after the idle timeout, and not while bytes move', async () => {
+  const { Duplex: D } = await import('node:stream');
+  const { PassThrough } = await import('node:stream');
+  const pair = (): InstanceType<typeof D> => D.from({ readable: new PassThrough(), writable: new PassThrough() });
+  const a = pair();
+  const b = pair();
+  const started = Date.now();
+  const ended = splice(a, b, 300);
+  const feeding = setInterval(() => a.push('x'), 100);
+  await new Promise((r) => setTimeout(r, 700));
+  assert.equal(a.destroyed || b.destroyed, false, 'traffic keeps the splice open');
+  clearInterval(feeding);
+  const keepAlive = setInterval(() => undefined, 1000); // the idle timer is unref'd
+  await ended;
+  clearInterval(keepAlive);
+  assert.ok(a.destroyed && b.destroyed);
+  assert.ok(Date.now() - started >= 800, 'closed 300 ms after the last byte, not 300 ms after the start');
+});

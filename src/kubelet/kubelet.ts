@@ -6,11 +6,14 @@
  * (computePodActions), acts (syncPod), reads the runtime again and writes
  * the status computed from it.
  *
- * What the runtime has comes from the PLEG (pleg/): one relist a second
+ * The PLEG (pleg/) tells which pods to sync: one relist a second
  * (ListPodSandbox and ListContainers, one call each) finds the pods whose
- * sandboxes or containers changed state, reads their runtime view into the
- * pod cache and has them synced. A sync plans from the cached view and reads
- * the runtime again only after it acted, so an idle pod costs no CRI call.
+ * sandboxes or containers changed state and has them synced. A sync reads
+ * its pod's runtime view itself, before planning and again after acting:
+ * planning from the PLEG's cached view raced with the sync that had just
+ * acted (a container caught between create and start looked exited and was
+ * started twice); upstream avoids that by waiting for a cache entry newer
+ * than the last sync (GetNewerThan), which k8ts does not do yet.
  * Besides PLEG events, a pod is synced when the API, a static pod or a probe
  * result changes it; again after TRANSITION_RESYNC_MS while its init
  * containers run or it is being deleted (reading the runtime, not the cache);
@@ -210,8 +213,7 @@ export class Kubelet {
 
   private async syncPod(key: string, pod: Pod, staticPod: Pod | undefined, apiPod: Pod | undefined): Promise<void> {
     const uid = pod.metadata?.uid ?? '';
-    const fresh = this.transitional.has(key) || !!pod.metadata?.deletionTimestamp;
-    const before = (fresh ? undefined : this.cache.get(uid)?.status) ?? await this.readRuntimePod(uid);
+    const before = await this.readRuntimePod(uid);
     this.prober.updatePod(pod, before);
     const plan = computePodActions(pod, before, {
       backOff: this.backOff.check(pod),

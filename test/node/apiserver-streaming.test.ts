@@ -15,7 +15,6 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes, X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { buildBusyboxImage, findExecutable, missingNodeRequirements, nodePaths } from '../../src/kubelet/index.js';
@@ -24,6 +23,7 @@ import { Kubectl, eventually } from '../harness/kubectl.js';
 import { startServer, type RunningServer } from '../harness/server.js';
 import { removeLeftovers } from './leftovers.js';
 import { freeSubnetPrefix } from './pod-network.js';
+import { freePort } from '../harness/free-port.js';
 
 const missing = missingNodeRequirements();
 if (!findExecutable('ip')) missing.push('ip (apt-get install iproute2)');
@@ -47,7 +47,7 @@ test('the API server streams logs from a real kubelet and proxies to nodes, pods
     server = await startServer({
       agent: true, dataDir: serverData, timeoutMs: 90_000,
       args: ['--node-name', 's1', '--run-dir', join(dir, 'run'), '--pod-cidr', `${prefix}.0/24`, '--cni-bridge', bridge,
-        '--pod-logs-dir', join(dir, 'pods'), '--stream-server-port', String(await freePort()), '--kubelet-port', '0'],
+        '--pod-logs-dir', join(dir, 'pods'), '--stream-server-port', String(await freePort('127.0.0.1')), '--kubelet-port', '0'],
     });
     const k = new Kubectl(kubectlBin.path!, server.kubeconfig);
     await eventually(() => k.ok(['get', 'node', 's1', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']) === 'True', 60_000, 'node s1 Ready');
@@ -130,11 +130,3 @@ function connectionsTo(port: number): number {
   return n;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}

@@ -15,26 +15,18 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { connectCri, type Summary } from '../../src/kubelet/index.js';
 import { eventually } from '../harness/kubectl.js';
 import { leftoverProcesses } from './leftovers.js';
 import { BUSYBOX, createTestNode, nodeTestSkip } from './node-under-test.js';
+import { freePort } from '../harness/free-port.js';
 
 const skip = nodeTestSkip();
 
 const LOG_MAX_FILES = 3;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '0.0.0.0', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    }).on('error', reject);
-  });
-}
 
 interface Reply { status: number; body: string }
 

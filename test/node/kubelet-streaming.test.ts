@@ -15,24 +15,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { connectCri } from '../../src/kubelet/index.js';
 import { eventually } from '../harness/kubectl.js';
 import { rawRequest, type Answer } from '../kubelet/server/raw-request.js';
 import { BUSYBOX, createTestNode, nodeTestSkip } from './node-under-test.js';
+import { freePort } from '../harness/free-port.js';
 
 const skip = nodeTestSkip();
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '0.0.0.0', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    }).on('error', reject);
-  });
-}
 
 function httpsGet(host: string, port: number, path: string, ca: string, client: { certPem: string; keyPem: string }): Promise<string> {
   return new Promise((resolve, reject) => {

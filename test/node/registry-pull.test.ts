@@ -14,7 +14,6 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { RESOURCES, RestClient, loadKubeconfig } from '../../src/client/index.js';
@@ -22,6 +21,7 @@ import { buildBusyboxImage, nodePaths } from '../../src/kubelet/index.js';
 import { REPO_ROOT } from '../harness/clients.js';
 import { eventually } from '../harness/kubectl.js';
 import { createTestNode, nodeTestSkip } from './node-under-test.js';
+import { freePort } from '../harness/free-port.js';
 
 const skip = nodeTestSkip([['docker-registry', 'docker-registry'], ['skopeo', 'skopeo'], ['python3', 'python3']]);
 
@@ -55,7 +55,7 @@ test('k8ts agent pulls from loopback registries: http endpoints, a mirror, regis
     const htpasswd = join(dir, 'htpasswd');
     const hash = execFileSync('python3', ['-c', 'import crypt,sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))', PASSWORD], { encoding: 'utf8' }).trim();
     writeFileSync(htpasswd, `${USER}:${hash}\n`);
-    const [open, secret, config] = [await freePort(), await freePort(), await freePort()];
+    const [open, secret, config] = [await freePort('127.0.0.1'), await freePort('127.0.0.1'), await freePort('127.0.0.1')];
     registries.push(startRegistry(dir, 'open', open, join(dir, 'store-open')));
     registries.push(startRegistry(dir, 'secret', secret, join(dir, 'store-auth'), htpasswd));
     registries.push(startRegistry(dir, 'config', config, join(dir, 'store-auth'), htpasswd));
@@ -192,13 +192,3 @@ function skopeo(args: string[]): void {
 }
 
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}

@@ -13,7 +13,6 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { buildBusyboxImage, connectCri, findExecutable, missingNodeRequirements, nodePaths } from '../../src/kubelet/index.js';
@@ -22,6 +21,7 @@ import { Kubectl, eventually } from '../harness/kubectl.js';
 import { startServer, type RunningServer } from '../harness/server.js';
 import { leftoverProcesses, removeLeftovers } from './leftovers.js';
 import { freeSubnetPrefix, httpGet } from './pod-network.js';
+import { freePort } from '../harness/free-port.js';
 
 const missing = missingNodeRequirements();
 if (!findExecutable('ip')) missing.push('ip (apt-get install iproute2)');
@@ -43,7 +43,7 @@ test('k8ts server runs its own node; another joins with the token', { skip, time
   while (prefix2 === prefix) prefix2 = freeSubnetPrefix();
   // Other node tests may run at once: every containerd gets its own streaming port.
   const serverArgs = ['--node-name', 's1', '--run-dir', join(dir, 'run'), '--pod-cidr', `${prefix}.0/24`,
-    '--cni-bridge', bridges[0]!, '--pod-logs-dir', join(dir, 'pods'), '--stream-server-port', String(await freePort()), '--kubelet-port', '0'];
+    '--cni-bridge', bridges[0]!, '--pod-logs-dir', join(dir, 'pods'), '--stream-server-port', String(await freePort('127.0.0.1')), '--kubelet-port', '0'];
   const start = (): Promise<RunningServer> => startServer({ agent: true, dataDir: serverData, args: serverArgs, timeoutMs: 90_000 });
   let server: RunningServer | undefined;
   let joiner: ChildProcess | undefined;
@@ -89,7 +89,7 @@ test('k8ts server runs its own node; another joins with the token', { skip, time
     await t.test('k8ts agent --server --token joins as node j1 and goes Ready', async () => {
       joiner = spawn(process.execPath, [BIN, 'agent', '--server', `https://127.0.0.1:${server!.port}`, '--token', token,
         '--data-dir', join(dir, 'joiner'), '--run-dir', join(dir, 'run-j'), '--node-name', 'j1', '--pod-cidr', `${prefix2}.0/24`,
-        '--cni-bridge', bridges[1]!, '--pod-logs-dir', join(dir, 'pods-j'), '--stream-server-port', String(await freePort()), '--kubelet-port', '0'], {
+        '--cni-bridge', bridges[1]!, '--pod-logs-dir', join(dir, 'pods-j'), '--stream-server-port', String(await freePort('127.0.0.1')), '--kubelet-port', '0'], {
         stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' },
       });
       joiner.stderr!.setEncoding('utf8').on('data', (d: string) => { joinerLogs += d; });
@@ -160,11 +160,3 @@ function cmdline(pid: number): string[] {
 }
 
 /** A TCP port free on 127.0.0.1 now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}

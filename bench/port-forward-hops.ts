@@ -37,7 +37,8 @@ export async function spdyPortForwardRate(url: URL, tls: HopTls | undefined, por
     const errorText = collect(error);
     const data = await conn.openStream({ streamtype: 'data', port: String(port), requestid: '0' });
     const body = countBody(data);
-    data.end('GET /big HTTP/1.0\r\nHost: pod\r\n\r\n');
+    // No FIN after the request: containerd ends the whole forward as soon as either direction's copy ends.
+    data.write('GET /big HTTP/1.0\r\nHost: pod\r\n\r\n');
     const bytes = await body;
     const secs = (performance.now() - started) / 1000;
     const err = (await errorText).toString();

@@ -136,6 +136,8 @@ export function splice(a: Duplex, b: Duplex, idleTimeoutMs?: number): Promise<vo
       if (done) return;
       done = true;
       clearTimeout(idle);
+      // The last chunks before an EOF may still be corked: hand them to the socket before dropping it.
+      for (const s of [a, b]) while (s.writableCorked > 0) s.uncork();
       a.destroy();
       b.destroy();
     };

@@ -5,6 +5,11 @@
  *   over HTTP from busybox httpd in a pod through `kubectl port-forward`
  *   (1.35: the WebSocket tunnel; then forced to SPDY), beside the floor:
  *   the same transfer over a direct TCP connection to the pod IP;
+ * - the same fetch hop by hop, with our own SPDY client (so each figure
+ *   includes its cost): at the runtime's streaming URL (CRI PortForward on
+ *   the node's containerd), at the kubelet's /portForward (TLS, the admin
+ *   client certificate), at the API server's pods/portforward; and two
+ *   floors without SPDY: an in-process TCP relay and TLS terminator + relay;
  * - exec round trip: `kubectl exec POD -- true` wall time (kubectl's own
  *   start included), beside the floor: CRI ExecSync of `true` on the same
  *   containerd (no API server, no kubelet, no kubectl).
@@ -15,13 +20,16 @@
  *   node dist/bench/port-forward.js [--size MiB] [--runs N]
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { RESOURCES } from '../src/client/index.js';
 import { connectCri } from '../src/kubelet/index.js';
 import { findKubectl } from '../test/harness/clients.js';
-import { BENCH_IMAGE, nodeBenchUnavailable, startBenchNode } from './node-agent.js';
+import { BENCH_IMAGE, NODE_NAME, nodeBenchUnavailable, startBenchNode, type BenchNode } from './node-agent.js';
+import { spdyPortForwardRate, startRelay, type HopTls } from './port-forward-hops.js';
 import { ms, pct, printTable, type ResultRow } from './stats.js';
 
 const THROUGHPUT_TARGET = 0.5;
@@ -99,6 +107,8 @@ async function main(): Promise<void> {
       }
     }
 
+    const hops = await hopRates(node, podIP);
+
     const execMs: number[] = [];
     for (let i = 0; i < 20; i++) {
       const started = performance.now();
@@ -130,6 +140,9 @@ async function main(): Promise<void> {
     for (const [label, rate] of rates) {
       rows.push({ name: `kubectl 1.35 port-forward, ${label}`, value: `${rate.toFixed(1)} MiB/s = ${pct(rate / direct)} of direct`, target: `>= ${pct(THROUGHPUT_TARGET)}`, ok: rate / direct >= THROUGHPUT_TARGET });
     }
+    for (const [label, rate] of hops) {
+      rows.push({ name: label, value: `${rate.toFixed(1)} MiB/s = ${pct(rate / direct)} of direct` });
+    }
     rows.push(
       { name: 'kubectl exec POD -- true, p50 / p99 of 20', value: `${ms(quantile(execMs, 0.5))} / ${ms(quantile(execMs, 0.99))}` },
       { name: 'kubectl version --client (kubectl start alone), p50', value: ms(quantile(versionMs, 0.5)) },
@@ -139,6 +152,52 @@ async function main(): Promise<void> {
   } finally {
     await node.stop();
   }
+}
+
+/** The per-hop rows: our SPDY client at each hop, and the relay floors. */
+async function hopRates(node: BenchNode, podIP: string): Promise<Array<[string, number]>> {
+  const tlsDir = join(node.server.dataDir, 'tls');
+  const pem = (f: string): string => readFileSync(join(tlsDir, f), 'utf8');
+  const ca = pem('server-ca.crt');
+  const admin: HopTls = { ca, cert: pem('client-admin.crt'), key: pem('client-admin.key'), rejectUnauthorized: true };
+  const out: Array<[string, number]> = [];
+
+  const cri = connectCri(`unix://${node.paths.containerdSocket}`);
+  try {
+    const [sandbox] = await cri.runtime.listPodSandbox({ state: { state: 'SANDBOX_READY' }, labelSelector: { 'io.kubernetes.pod.name': 'pf-bench' } });
+    if (!sandbox) throw new Error('no sandbox of pf-bench');
+    // A streaming URL is single-use: one per run.
+    out.push(['our SPDY client -> containerd streaming server (CRI PortForward URL)',
+      await best(RUNS, async () => spdyPortForwardRate(new URL(await cri.runtime.portForward(sandbox.id, [8080])), undefined, 8080, SIZE_MIB))]);
+  } finally {
+    cri.close();
+  }
+
+  const n = await node.client.get<Node>(RESOURCES.nodes, NODE_NAME);
+  const host = n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? '127.0.0.1';
+  const kubeletPort = n.status?.daemonEndpoints?.kubeletEndpoint?.Port;
+  if (!kubeletPort) throw new Error(`node ${NODE_NAME} publishes no kubelet port`);
+  const kubeletUrl = new URL(`https://${host}:${kubeletPort}/portForward/default/pf-bench?port=8080`);
+  out.push(['our SPDY client -> kubelet /portForward (TLS) -> containerd',
+    await best(RUNS, () => spdyPortForwardRate(kubeletUrl, { ...admin, servername: NODE_NAME }, 8080, SIZE_MIB))]);
+
+  const apiUrl = new URL(`https://127.0.0.1:${node.server.port}/api/v1/namespaces/default/pods/pf-bench/portforward?ports=8080`);
+  out.push(['our SPDY client -> API server pods/portforward (TLS) -> kubelet -> containerd',
+    await best(RUNS, () => spdyPortForwardRate(apiUrl, admin, 8080, SIZE_MIB))]);
+
+  const target = { host: podIP, port: 8080 };
+  for (const [label, tls] of [
+    ['floor: in-process TCP relay (pipe) -> pod, no SPDY', undefined],
+    ['floor: in-process TLS terminator + relay -> pod, no SPDY', { server: { cert: pem('serving.crt'), key: pem('serving.key') }, client: { ca, servername: 'localhost' } }],
+  ] as const) {
+    const relay = await startRelay(target, tls);
+    try {
+      out.push([label, await best(RUNS, () => relay.rate(SIZE_MIB))]);
+    } finally {
+      await relay.close();
+    }
+  }
+  return out;
 }
 
 main().catch((e: unknown) => {

@@ -2,7 +2,8 @@
  * The port-forward WebSocket tunnel relay with a real `ws` client and a
  * real TCP echo server as the backend: bytes split across messages arrive
  * whole, the backend's end closes the WebSocket with 1000, a text message
- * closes it with 1003, and a client that goes frees the backend socket.
+ * closes it with 1003, a client that goes frees the backend socket, and
+ * the chunks of one backend read go out as one message.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -64,4 +65,28 @@ test('a text message is a protocol error (1003); a client that goes frees the ba
   await b.backendClosed;
   await b.done;
   b.close();
+});
+
+test('chunks the backend yields in one tick go out as one message, before the close', async () => {
+  const { Duplex: D, PassThrough } = await import('node:stream');
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise<void>((r) => wss.once('listening', r));
+  const readable = new PassThrough();
+  const backend = D.from({ readable, writable: new PassThrough() });
+  let done!: Promise<void>;
+  wss.once('connection', (server) => {
+    done = relayTunnel(server, backend);
+    readable.write('a'.repeat(16384));
+    readable.write('b'.repeat(16384));
+    readable.end('c');
+  });
+  const ws = new WebSocket(`ws://127.0.0.1:${(wss.address() as { port: number }).port}`);
+  const messages: Buffer[] = [];
+  ws.on('message', (d: Buffer) => messages.push(d));
+  const code = await new Promise<number>((r) => ws.once('close', (c: number) => r(c)));
+  assert.equal(code, 1000);
+  assert.equal(Buffer.concat(messages).toString(), `${'a'.repeat(16384)}${'b'.repeat(16384)}c`);
+  assert.ok(messages.length < 3, `${messages.length} messages for one read`);
+  await done;
+  wss.close();
 });

@@ -10,8 +10,9 @@
  */
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { SecureContextOptions } from 'node:tls';
+import { DEFAULT_CIPHERS, type SecureContextOptions } from 'node:tls';
 
 /** Where and how to dial: the URL's path and query replace the client's. */
 export interface UpgradeBackend {
@@ -35,6 +36,13 @@ export type UpgradeAnswer =
   | { upgraded: true; status: 101; headers: IncomingHttpHeaders; rawHead: string; socket: Duplex; head: Buffer }
   | { upgraded: false; status: number; headers: IncomingHttpHeaders; rawHead: string; body: Buffer };
 
+/**
+ * OpenSSL's default list with TLS_AES_128_GCM_SHA256 first: the suite Go
+ * picks first on AES hardware (crypto/tls defaultCipherSuitesTLS13), and
+ * cheaper per byte than AES-256; a Node server follows the client's order.
+ */
+const STREAMING_CIPHERS = ['TLS_AES_128_GCM_SHA256', ...DEFAULT_CIPHERS.split(':').filter((c) => c !== 'TLS_AES_128_GCM_SHA256')].join(':');
+
 /** Headers that belong to one hop or carry the client's own credentials. */
 const NEVER_FORWARDED = new Set(['authorization', 'host', 'content-length', 'transfer-encoding', 'proxy-authorization', 'keep-alive', 'te', 'trailer']);
 
@@ -54,13 +62,14 @@ export function dialUpgrade(backend: UpgradeBackend, rawHeaders: string[], body?
     const req = request(url, {
       method: backend.method ?? 'GET',
       headers,
-      ...(url.protocol === 'https:' ? backend.tls : {}),
+      ...(url.protocol === 'https:' ? { ciphers: STREAMING_CIPHERS, ...backend.tls } : {}),
       agent: false,
       setHost: true,
     } as Parameters<typeof httpRequest>[1]);
     const timer = setTimeout(() => req.destroy(new Error(`no answer from ${url.host} within ${backend.timeoutMs ?? 30_000} ms`)), backend.timeoutMs ?? 30_000);
     req.once('upgrade', (res: IncomingMessage, socket: Duplex, head: Buffer) => {
       clearTimeout(timer);
+      noDelay(socket);
       resolve({ upgraded: true, status: 101, headers: res.headers, rawHead: `${responseHead(res)}\r\n`, socket, head });
     });
     req.once('response', (res: IncomingMessage) => {
@@ -127,8 +136,8 @@ export function splice(a: Duplex, b: Duplex, idleTimeoutMs?: number): Promise<vo
       if (done) return;
       done = true;
       clearTimeout(idle);
-      a.unpipe(b);
-      b.unpipe(a);
+      // The last chunks before an EOF may still be corked: hand them to the socket before dropping it.
+      for (const s of [a, b]) while (s.writableCorked > 0) s.uncork();
       a.destroy();
       b.destroy();
     };
@@ -142,10 +151,37 @@ export function splice(a: Duplex, b: Duplex, idleTimeoutMs?: number): Promise<vo
       s.once('close', onClose);
     }
     if (done) return;
-    if (idle) for (const s of [a, b]) s.on('data', () => idle.refresh());
-    a.pipe(b);
-    b.pipe(a);
+    for (const s of [a, b]) noDelay(s);
+    copy(a, b, idle);
+    copy(b, a, idle);
   });
+}
+
+/**
+ * Writes every chunk of `from` to `to`, pausing `from` while `to` is full.
+ * The chunks one read yields (a TLS socket emits a 64 KiB read as 16 KiB
+ * records, one after the other) are corked into one write: one syscall, or
+ * one TLS write, instead of one per chunk.
+ */
+function copy(from: Duplex, to: Duplex, idle: NodeJS.Timeout | undefined): void {
+  const uncork = (): void => { to.uncork(); };
+  from.on('data', (chunk: Buffer) => {
+    idle?.refresh();
+    if (to.destroyed) return;
+    if (!to.writableCorked) {
+      to.cork();
+      process.nextTick(uncork);
+    }
+    if (!to.write(chunk)) {
+      from.pause();
+      to.once('drain', () => from.resume());
+    }
+  });
+}
+
+/** Turns Nagle off on a TCP or TLS socket (SPDY frames are small and latency-bound), as Go does on every TCP connection. */
+function noDelay(s: Duplex): void {
+  (s as Partial<Socket>).setNoDelay?.(true);
 }
 
 /**

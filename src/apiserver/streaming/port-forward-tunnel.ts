@@ -3,7 +3,8 @@
  * apiserver pkg/util/proxy/streamtunnel.go): after the kubelet has accepted
  * a SPDY upgrade, the SPDY bytes ride as the payloads of binary WebSocket
  * messages. Message boundaries mean nothing, so bytes are relayed as they
- * come, both ways, with backpressure. A text message is a protocol error;
+ * come, both ways, with backpressure (the chunks of one read of the
+ * kubelet socket coalesced into one message). A text message is a protocol error;
  * the kubelet side ending closes the WebSocket with 1000 (kubectl's EOF).
  */
 import type { Duplex } from 'node:stream';
@@ -30,13 +31,22 @@ export function relayTunnel(ws: WebSocket, backend: Duplex): Promise<void> {
         backend.once('drain', () => ws.resume());
       }
     });
-    backend.on('data', (chunk: Buffer) => {
+    // The chunks one read of the kubelet socket yields (16 KiB TLS records) go out as one message.
+    let pending: Buffer[] = [];
+    const flush = (): void => {
+      if (pending.length === 0) return;
+      const chunk = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+      pending = [];
+      if (ws.readyState !== ws.OPEN) return;
       ws.send(chunk, { binary: true }, () => {
         if (backend.isPaused() && ws.bufferedAmount < HIGH_WATER / 2) backend.resume();
       });
       if (ws.bufferedAmount > HIGH_WATER) backend.pause();
+    };
+    backend.on('data', (chunk: Buffer) => {
+      if (pending.push(chunk) === 1) process.nextTick(flush);
     });
-    const endWs = (): void => { if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(1000); };
+    const endWs = (): void => { flush(); if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(1000); };
     backend.once('end', endWs);
     backend.once('error', () => ws.terminate());
     backend.once('close', () => { backendClosed = true; endWs(); settle(); });

@@ -111,3 +111,29 @@ test('splice drops both sides after the idle timeout, and not while bytes move',
   assert.ok(a.destroyed && b.destroyed);
   assert.ok(Date.now() - started >= 800, 'closed 300 ms after the last byte, not 300 ms after the start');
 });
+
+test('splice writes the chunks of one read as one writev, in order, and pauses the source while the sink is full', async () => {
+  const { Duplex: D } = await import('node:stream');
+  const writes: Buffer[][] = [];
+  let release: (() => void) | undefined;
+  const b = new D({
+    highWaterMark: 8,
+    read() {},
+    writev(chunks, cb) { writes.push(chunks.map((c) => c.chunk as Buffer)); release = () => cb(); },
+    write(chunk: Buffer, _enc, cb) { writes.push([chunk]); release = () => cb(); },
+  });
+  const a = D.from({ readable: new PassThrough(), writable: new PassThrough() });
+  const ended = splice(a, b);
+  a.push('one');
+  a.push('two');
+  a.push('three');
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(writes.map((w) => Buffer.concat(w).toString()), ['onetwothree'], 'one write for the chunks of one tick');
+  assert.equal(writes[0]!.length, 3);
+  assert.equal(a.isPaused(), true, 'the source waits for the full sink');
+  release!();
+  await new Promise((r) => setImmediate(r));
+  assert.equal(a.isPaused(), false, 'drain resumes it');
+  a.destroy();
+  await ended;
+});

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { authenticateRequest } from '../../src/apiserver/authn/index.js';
+import { findKubectl } from '../harness/clients.js';
 import { ensurePki, issueCertificate, writeKubeconfig, type Pki } from '../../src/apiserver/pki/index.js';
 
 interface Reply { status: number; body: string }
@@ -85,12 +86,10 @@ test('x509 authentication end to end: node client, no cert, wrong certs, real ku
   });
 
   await t.test('real kubectl with the written kubeconfig', async (t) => {
-    try {
-      execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore', timeout: 20_000 });
-    } catch (err) {
-      const reason = `kubectl not usable: ${(err as Error).message}`;
-      console.log(`# skipping kubectl check: ${reason}`);
-      t.skip(reason);
+    const kubectl = findKubectl(35);
+    if (!kubectl.path) {
+      console.log(`# skipping kubectl check: ${kubectl.reason}`);
+      t.skip(kubectl.reason);
       return;
     }
     const kubeconfig = join(dir, 'home', '.kube', 'config');
@@ -99,7 +98,7 @@ test('x509 authentication end to end: node client, no cert, wrong certs, real ku
     });
     const env = { PATH: process.env['PATH'] ?? '', HOME: join(dir, 'home') };
     const run = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => new Promise((resolve) => {
-      const child = execFile('kubectl', ['--kubeconfig', kubeconfig, ...args], { env, timeout: 30_000 }, (err, stdout, stderr) => {
+      const child = execFile(kubectl.path!, ['--kubeconfig', kubeconfig, ...args], { env, timeout: 30_000 }, (err, stdout, stderr) => {
         resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
       });
       child.stdin?.end(); // kubectl may prompt for a password when it has no credentials

@@ -1,32 +1,24 @@
 /**
  * End to end with the real kubectl: legacy discovery plus OpenApiService on a
  * plain node:http server, then `kubectl explain deployment.spec.strategy`.
- * Runs the kubectl on PATH and, when present beside it, kubectl.1.27 (which
- * also needs the protobuf /openapi/v2). Skips, saying why, without kubectl.
+ * Runs kubectl 1.35 and 1.27 (which also needs the protobuf /openapi/v2),
+ * found as test/harness/clients.ts finds them; skips, saying why, without.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { BUILTIN_RESOURCES } from '../../src/api/resources.js';
 import { OpenApiService } from '../../src/apiserver/openapi/index.js';
 import { serve } from './serve.js';
+import { findKubectl } from '../harness/clients.js';
 
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
-    if (dir && existsSync(join(dir, name))) return join(dir, name);
-  }
-  return undefined;
-}
-
-const main = onPath('kubectl');
-const beside = main ? join(dirname(realpathSync(main)), 'kubectl.1.27') : undefined;
-const binaries: Array<{ label: string; path: string | undefined; reason: string }> = [
-  { label: 'kubectl (PATH)', path: main, reason: 'kubectl is not on PATH' },
-  { label: 'kubectl 1.27', path: beside && existsSync(beside) ? beside : undefined, reason: 'no kubectl.1.27 beside the kubectl on PATH' },
-];
+const binaries: Array<{ label: string; path: string | undefined; reason: string }> = [35, 27].map((minor) => {
+  const b = findKubectl(minor);
+  return { label: `kubectl 1.${minor}`, path: b.path, reason: b.reason ?? '' };
+});
 
 function run(bin: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -335,9 +335,14 @@ export class Kubelet {
    * the kubelet's pod uid label are considered; nothing else in the
    * runtime is touched.
    */
+  /** Uids of the pods this node has now: the API's (not mirror pods) and the static ones. */
+  private knownPodUids(): Set<string> {
+    return new Set([...this.informer.store.list().filter((p) => !isMirrorPod(p)), ...this.o.staticPods?.list() ?? []].map((p) => p.metadata?.uid ?? ''));
+  }
+
   async removeOrphans(): Promise<void> {
     if (!this.informer.hasSynced() || this.stopped || (this.o.staticPods && !this.o.staticPods.hasSynced())) return;
-    const known = new Set([...this.informer.store.list().filter((p) => !isMirrorPod(p)), ...this.o.staticPods?.list() ?? []].map((p) => p.metadata?.uid ?? ''));
+    const known = this.knownPodUids();
     this.backOff.gc();
     for (const uid of this.prober.podUids()) if (!known.has(uid)) await this.prober.removePod(uid);
     for (const uid of this.cache.uids()) if (!known.has(uid)) this.cache.delete(uid);
@@ -345,8 +350,9 @@ export class Kubelet {
     const withSandbox = new Set<string>();
     for (const s of await this.o.runtime.listPodSandbox()) {
       const uid = s.labels[POD_UID_LABEL];
-      if (uid && known.has(uid)) withSandbox.add(uid);
-      if (!uid || known.has(uid)) continue;
+      // Asked again now, not of the pass's first snapshot: a pod added since may already have its sandbox.
+      if (uid && (known.has(uid) || this.knownPodUids().has(uid))) withSandbox.add(uid);
+      if (!uid || withSandbox.has(uid)) continue;
       this.o.logger.info({ sandboxId: s.id, pod: `${s.labels['io.kubernetes.pod.namespace'] ?? ''}/${s.labels['io.kubernetes.pod.name'] ?? ''}`, uid }, 'removing the sandbox of a pod this node no longer has');
       const containers = await this.o.runtime.listContainers({ podSandboxId: s.id });
       await Promise.all(containers.filter((c) => c.state !== 'CONTAINER_EXITED').map((c) => this.o.runtime.stopContainer(c.id, 2)));
@@ -358,7 +364,8 @@ export class Kubelet {
     if (this.housekeepingPasses++ % CGROUP_SWEEP_EVERY === 0) {
       for (const uid of await podCgroupUids(this.o.cgroupRoot)) if (!known.has(uid) && !withSandbox.has(uid)) await removePodCgroups(uid, this.o.cgroupRoot);
     }
-    const removed = await this.volumes.removeOrphanedPodDirs((uid) => withSandbox.has(uid) || known.has(uid));
+    // Known-ness is asked again for each directory: a pod added during this pass creates its directory meanwhile.
+    const removed = await this.volumes.removeOrphanedPodDirs((uid) => withSandbox.has(uid) || known.has(uid) || this.knownPodUids().has(uid));
     if (removed.length > 0) this.o.logger.info({ uids: removed }, 'removed the volumes of pods this node no longer has');
   }
 }

@@ -53,7 +53,6 @@ import { VolumeManager } from './volumes/index.js';
 import { isMirrorPod, type StaticPodSource } from './config/index.js';
 import { MirrorPods, isGoneOrConflict } from './mirror-pods.js';
 import { GenericPleg, PodCache, recordRuntimeWrites, type PodLifecycleEvent } from './pleg/index.js';
-import type { RuntimePod } from './pod-workers/runtime-pod.js';
 
 /**
  * How soon a pod in transition (init containers running, or being deleted)
@@ -116,6 +115,7 @@ export class Kubelet {
   private readonly prober: ProberManager;
   private readonly volumes: VolumeManager;
   private readonly mirrors: MirrorPods;
+  /** The PLEG's; the pod workers read the runtime themselves (see the header). */
   private readonly cache = new PodCache();
   private readonly pleg: GenericPleg;
   /** Keys of pods in transition: their next sync reads the runtime, not the cache. */
@@ -201,19 +201,12 @@ export class Kubelet {
       this.transitional.delete(key);
       return;
     }
-    const uid = pod.metadata?.uid ?? '';
-    try {
-      await this.syncPod(key, pod, staticPod, apiPod);
-    } catch (e) {
-      // What the sync did is unknown: the next one reads the runtime.
-      this.cache.delete(uid);
-      throw e;
-    }
+    await this.syncPod(key, pod, staticPod, apiPod);
   }
 
   private async syncPod(key: string, pod: Pod, staticPod: Pod | undefined, apiPod: Pod | undefined): Promise<void> {
     const uid = pod.metadata?.uid ?? '';
-    const before = await this.readRuntimePod(uid);
+    const before = await readRuntimePod(this.o.runtime, uid);
     this.prober.updatePod(pod, before);
     const plan = computePodActions(pod, before, {
       backOff: this.backOff.check(pod),
@@ -229,7 +222,7 @@ export class Kubelet {
       events: { event: (p, type, reason, message) => this.recorder.event({ ...p, apiVersion: 'v1', kind: 'Pod' }, type, reason, message) },
       ...(this.o.podLogsDir ? { podLogsDir: this.o.podLogsDir } : {}),
     });
-    const after = writes.wrote() ? await this.readRuntimePod(uid) : before;
+    const after = writes.wrote() ? await readRuntimePod(this.o.runtime, uid) : before;
     this.prober.updatePod(pod, after);
     if (pod.metadata?.deletionTimestamp) {
       await this.finishDeletion(key, pod, after);
@@ -267,14 +260,6 @@ export class Kubelet {
     this.queue.addAfter(key, this.transitional.has(key) ? TRANSITION_RESYNC_MS : waiting ? RETRY_RESYNC_MS : this.resyncMs);
   }
 
-  /** Reads the pod's runtime view through the CRI and caches it. */
-  private async readRuntimePod(uid: string): Promise<RuntimePod> {
-    const readAt = Date.now();
-    const p = await readRuntimePod(this.o.runtime, uid);
-    this.cache.set(uid, p, readAt);
-    return p;
-  }
-
   /** Pods whose sandboxes or containers changed are synced (upstream's syncLoopIteration on a PLEG event). */
   private onPodLifecycleEvents(events: readonly PodLifecycleEvent[]): void {
     if (this.stopped) return;
@@ -294,7 +279,6 @@ export class Kubelet {
       return;
     }
     for (const s of after.sandboxes) await this.o.runtime.removePodSandbox(s.id);
-    this.cache.delete(pod.metadata?.uid ?? '');
     this.transitional.delete(key);
     await this.prober.removePod(pod.metadata?.uid ?? '');
     await this.volumes.tearDown(pod.metadata?.uid ?? '');
@@ -345,7 +329,6 @@ export class Kubelet {
     const known = this.knownPodUids();
     this.backOff.gc();
     for (const uid of this.prober.podUids()) if (!known.has(uid)) await this.prober.removePod(uid);
-    for (const uid of this.cache.uids()) if (!known.has(uid)) this.cache.delete(uid);
     // Uids of the pods that keep a sandbox after this pass.
     const withSandbox = new Set<string>();
     for (const s of await this.o.runtime.listPodSandbox()) {

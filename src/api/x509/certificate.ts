@@ -201,3 +201,14 @@ function toPem(label: string, der: Buffer): string {
   const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
+
+/**
+ * The first certificate and the first private key of a PEM text (the node-join
+ * endpoints answer the certificate followed by its key); undefined unless both
+ * are there.
+ */
+export function certificateAndKeyOf(pem: string): CertificatePem | undefined {
+  const certPem = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/)?.[0];
+  const keyPem = pem.match(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+?-----END [A-Z ]*PRIVATE KEY-----\n?/)?.[0];
+  return certPem && keyPem ? { certPem, keyPem } : undefined;
+}

@@ -6,7 +6,7 @@
  * or a bearer token. The reply is the certificate PEM then the key PEM.
  */
 import { request } from 'node:https';
-import type { CertificatePem } from '../../api/x509/certificate.js';
+import { certificateAndKeyOf, type CertificatePem } from '../../api/x509/certificate.js';
 import { KUBELET_SERVING_CERT_PATH, NODE_IP_HEADER, NODE_NAME_HEADER } from '../../api/nodes/join.js';
 import type { ConnectionConfig } from '../../client/index.js';
 
@@ -32,10 +32,9 @@ export function requestServingCertificate(connection: ConnectionConfig, nodeName
           reject(new Error(`${url.href}: HTTP ${res.statusCode} ${body.slice(0, 200)}`));
           return;
         }
-        const certPem = body.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/)?.[0];
-        const keyPem = body.match(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+?-----END [A-Z ]*PRIVATE KEY-----\n?/)?.[0];
-        if (!certPem || !keyPem) reject(new Error(`${url.href}: the answer holds no certificate and key`));
-        else resolve({ certPem, keyPem });
+        const issued = certificateAndKeyOf(body);
+        if (!issued) reject(new Error(`${url.href}: the answer holds no certificate and key`));
+        else resolve(issued);
       });
     });
     req.on('timeout', () => req.destroy(new Error(`${url.href}: no answer within ${TIMEOUT_MS} ms`)));

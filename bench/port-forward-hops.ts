@@ -6,7 +6,10 @@
  * pods/portforward), and floors without SPDY: the same GET through an
  * in-process TCP relay and through an in-process TLS terminator + relay.
  */
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import type { RelayProcessOptions } from './relay-process.js';
 import { createServer as createNetServer, connect as netConnect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { connect as tlsConnect, createServer as createTlsServer, type SecureContextOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
@@ -112,4 +115,46 @@ function collect(r: Duplex): Promise<Buffer> {
 
 function checkLength(bytes: number, sizeMiB: number): void {
   if (bytes !== sizeMiB * 1024 * 1024) throw new Error(`got ${bytes} bytes, want ${sizeMiB * 1024 * 1024}`);
+}
+
+/**
+ * A chain of relay processes in front of `target` (the first element is
+ * the hop the client dials); each hop serves TLS with `serve` and dials
+ * the next over TLS verified by `ca`, the last dials the target in clear.
+ * `rate()` fetches /big through the chain over TLS.
+ */
+export async function startRelayChain(target: { host: string; port: number }, hops: number, tls: { serve: { cert: string; key: string }; ca: string; servername: string }): Promise<{
+  rate(sizeMiB: number): Promise<number>;
+  close(): void;
+}> {
+  const script = fileURLToPath(new URL('./relay-process.js', import.meta.url));
+  const procs: ReturnType<typeof spawn>[] = [];
+  let next = target;
+  try {
+    for (let i = 0; i < hops; i++) {
+      const opts: RelayProcessOptions = { target: next, serve: tls.serve, ...(i > 0 ? { dial: { ca: tls.ca, servername: tls.servername } } : {}) };
+      const p = spawn(process.execPath, [script, JSON.stringify(opts)], { stdio: ['pipe', 'pipe', 'inherit'] });
+      procs.push(p);
+      const [line] = await once(p.stdout!, 'data') as [Buffer];
+      next = { host: '127.0.0.1', port: Number(line.toString().trim()) };
+    }
+  } catch (e) {
+    for (const p of procs) p.kill();
+    throw e;
+  }
+  const entry = next;
+  return {
+    async rate(sizeMiB) {
+      const started = performance.now();
+      const socket = tlsConnect({ ...entry, ca: tls.ca, servername: tls.servername });
+      const body = countBody(socket);
+      socket.write('GET /big HTTP/1.0\r\nHost: pod\r\n\r\n');
+      const bytes = await body;
+      checkLength(bytes, sizeMiB);
+      return sizeMiB / ((performance.now() - started) / 1000);
+    },
+    close() {
+      for (const p of procs) p.stdin!.end();
+    },
+  };
 }

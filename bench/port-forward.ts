@@ -29,7 +29,8 @@ import { RESOURCES } from '../src/client/index.js';
 import { connectCri } from '../src/kubelet/index.js';
 import { findKubectl } from '../test/harness/clients.js';
 import { BENCH_IMAGE, NODE_NAME, nodeBenchUnavailable, startBenchNode, type BenchNode } from './node-agent.js';
-import { spdyPortForwardRate, startRelay, type HopTls } from './port-forward-hops.js';
+import { spdyPortForwardRate, startRelay, startRelayChain, type HopTls } from './port-forward-hops.js';
+import { procCpuMs } from './proc.js';
 import { ms, pct, printTable, type ResultRow } from './stats.js';
 
 const THROUGHPUT_TARGET = 0.5;
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
 
     const direct = await best(RUNS, () => fetchRate(podIP, 8080));
     const rates: Array<[string, number]> = [];
+    const cpuRows: ResultRow[] = [];
     for (const [label, env] of [['WebSocket tunnel', {}], ['SPDY', { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }]] as const) {
       const pf = spawn(kubectl.path, ['--kubeconfig', node.server.kubeconfig, 'port-forward', 'pod/pf-bench', ':8080'], {
         stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env },
@@ -101,7 +103,9 @@ async function main(): Promise<void> {
           port = Number(/Forwarding from 127\.0\.0\.1:(\d+)/.exec(out)?.[1] ?? 0);
           if (Date.now() > deadline) throw new Error(`port-forward did not start: ${out}`);
         }
+        const cpu = cpuMeter({ 'API server': node.server.process.pid!, kubelet: node.agent.pid!, kubectl: pf.pid!, 'client (this process)': process.pid });
         rates.push([label, await best(RUNS, () => fetchRate('127.0.0.1', port))]);
+        cpuRows.push({ name: `  CPU ms per 100 MiB, kubectl ${label}`, value: cpu(RUNS * SIZE_MIB) });
       } finally {
         pf.kill('SIGTERM');
       }
@@ -140,6 +144,7 @@ async function main(): Promise<void> {
     for (const [label, rate] of rates) {
       rows.push({ name: `kubectl 1.35 port-forward, ${label}`, value: `${rate.toFixed(1)} MiB/s = ${pct(rate / direct)} of direct`, target: `>= ${pct(THROUGHPUT_TARGET)}`, ok: rate / direct >= THROUGHPUT_TARGET });
     }
+    rows.push(...cpuRows);
     for (const [label, rate] of hops) {
       rows.push({ name: label, value: `${rate.toFixed(1)} MiB/s = ${pct(rate / direct)} of direct` });
     }
@@ -152,6 +157,23 @@ async function main(): Promise<void> {
   } finally {
     await node.stop();
   }
+}
+
+/**
+ * Starts counting the CPU time of named processes; the returned function
+ * prints each one's ms per 100 MiB moved (and their sum beside the wall
+ * time, for 2 cores the most they can use).
+ */
+function cpuMeter(pids: Record<string, number>): (mib: number) => string {
+  const start = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, procCpuMs(pid) ?? Number.NaN]));
+  const startMain = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, procCpuMs(pid, true) ?? Number.NaN]));
+  const wallStart = performance.now();
+  return (mib) => {
+    const per = (x: number): number => (x * 100) / mib;
+    const used = Object.entries(pids).map(([k, pid]) => [k, (procCpuMs(pid) ?? Number.NaN) - start[k]!, (procCpuMs(pid, true) ?? Number.NaN) - startMain[k]!] as const);
+    const sum = used.reduce((a, [, v]) => a + v, 0);
+    return `${used.map(([k, v, main]) => `${k} ${per(v).toFixed(0)} (main thread ${per(main).toFixed(0)})`).join(', ')}; sum ${per(sum).toFixed(0)}, wall ${per(performance.now() - wallStart).toFixed(0)}`;
+  };
 }
 
 /** The per-hop rows: our SPDY client at each hop, and the relay floors. */
@@ -196,6 +218,13 @@ async function hopRates(node: BenchNode, podIP: string): Promise<Array<[string, 
     } finally {
       await relay.close();
     }
+  }
+  // The shape of kubectl -> API server -> kubelet -> pod with nothing but TLS and a byte relay per hop, each hop its own process.
+  const chain = await startRelayChain(target, 2, { serve: { cert: pem('serving.crt'), key: pem('serving.key') }, ca, servername: 'localhost' });
+  try {
+    out.push(['floor: TLS relay process -> TLS relay process -> pod (the two hops, no SPDY)', await best(RUNS, () => chain.rate(SIZE_MIB))]);
+  } finally {
+    chain.close();
   }
   return out;
 }

@@ -71,6 +71,8 @@ export interface NodeUnderTest {
   readonly kubectl: Kubectl;
   /** Exit code of the agent last started. */
   readonly agentExit: Promise<number | null>;
+  /** The pid of the agent last started, if any. */
+  readonly agentPid: number | undefined;
   /** Everything every agent process wrote to stderr (and stdout if asked). */
   logs(): string;
   /** The pod as `kubectl get -o json` reads it; undefined when it does not exist. */
@@ -119,6 +121,7 @@ export function createTestNode(opts: NodeOptions): NodeUnderTest {
     get server() { return started(server); },
     get kubectl() { return started(kubectl); },
     get agentExit() { return agentExit; },
+    get agentPid() { return agent?.pid; },
     logs: () => logs,
     getPod(name, namespace = 'default') {
       const r = node.kubectl.run(['get', 'pod', '-n', namespace, name, '-o', 'json']);

@@ -48,6 +48,12 @@ function sha256(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex');
 }
 
+/** The pids of the agent's children that dial inside a pod's network namespace. */
+function dialerChildren(agentPid: number): number[] {
+  const r = spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(agentPid)], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter((l) => l.includes('netns-dialer-child')).map((l) => Number(l.trim().split(/\s+/)[0]));
+}
+
 /** Starts `kubectl port-forward` and resolves with the local ports, in the order of `remotePorts`. */
 async function portForward(k: Kubectl, pod: string, remotePorts: number[], env: Record<string, string> = {}): Promise<{ ports: number[]; stop(): void; output(): string }> {
   const child = spawn(k.bin, ['--kubeconfig', k.kubeconfig, 'port-forward', `pod/${pod}`, ...remotePorts.map((p) => `:${p}`)], {
@@ -88,7 +94,7 @@ test('kubectl logs, exec, attach, cp, port-forward, run -it and debug on a real 
     k.ok(['apply', '-f', '-'], { input: JSON.stringify({
       apiVersion: 'v1', kind: 'List', items: [
         { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web' }, spec: { terminationGracePeriodSeconds: 1, containers: [
-          { name: 'app', image: BUSYBOX, command: ['sh', '-c', 'mkdir -p /www /www2 && echo hello > /www/index.html && echo second > /www2/index.html && dd if=/dev/urandom of=/www/big bs=1M count=100 2>/dev/null && sha256sum /www/big > /www/big.sha && httpd -p 8080 -h /www && httpd -p 8081 -h /www2 && echo ready && exec sleep 100000'] },
+          { name: 'app', image: BUSYBOX, command: ['sh', '-c', 'mkdir -p /www /www2 && echo hello > /www/index.html && echo second > /www2/index.html && dd if=/dev/urandom of=/www/big bs=1M count=100 2>/dev/null && sha256sum /www/big > /www/big.sha && httpd -p 8080 -h /www && httpd -p 8081 -h /www2 && httpd -p 127.0.0.1:8082 -h /www2 && echo ready && exec sleep 100000'] },
           { name: 'reader', image: BUSYBOX, stdin: true, command: ['sh', '-c', 'while read l; do echo "got:$l"; done'] },
         ] } },
         { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'crash' }, spec: { terminationGracePeriodSeconds: 1, containers: [
@@ -202,6 +208,20 @@ test('kubectl logs, exec, attach, cp, port-forward, run -it and debug on a real 
         });
       });
     }
+
+    await t.test('port-forward is served by the kubelet inside the pod\'s network namespace', async () => {
+      const pf = await portForward(k, 'web', [8082, 9999]);
+      try {
+        assert.equal((await httpGet(pf.ports[0]!, '/index.html')).toString(), 'second\n', 'a port that listens on the pod\'s localhost only');
+        assert.ok(dialerChildren(node.agentPid!).length > 0, 'a dialer in the pod\'s namespace while the session lasts');
+        await assert.rejects(httpGet(pf.ports[1]!, '/'));
+        await eventually(() => /error forwarding port 9999 to pod web_default, uid [0-9a-f-]{36}: failed to connect to localhost:9999, IPv4: dial tcp4 127\.0\.0\.1:9999: connect: connection refused/.test(pf.output()),
+          10_000, `kubectl's report of the refused port:\n${pf.output()}`);
+      } finally {
+        pf.stop();
+      }
+      await eventually(() => dialerChildren(node.agentPid!).length === 0, 10_000, 'the namespace dialer gone once the session ended');
+    });
 
     await t.test('@kubernetes/client-node: Exec, Attach, Log and PortForward', async () => {
       const kc = new k8s.KubeConfig();

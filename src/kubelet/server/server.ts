@@ -10,7 +10,8 @@
  * - GET /containerLogs/{namespace}/{pod}/{container}: the container's log
  *   (container-logs.ts), when a runtime is given;
  * - GET and POST /exec/…, /attach/…, /portForward/…: upgrades relayed to
- *   the runtime's streaming server (streaming.ts), when a runtime is given.
+ *   the runtime's streaming server (streaming.ts), when a runtime is given;
+ *   SPDY port-forward is served here (portforward/).
  * Authentication and authorization, simplified from upstream's webhook
  * mode: a client certificate that verifies against --client-ca-file is
  * allowed everything; anyone else (no such file, or no valid certificate)
@@ -34,6 +35,8 @@ import { CONTAINER_NAME_LABEL, POD_UID_LABEL } from '../pod-workers/labels.js';
 import { parseLogOptions, writeContainerLogs } from './container-logs.js';
 import { matchStreamingRoute, StreamingRoutes } from './streaming.js';
 import { writeRawResponse } from '../../api/httpstream/upgrade-proxy.js';
+import { NetnsDialer } from './portforward/netns-dialer.js';
+import { findExecutable } from '../node-requirements.js';
 
 export const DEFAULT_KUBELET_PORT = 10250;
 
@@ -51,7 +54,13 @@ export interface KubeletServerOptions {
   metrics: KubeletMetrics;
   stats: Pick<StatsProvider, 'summary'>;
   /** For /containerLogs and the streaming paths; without it those are 404. */
-  runtime?: Pick<RuntimeService, 'listContainers' | 'containerStatus' | 'listPodSandbox' | 'exec' | 'attach' | 'portForward'>;
+  runtime?: Pick<RuntimeService, 'listContainers' | 'containerStatus' | 'listPodSandbox' | 'podSandboxStatus' | 'exec' | 'attach' | 'portForward'>;
+  /**
+   * Serve SPDY port-forward in the kubelet, dialling inside the pod's
+   * network namespace with nsenter, rather than through the runtime's
+   * streaming server. @default true when nsenter is on PATH
+   */
+  portForwardInPodNetns?: boolean;
   /** Streaming sessions idle this long are closed. @default 4 h */
   streamingIdleTimeoutMs?: number;
   logger?: Logger;
@@ -62,11 +71,13 @@ const ANONYMOUS_PATHS = new Set(['/healthz', '/healthz/ping']);
 export class KubeletServer {
   private server: Server | undefined;
   private readonly streaming: StreamingRoutes | undefined;
+  private readonly netns: NetnsDialer | undefined;
 
   constructor(private readonly o: KubeletServerOptions) {
     if (o.runtime) {
+      if (o.portForwardInPodNetns ?? findExecutable('nsenter') !== undefined) this.netns = new NetnsDialer(findExecutable('nsenter') ?? 'nsenter');
       this.streaming = new StreamingRoutes({
-        pods: o.pods, runtime: o.runtime, sessions: o.metrics.httpInflightRequests, ...(o.logger ? { logger: o.logger } : {}),
+        pods: o.pods, runtime: o.runtime, ...(this.netns ? { netns: this.netns } : {}), sessions: o.metrics.httpInflightRequests, ...(o.logger ? { logger: o.logger } : {}),
         ...(o.streamingIdleTimeoutMs ? { idleTimeoutMs: o.streamingIdleTimeoutMs } : {}),
       });
     }
@@ -95,6 +106,7 @@ export class KubeletServer {
   async stop(): Promise<void> {
     const s = this.server;
     if (!s) return;
+    this.netns?.close();
     s.closeAllConnections();
     await new Promise<void>((resolve) => s.close(() => resolve()));
   }

@@ -30,6 +30,9 @@ import type { RuntimeService } from '../runtime/cri/services.js';
 import type { StreamOptions } from '../runtime/cri/types.js';
 import { GrpcError } from '../grpc/errors.js';
 import { CONTAINER_NAME_LABEL, POD_UID_LABEL } from '../pod-workers/labels.js';
+import type { NetnsDialer } from './portforward/netns-dialer.js';
+import { sandboxNetnsPath } from './portforward/sandbox-netns.js';
+import { serveSpdyPortForward, spdyPortForwardRefusal, wantsSpdy } from './portforward/spdy-port-forward.js';
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 4 * 3600_000;
 
@@ -75,7 +78,14 @@ export interface SessionGauge {
 export interface StreamingOptions {
   /** The pods bound to this node, as the kubelet knows them. */
   pods: () => Pod[];
-  runtime: Pick<RuntimeService, 'listContainers' | 'listPodSandbox' | 'exec' | 'attach' | 'portForward'>;
+  runtime: Pick<RuntimeService, 'listContainers' | 'listPodSandbox' | 'podSandboxStatus' | 'exec' | 'attach' | 'portForward'>;
+  /**
+   * With it, SPDY port-forward is served here, dialling inside the pod's
+   * network namespace (the runtime's streaming server costs a relay hop
+   * and most of the throughput); without it, or when the runtime does not
+   * name the namespace, every session goes to the runtime.
+   */
+  netns?: NetnsDialer;
   sessions?: SessionGauge;
   /** A session with no byte either way for this long is closed (upstream's --streaming-connection-idle-timeout). @default 4 h */
   idleTimeoutMs?: number;
@@ -111,6 +121,7 @@ export class StreamingRoutes {
     try {
       const target = await this.locate(route, req);
       if (isRefusal(target)) return refuseRaw(socket, target);
+      if (route.kind === 'portForward' && this.o.netns && wantsSpdy(req) && await this.servePortForward(route, req, socket, head, target)) return;
       const url = await this.streamingUrl(route, target);
       if (isRefusal(url)) return refuseRaw(socket, url);
       await proxyUpgrade(req, socket, head, { url: new URL(url), idleTimeoutMs: this.o.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS }).catch((e: unknown) => {
@@ -124,6 +135,30 @@ export class StreamingRoutes {
       this.live--;
       this.o.sessions?.dec(labels);
     }
+  }
+
+  /**
+   * Serves a SPDY port-forward here when the sandbox's network namespace is
+   * known; false when it is not (the runtime serves it then).
+   */
+  private async servePortForward(route: StreamingRoute, req: IncomingMessage, socket: Duplex, head: Buffer, target: Target): Promise<boolean> {
+    const netnsPath = await sandboxNetnsPath(this.o.runtime, target.id).catch(() => undefined);
+    if (netnsPath === undefined) return false;
+    const refusal = spdyPortForwardRefusal(req);
+    if (refusal) {
+      refuseRaw(socket, refusal);
+      return true;
+    }
+    const ns = this.o.netns!.acquire(netnsPath);
+    try {
+      await serveSpdyPortForward(socket, head, {
+        podFullName: `${route.pod}_${route.namespace}`, uid: target.uid, dialer: ns,
+        idleTimeoutMs: this.o.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+      });
+    } finally {
+      ns.release();
+    }
+    return true;
   }
 
   /**
@@ -153,7 +188,7 @@ export class StreamingRoutes {
       const sandboxes = (await this.o.runtime.listPodSandbox({ state: { state: 'SANDBOX_READY' }, labelSelector: { [POD_UID_LABEL]: uid } }))
         .sort((a, b) => b.createdAt - a.createdAt);
       if (!sandboxes[0]) return { status: 500, message: `pod not found (${JSON.stringify(`${route.pod}_${route.namespace}`)})` };
-      return { id: sandboxes[0].id, command: [], ports };
+      return { id: sandboxes[0].id, uid, command: [], ports };
     }
     // Upstream's findContainer: the pod by uid when the path gives one, its running container by name.
     const containers = (await this.o.runtime.listContainers({
@@ -164,9 +199,9 @@ export class StreamingRoutes {
       // Upstream's GetAttach: whether the process has a TTY is the container's, fixed when it started, not the query's.
       const spec = [...pod.spec?.containers ?? [], ...pod.spec?.initContainers ?? [], ...pod.spec?.ephemeralContainers ?? []].find((c) => c.name === route.container);
       if (!spec) return { status: 500, message: `container ${route.container} not found in pod ${route.pod}_${route.namespace}` };
-      return { id: containers[0].id, streams: { ...streams!, tty: spec.tty ?? false }, command: [], ports };
+      return { id: containers[0].id, uid, streams: { ...streams!, tty: spec.tty ?? false }, command: [], ports };
     }
-    return { id: containers[0].id, streams: streams!, command: query.getAll('command'), ports };
+    return { id: containers[0].id, uid, streams: streams!, command: query.getAll('command'), ports };
   }
 
   /** The runtime's URL for the session (CRI Exec, Attach or PortForward), or the runtime's refusal. */
@@ -184,6 +219,7 @@ export class StreamingRoutes {
 /** What a session is for: a container (exec, attach) or a sandbox (portForward). */
 interface Target {
   id: string;
+  uid: string;
   streams?: StreamOptions;
   command: string[];
   ports: number[];

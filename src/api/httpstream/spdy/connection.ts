@@ -8,7 +8,7 @@
  */
 import { EventEmitter, once } from 'node:events';
 import type { Duplex } from 'node:stream';
-import { FrameParser, GoAwayStatus, RstStatus, SpdyProtocolError, serializeFrame, type Frame } from './frames.js';
+import { dataFrameHeader, FrameParser, GoAwayStatus, RstStatus, SpdyProtocolError, serializeFrame, type Frame } from './frames.js';
 import { HeaderCompressor, HeaderDecompressor, type OutgoingSpdyHeaders, type SpdyHeaders } from './header-block.js';
 import { SpdyStream, SpdyStreamResetError, type StreamSink } from './stream.js';
 
@@ -66,6 +66,8 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> {
   private lastPeerStreamId = 0;
   private inbound: Promise<void> = Promise.resolve();
   private outbound: Promise<void> = Promise.resolve();
+  /** Frames queued behind `outbound` and not yet written. */
+  private queued = 0;
   private pingTimer: NodeJS.Timeout | undefined;
   private goingAway = false;
   private peerGoingAway = false;
@@ -82,7 +84,7 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> {
     this.nextStreamId = opts.role === 'client' ? 1 : 2;
     this.nextPingId = opts.role === 'client' ? 1 : 2;
     this.sink = {
-      sendData: (id, data, fin) => this.enqueue(() => ({ type: 'data', streamId: id, fin, data })),
+      sendData: (id, data, fin) => this.sendData(id, data, fin),
       sendReply: (id, headers) => this.enqueue(async () => ({ type: 'syn_reply', streamId: id, fin: false, headerBlock: await this.compressor.compress(headers) })),
       sendReset: (id, status) => { this.enqueue(() => ({ type: 'rst_stream', streamId: id, status })).catch(() => undefined); },
       forget: (id) => {
@@ -285,12 +287,32 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> {
     }
   }
 
+  /**
+   * A DATA frame. With nothing queued it is written at once, header and
+   * payload as one corked write and no copy (the hot path of every
+   * transfer); otherwise it queues behind the frames before it.
+   */
+  private sendData(id: number, data: Buffer, fin: boolean): Promise<void> {
+    if (this.queued > 0) return this.enqueue(() => ({ type: 'data', streamId: id, fin, data }));
+    if (this.ended || this.socket.destroyed || !this.socket.writable) return Promise.reject(new SpdyConnectionClosedError('SPDY connection is closed'));
+    this.socket.cork();
+    this.socket.write(dataFrameHeader(id, fin, data.length));
+    const ok = this.socket.write(data);
+    this.socket.uncork();
+    return ok ? Promise.resolve() : this.drained();
+  }
+
   /** Queues one frame; frames leave in queue order, and header blocks are compressed in that order too. */
   private enqueue(make: () => Frame | Promise<Frame>): Promise<void> {
+    this.queued++;
     const p = this.outbound.then(async () => {
-      if (this.ended || this.socket.destroyed || !this.socket.writable) throw new SpdyConnectionClosedError('SPDY connection is closed');
-      const bytes = serializeFrame(await make());
-      if (!this.socket.write(bytes)) await this.drained();
+      try {
+        if (this.ended || this.socket.destroyed || !this.socket.writable) throw new SpdyConnectionClosedError('SPDY connection is closed');
+        const bytes = serializeFrame(await make());
+        if (!this.socket.write(bytes)) await this.drained();
+      } finally {
+        this.queued--;
+      }
     });
     this.outbound = p.catch(() => undefined);
     return p;

@@ -217,13 +217,16 @@ function words(...values: number[]): Buffer {
 }
 
 /** The bytes of one frame. Throws RangeError when a payload exceeds 24 bits of length. */
+/** The 8 bytes that precede a DATA frame's payload of `length` bytes. */
+export function dataFrameHeader(streamId: number, fin: boolean, length: number): Buffer {
+  if (length > MAX_FRAME_PAYLOAD) throw new RangeError(`DATA payload of ${length} bytes exceeds ${MAX_FRAME_PAYLOAD}`);
+  return words(streamId & 0x7fffffff, (fin ? FLAG_FIN : 0) * 0x1000000 + length);
+}
+
 export function serializeFrame(frame: Frame): Buffer {
   switch (frame.type) {
-    case 'data': {
-      if (frame.data.length > MAX_FRAME_PAYLOAD) throw new RangeError(`DATA payload of ${frame.data.length} bytes exceeds ${MAX_FRAME_PAYLOAD}`);
-      const head = words(frame.streamId & 0x7fffffff, (frame.fin ? FLAG_FIN : 0) * 0x1000000 + frame.data.length);
-      return Buffer.concat([head, frame.data]);
-    }
+    case 'data':
+      return Buffer.concat([dataFrameHeader(frame.streamId, frame.fin, frame.data.length), frame.data]);
     case 'syn_stream': {
       const fixed = Buffer.alloc(10);
       fixed.writeUInt32BE(frame.streamId & 0x7fffffff, 0);

@@ -43,7 +43,7 @@ export class SpdyStream extends Duplex {
   private connectionGone: Error | undefined;
 
   constructor(private readonly sink: StreamSink, id: number, headers: SpdyHeaders, readonly opened: 'local' | 'remote') {
-    super({ allowHalfOpen: true });
+    super({ allowHalfOpen: true, writableHighWaterMark: 256 * 1024 });
     this.id = id;
     this.headers = headers;
   }

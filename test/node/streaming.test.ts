@@ -15,9 +15,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
+import { WebSocket } from 'ws';
 import { join } from 'node:path';
 import { REPO_ROOT, findKubectl } from '../harness/clients.js';
 import { Kubectl, eventually } from '../harness/kubectl.js';
@@ -46,6 +48,33 @@ function underPty(bin: string, kubeconfig: string, args: string[], steps: Step[]
 
 function sha256(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex');
+}
+
+type Creds = { ca: Buffer; cert: Buffer; key: Buffer };
+
+/**
+ * One v5.channel.k8s.io exec of `cat` through the API server: writes
+ * `payload` on stdin, then CLOSE for stdin; resolves with what came back
+ * on stdout once the session ended.
+ */
+function echoOverExec(url: string, creds: Creds, payload: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, ['v5.channel.k8s.io'], creds);
+    const out: Buffer[] = [];
+    ws.on('open', () => {
+      for (let at = 0; at < payload.length; at += 32 * 1024) ws.send(Buffer.concat([Buffer.from([0]), payload.subarray(at, at + 32 * 1024)]));
+      ws.send(Buffer.from([255, 0]));
+    });
+    ws.on('message', (m: Buffer) => { if (m[0] === 1) out.push(m.subarray(1)); });
+    ws.on('close', () => resolve(Buffer.concat(out)));
+    ws.on('error', reject);
+  });
+}
+
+function httpsStatus(url: string, creds: Creds): Promise<number> {
+  return new Promise((resolve, reject) => {
+    httpsGet(url, { ...creds, agent: false }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)); }).on('error', reject);
+  });
 }
 
 /** The pids of the agent's children that dial inside a pod's network namespace. */
@@ -221,6 +250,27 @@ test('kubectl logs, exec, attach, cp, port-forward, run -it and debug on a real 
         pf.stop();
       }
       await eventually(() => dialerChildren(node.agentPid!).length === 0, 10_000, 'the namespace dialer gone once the session ended');
+    });
+
+    await t.test('24 concurrent exec sessions moving data leave the API server answering, and end without a leftover process', async () => {
+      const tlsDir = join(node.server.dataDir, 'tls');
+      const creds = { ca: readFileSync(join(tlsDir, 'server-ca.crt')), cert: readFileSync(join(tlsDir, 'client-admin.crt')), key: readFileSync(join(tlsDir, 'client-admin.key')) };
+      const base = `wss://127.0.0.1:${node.server.port}/api/v1/namespaces/default/pods/web/exec?container=app&stdin=true&stdout=true&command=cat`;
+      const payload = randomBytes(1024 * 1024);
+      const sessions = Array.from({ length: 24 }, () => echoOverExec(base, creds, payload));
+      const latencies: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const started = performance.now();
+        const status = await httpsStatus(`https://127.0.0.1:${node.server.port}/api/v1/namespaces/default/pods`, creds);
+        latencies.push(performance.now() - started);
+        assert.equal(status, 200);
+      }
+      const echoed = await Promise.all(sessions);
+      latencies.sort((a, b) => a - b);
+      t.diagnostic(`GET pods while 24 exec sessions echo 1 MiB each: p50 ${latencies[9]!.toFixed(0)} ms, max ${latencies[19]!.toFixed(0)} ms`);
+      assert.ok(echoed.every((b) => b.equals(payload)), 'every session echoed its MiB intact');
+      assert.ok(latencies[19]! < 5000, `the API server kept answering (slowest GET ${latencies[19]!.toFixed(0)} ms)`);
+      await eventually(() => !/\bcat\b/.test(k.ok(['exec', 'web', '-c', 'app', '--', 'ps', '-o', 'comm'])), 10_000, 'no cat left in the container');
     });
 
     await t.test('@kubernetes/client-node: Exec, Attach, Log and PortForward', async () => {

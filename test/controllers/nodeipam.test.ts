@@ -25,10 +25,10 @@ let client: RestClient;
 let running: { informers: InformerFactory; controller: { stop(): Promise<void> } } | undefined;
 const params = nodeIpamParams({ clusterCIDR: '10.99.0.0/22', nodeCIDRMaskSize: 0, nodeCIDRMaskSizeIPv4: 0, nodeCIDRMaskSizeIPv6: 0, serviceCIDR: '' });
 
-function startIpam(): void {
+function startIpam(p = params): void {
   const informers = new InformerFactory(RestClient.fromKubeconfig(server.kubeconfig, { component: 'nodeipam-test-informers' }));
   const controller = startNodeIpamController({
-    client, informers, params, logger: createLogger('node-ipam-controller', { level: process.env['NODEIPAM_TEST_LOG'] ?? 'warn' }),
+    client, informers, params: p, logger: createLogger('node-ipam-controller', { level: process.env['NODEIPAM_TEST_LOG'] ?? 'warn' }),
     recorder: new EventRecorder({ client, component: 'cidrAllocator' }),
   });
   informers.start();
@@ -115,4 +115,12 @@ test('a full range: CIDRNotAvailable on the Node, and the CIDR of a deleted node
   assert.equal(await podCIDROf('d'), '10.99.2.0/24', 'b\'s CIDR, released on delete');
   const final = await readBack();
   assert.deepEqual(final, { a: '10.99.0.0/24', c: '10.99.3.0/24', d: '10.99.2.0/24', pre: '10.99.1.0/24', outside: '192.168.5.0/24' });
+});
+
+test('dual-stack: a node gets one CIDR of each family, in --cluster-cidr order, patched as podCIDR + podCIDRs', { timeout: 60_000 }, async () => {
+  await stopIpam();
+  startIpam(nodeIpamParams({ clusterCIDR: '10.98.0.0/16,fd00:98::/56', nodeCIDRMaskSize: 0, nodeCIDRMaskSizeIPv4: 25, nodeCIDRMaskSizeIPv6: 0, serviceCIDR: '' }));
+  await client.create(RESOURCES.nodes, node('ds'));
+  assert.equal(await podCIDROf('ds'), '10.98.0.0/25');
+  assert.deepEqual((await client.get<Node>(RESOURCES.nodes, 'ds')).spec?.podCIDRs, ['10.98.0.0/25', 'fd00:98::/64']);
 });

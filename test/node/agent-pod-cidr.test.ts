@@ -45,7 +45,7 @@ test('k8ts agent takes its podCIDR from the node IPAM controller', { skip, timeo
       const id = pod.status?.containerStatuses?.[0]?.containerID;
       if (id) ids.add(id.slice('containerd://'.length));
       assert.ok(pod.status!.podIP!.startsWith(`${prefix}.`), `pod IP ${pod.status!.podIP} in ${prefix}.0/24`);
-      kubectl.ok(['delete', 'pod', 'p', '--wait=true', '--timeout=60s']);
+      kubectl.ok(['delete', 'pod', 'p', '--grace-period=1', '--wait=true', '--timeout=60s']);
     });
   } finally {
     await node.cleanup();

@@ -63,7 +63,8 @@ Flags:
   --node-monitor-period DURATION     How often the node lifecycle controller checks nodes (default 5s)
 ${NODE_IPAM_FLAGS_HELP}  --default-not-ready-toleration-seconds N    tolerationSeconds of the not-ready NoExecute toleration added to pods (default 300)
   --default-unreachable-toleration-seconds N  tolerationSeconds of the unreachable NoExecute toleration added to pods (default 300)
-  --simulated-nodes N                Register N simulated nodes (sim-node-0 ...) that run pods as kwok does (default 0)
+  --simulated-nodes N                Register N simulated nodes (sim-node-0 ...) that run pods as kwok does (default 0);
+                                     their podCIDRs come from --cluster-cidr (a /16 holds 256 /24s)
   --sim-heartbeat-interval DURATION  Lease renewal period of the simulated nodes (default 10s)
   --token SECRET                     The secret of the join token (default: random, kept in <data-dir>/token)
   --disable-agent                    Run the control plane only, no node of its own (the default when not root)

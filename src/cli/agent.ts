@@ -19,7 +19,7 @@ import { RestClient, defaultKubeconfigPath, loadKubeconfig, type ConnectionConfi
 import {
   ContainerLogManager, ContainerdClient, ContainerdSupervisor, DEFAULT_CONTAINER_LOGS_DIR, DEFAULT_POD_LOGS_DIR, FileSource,
   GarbageCollector, HttpSource, ImageGCManager, Kubelet, LocalPathCleaner, PAUSE_IMAGE, removeContainerLogs, startKubeletServer, StaticPods, type ManifestSource, connectCri, ensurePauseImage, importAirgapImages,
-  isMirrorPod, nodePaths, nodeStatusManagerFromFlags, readHostInfo, waitForRuntime, writeBridgeConflist, type CriClient,
+  isMirrorPod, nodePaths, nodeStatusManagerFromFlags, readHostInfo, waitForPodCIDRs, waitForRuntime, writeBridgeConflist, type CriClient,
 } from '../kubelet/index.js';
 import { readRegistriesFile, unsupportedRewrites, writeRegistryHosts } from '../kubelet/containerd/registries.js';
 import { filesystemStats } from '../kubelet/node-status/host-usage.js';
@@ -63,6 +63,9 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   const client = new RestClient(o.connection, { component: 'kubelet', maxSockets: 16 });
   const informerClient = new RestClient(o.connection, { component: 'kubelet', maxSockets: 4 });
   const paths = nodePaths(o.dataDir, o.runDir ? { runDir: o.runDir } : {});
+  const writePodNetworkConfig = (podCidrs: string[]): void => {
+    writeBridgeConflist(paths.cniConfDir, { podCidrs, ipamDataDir: paths.cniIpamDataDir, ...(o.cniBridge ? { bridge: o.cniBridge } : {}) });
+  };
   let supervisor: ContainerdSupervisor | undefined;
   let cri: CriClient | undefined;
   const hostIPs: string[] = [];
@@ -80,9 +83,8 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       }
       await waitForRuntime(cri.runtime);
     } else {
-      writeBridgeConflist(paths.cniConfDir, {
-        podCidrs: [o.podCidr], ipamDataDir: paths.cniIpamDataDir, ...(o.cniBridge ? { bridge: o.cniBridge } : {}),
-      });
+      // Without --pod-cidr, once the node IPAM controller has given the Node its podCIDRs (below).
+      if (o.podCidr) writePodNetworkConfig([o.podCidr]);
       writeRegistryHosts(paths.registryCertsDir, registries);
       const rewrites = unsupportedRewrites(registries);
       if (rewrites.length > 0) log.warn({ file: registriesFile, mirrors: rewrites }, 'registries.yaml rewrite is not applied: only k3s\'s containerd fork supports it');
@@ -96,7 +98,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       const imported = await importAirgapImages(containerd, paths.imagesDir, { cri: cri.images });
       for (const i of imported) log.info({ image: i.name, source: i.source }, 'air-gap image imported');
     }
-    await cri.runtime.updateRuntimeConfig(o.podCidr);
+    if (o.podCidr) await cri.runtime.updateRuntimeConfig(o.podCidr);
     const host = await readHostInfo({ rootDir: o.dataDir, ...(o.nodeIP ? { nodeIP: o.nodeIP } : {}) });
     if (host.internalIP) hostIPs.push(host.internalIP);
   } catch (err) {
@@ -154,7 +156,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   }
   // The node reports the port its kubelet server got (--kubelet-port 0 picks a free one).
   const nodeStatus = nodeStatusManagerFromFlags({
-    rootDir: o.dataDir, imageFsDir: paths.containerdRoot, nodeName: o.nodeName, podCIDRs: [o.podCidr],
+    rootDir: o.dataDir, imageFsDir: paths.containerdRoot, nodeName: o.nodeName, ...(o.podCidr ? { podCIDRs: [o.podCidr] } : {}),
     kubeletPort: server.port,
     ...(o.nodeIP ? { nodeIP: o.nodeIP } : {}), ...(labels ? { nodeLabels: labels } : {}),
   }, { client, logger: createLogger('node-status'), runtime: runtime.runtime, images: runtime.images });
@@ -168,10 +170,22 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   localPathCleaner.start();
   logs.start();
   gc.start();
-  log.info({ node: o.nodeName, podCidr: o.podCidr, endpoint: o.containerRuntimeEndpoint ?? paths.containerdSocket }, 'agent started');
+  log.info({ node: o.nodeName, podCidr: o.podCidr ?? null, endpoint: o.containerRuntimeEndpoint ?? paths.containerdSocket }, 'agent started');
+  // The registered Node's podCIDRs, from the node IPAM controller, configure the pod network: until then the node is NotReady.
+  const stopWaiting = new AbortController();
+  const podNetwork = o.podCidr ? Promise.resolve() : (async () => {
+    const cidrs = await waitForPodCIDRs({ client: informerClient, nodeName: o.nodeName, logger: log, signal: stopWaiting.signal });
+    if (!o.containerRuntimeEndpoint) writePodNetworkConfig(cidrs);
+    await runtime.runtime.updateRuntimeConfig(cidrs.join(','));
+    log.info({ node: o.nodeName, podCIDRs: cidrs }, 'pod network configured from the node\'s podCIDRs');
+  })().catch((err: unknown) => {
+    if (!stopWaiting.signal.aborted) log.error({ err, node: o.nodeName }, 'configuring the pod network from the node\'s podCIDRs');
+  });
   let stopped: Promise<void> | undefined;
   return {
     stop: () => stopped ??= (async () => {
+      stopWaiting.abort();
+      await podNetwork;
       await server.stop().catch((err: unknown) => log.error({ err }, 'stopping the kubelet server'));
       await gc.stop().catch((err: unknown) => log.error({ err }, 'stopping garbage collection'));
       await logs.stop().catch((err: unknown) => log.error({ err }, 'stopping log rotation'));

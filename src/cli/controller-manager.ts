@@ -9,6 +9,7 @@ import { startComponent } from './components.js';
 import { parseBool, parseDuration, waitForSignal } from './flags.js';
 import { parseFlags } from './parse-flags.js';
 import { parseControllersFlag } from './controllers-flag.js';
+import { NODE_IPAM_FLAGS, NODE_IPAM_FLAGS_HELP, nodeIpamConfig } from './node-ipam-flags.js';
 
 const HELP = `Usage: k8ts controller-manager [flags]
 
@@ -17,7 +18,8 @@ Flags:
   --controllers LIST             Comma-separated: * for all, NAME to add, -NAME to remove (default *)
   --leader-elect BOOL            Run only while holding the Lease kube-system/kube-controller-manager (default true)
   --node-monitor-grace-period D  A node whose Lease is this old is NotReady/Unknown (default 40s)
-`;
+  --service-cluster-ip-range CIDR  Node podCIDRs are never taken from it (default: none)
+${NODE_IPAM_FLAGS_HELP}`;
 
 export async function runControllerManager(argv: string[]): Promise<number> {
   const { values } = parseFlags({
@@ -27,6 +29,8 @@ export async function runControllerManager(argv: string[]): Promise<number> {
       controllers: { type: 'string' },
       'leader-elect': { type: 'string' },
       'node-monitor-grace-period': { type: 'string' },
+      'service-cluster-ip-range': { type: 'string' },
+      ...NODE_IPAM_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -39,11 +43,15 @@ export async function runControllerManager(argv: string[]): Promise<number> {
   const kubeconfig = values.kubeconfig ?? defaultKubeconfigPath();
   const controllers = values.controllers !== undefined ? parseControllersFlag(values.controllers) : undefined;
   const grace = values['node-monitor-grace-period'];
+  const config = {
+    ...nodeIpamConfig(values, values['service-cluster-ip-range']),
+    ...(grace ? { nodeMonitorGracePeriodMs: parseDuration(grace, 'node-monitor-grace-period') } : {}),
+  };
   const component = startComponent('controller-manager', {
     kubeconfig,
     leaderElect: parseBool('leader-elect', values['leader-elect'] ?? 'true'),
     ...(controllers ? { controllers } : {}),
-    ...(grace ? { config: { nodeMonitorGracePeriodMs: parseDuration(grace, 'node-monitor-grace-period') } } : {}),
+    config,
   });
   log.info({ kubeconfig }, 'controller manager running');
   const sig = await waitForSignal();

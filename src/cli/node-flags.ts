@@ -9,7 +9,7 @@ import { parseQuantity } from '../api/validation/quantity.js';
 import { parseDuration, port } from './flags.js';
 import { UsageError } from './usage-error.js';
 
-/** k3s's cluster-cidr is 10.42.0.0/16; its first /24 is the default of a lone node. */
+/** An example for messages: the first /24 of k3s's cluster-cidr 10.42.0.0/16. */
 export const DEFAULT_POD_CIDR = '10.42.0.0/24';
 
 export const NODE_FLAGS = {
@@ -41,7 +41,8 @@ export const NODE_FLAGS_HELP = `  --node-name NAME                   Node name (
   --node-ip IP                       The node's InternalIP (default: the address of the default route's interface)
   --run-dir DIR                      Volatile state: containerd socket, netns, IP allocations (default /run/k8ts)
   --container-runtime-endpoint URL   An existing CRI runtime, unix:///path (default: start k8ts's containerd)
-  --pod-cidr CIDR                    The node's pod CIDR (default ${DEFAULT_POD_CIDR})
+  --pod-cidr CIDR                    The node's pod CIDR, set on its Node by the agent (default: the one the server's
+                                     node IPAM controller gives the Node; the agent waits for it)
   --cni-bridge NAME                  Linux bridge of the pod network (default cni0)
   --pod-logs-dir DIR                 Container logs (default /var/log/pods)
   --stream-server-port N             containerd's exec/attach/port-forward server on 127.0.0.1 (default 10010, as k3s;
@@ -69,7 +70,8 @@ export interface NodeFlagValues {
   nodeIP?: string;
   runDir?: string;
   containerRuntimeEndpoint?: string;
-  podCidr: string;
+  /** --pod-cidr; unset, the node takes spec.podCIDR(s) from the node IPAM controller. */
+  podCidr?: string;
   cniBridge?: string;
   podLogsDir?: string;
   /** Port of k8ts's containerd's streaming server. */
@@ -101,8 +103,8 @@ export interface NodeFlagValues {
 
 /** Checks the node flags; throws a UsageError naming a malformed one. */
 export function nodeFlagValues(values: { [K in keyof typeof NODE_FLAGS]?: (K extends 'manifest-url-header' ? string[] : string) | undefined }): NodeFlagValues {
-  const podCidr = values['pod-cidr'] ?? DEFAULT_POD_CIDR;
-  if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(podCidr) && !podCidr.includes(':')) {
+  const podCidr = values['pod-cidr'];
+  if (podCidr !== undefined && !/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(podCidr) && !podCidr.includes(':')) {
     throw new UsageError(`invalid --pod-cidr ${JSON.stringify(podCidr)}: want a CIDR like ${DEFAULT_POD_CIDR}`);
   }
   const endpoint = values['container-runtime-endpoint'];
@@ -136,7 +138,7 @@ export function nodeFlagValues(values: { [K in keyof typeof NODE_FLAGS]?: (K ext
   };
   return {
     nodeName,
-    podCidr,
+    ...(podCidr !== undefined ? { podCidr } : {}),
     kubeletPort: values['kubelet-port'] === undefined ? DEFAULT_KUBELET_PORT : port('kubelet-port', values['kubelet-port']),
     ...(values['client-ca-file'] ? { clientCaFile: values['client-ca-file'] } : {}),
     ...(logMaxBytes !== undefined ? { containerLogMaxBytes: logMaxBytes } : {}),

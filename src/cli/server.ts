@@ -18,6 +18,7 @@ import { admitPod } from '../api/defaults/pod.js';
 import { nonNegativeInt, oneOf, parseBool, parseDuration, port as parsePort, positiveInt } from './flags.js';
 import { parseFlags } from './parse-flags.js';
 import { parseControllersFlag } from './controllers-flag.js';
+import { NODE_IPAM_FLAGS, NODE_IPAM_FLAGS_HELP, nodeIpamConfig } from './node-ipam-flags.js';
 import { parseDisableFlag } from './disable-flag.js';
 import { startComponentThread, type ComponentSpec, type ComponentThread } from './component-thread.js';
 import type { ControllerManagerConfig } from '../controllers/index.js';
@@ -60,9 +61,10 @@ Flags:
   --leader-elect BOOL                Run the controllers only while holding their Lease in kube-system (default true)
   --node-monitor-grace-period DURATION  A node whose Lease is not renewed for this long becomes NotReady/Unknown (default 40s)
   --node-monitor-period DURATION     How often the node lifecycle controller checks nodes (default 5s)
-  --default-not-ready-toleration-seconds N    tolerationSeconds of the not-ready NoExecute toleration added to pods (default 300)
+${NODE_IPAM_FLAGS_HELP}  --default-not-ready-toleration-seconds N    tolerationSeconds of the not-ready NoExecute toleration added to pods (default 300)
   --default-unreachable-toleration-seconds N  tolerationSeconds of the unreachable NoExecute toleration added to pods (default 300)
-  --simulated-nodes N                Register N simulated nodes (sim-node-0 ...) that run pods as kwok does (default 0)
+  --simulated-nodes N                Register N simulated nodes (sim-node-0 ...) that run pods as kwok does (default 0);
+                                     their podCIDRs come from --cluster-cidr (a /16 holds 256 /24s)
   --sim-heartbeat-interval DURATION  Lease renewal period of the simulated nodes (default 10s)
   --token SECRET                     The secret of the join token (default: random, kept in <data-dir>/token)
   --disable-agent                    Run the control plane only, no node of its own (the default when not root)
@@ -98,6 +100,7 @@ export async function runServer(argv: string[]): Promise<number> {
       'leader-elect': { type: 'string' },
       'node-monitor-grace-period': { type: 'string' },
       'node-monitor-period': { type: 'string' },
+      ...NODE_IPAM_FLAGS,
       'default-not-ready-toleration-seconds': { type: 'string' },
       'default-unreachable-toleration-seconds': { type: 'string' },
       'simulated-nodes': { type: 'string' },
@@ -120,6 +123,7 @@ export async function runServer(argv: string[]): Promise<number> {
   const backend = oneOf('datastore', values.datastore ?? 'sqlite', ['sqlite', 'memory']);
   const leaderElect = parseBool('leader-elect', values['leader-elect'] ?? 'true');
   const controllerConfig: Partial<ControllerManagerConfig> = {
+    ...nodeIpamConfig(values, values['service-cluster-ip-range'] ?? '10.43.0.0/16'),
     ...(values['max-endpoints-per-slice'] ? { maxEndpointsPerSlice: positiveInt('max-endpoints-per-slice', values['max-endpoints-per-slice']) } : {}),
     ...(values['node-monitor-grace-period'] ? { nodeMonitorGracePeriodMs: parseDuration(values['node-monitor-grace-period'], 'node-monitor-grace-period') } : {}),
     ...(values['node-monitor-period'] ? { nodeMonitorPeriodMs: parseDuration(values['node-monitor-period'], 'node-monitor-period') } : {}),

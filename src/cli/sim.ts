@@ -15,8 +15,10 @@ const HELP = `Usage: k8ts sim --nodes N [flags]
 
 Registers N simulated nodes with an API server, renews their Leases in
 kube-node-lease and moves the pods bound to them through stages (as kwok
-does). Annotate a node sim.k8ts.io/stopped=true to stop it; SIGINT or
-SIGTERM stops them all (the Node objects stay).
+does). Each node takes its podCIDR from the cluster's node IPAM controller
+(k8ts server runs one); its pods wait for it. Annotate a node
+sim.k8ts.io/stopped=true to stop it; SIGINT or SIGTERM stops them all (the
+Node objects stay).
 
 Flags:
   --kubeconfig PATH           Kubeconfig to use (default $KUBECONFIG, else ~/.kube/config)
@@ -26,7 +28,6 @@ Flags:
   --name-prefix P             Node names P0, P1, ... (default sim-node-)
   --capacity LIST             Node capacity, e.g. cpu=32,memory=256Gi,pods=110,ephemeral-storage=1Ti (those are the defaults)
   --node-labels LIST          Extra labels on every node, k=v,k=v
-  --cluster-cidr CIDR         /24 podCIDRs are carved from it (default 10.128.0.0/9)
   --heartbeat-interval DUR    Lease renewal period (default 10s)
   --pod-complete-delay DUR    How long Never/OnFailure pods run before they finish (default 1s)
   --stages FILE               Pod stages (YAML or JSON) instead of the built-in ones
@@ -73,7 +74,6 @@ export async function runSim(argv: string[]): Promise<number> {
       'name-prefix': { type: 'string' },
       capacity: { type: 'string' },
       'node-labels': { type: 'string' },
-      'cluster-cidr': { type: 'string' },
       'heartbeat-interval': { type: 'string' },
       'pod-complete-delay': { type: 'string' },
       stages: { type: 'string' },
@@ -110,7 +110,6 @@ export async function runSim(argv: string[]): Promise<number> {
     ...(values['name-prefix'] !== undefined ? { namePrefix: values['name-prefix'] } : {}),
     ...(capacity ? { capacity } : {}),
     ...(labels ? { labels } : {}),
-    ...(values['cluster-cidr'] ? { clusterCIDR: values['cluster-cidr'] } : {}),
     ...(heartbeatIntervalMs !== undefined ? { heartbeatIntervalMs } : {}),
   });
   await new Promise<void>((resolve) => {

@@ -16,6 +16,16 @@ export interface ControllerManagerConfig {
   maxEndpointsPerSlice: number;
   /** Workers per controller where upstream has a flag for it (--concurrent-*-syncs). @default 5 */
   concurrentSyncs: number;
+  /** --allocate-node-cidrs: the node IPAM controller hands out podCIDRs. @default true (k3s; upstream's is false) */
+  allocateNodeCIDRs: boolean;
+  /** --cluster-cidr: one CIDR, or two of different families. @default '10.42.0.0/16' (k3s) */
+  clusterCIDR: string;
+  /** --node-cidr-mask-size, -ipv4, -ipv6; 0 is unset (then /24 for IPv4, /64 for IPv6). @default 0 */
+  nodeCIDRMaskSize: number;
+  nodeCIDRMaskSizeIPv4: number;
+  nodeCIDRMaskSizeIPv6: number;
+  /** --service-cluster-ip-range: node CIDRs overlapping it are not handed out. @default '' (none) */
+  serviceClusterIPRange: string;
 }
 
 export const DEFAULT_CONTROLLER_MANAGER_CONFIG: Readonly<ControllerManagerConfig> = Object.freeze({
@@ -23,6 +33,12 @@ export const DEFAULT_CONTROLLER_MANAGER_CONFIG: Readonly<ControllerManagerConfig
   nodeMonitorPeriodMs: 5_000,
   maxEndpointsPerSlice: 100,
   concurrentSyncs: 5,
+  allocateNodeCIDRs: true,
+  clusterCIDR: '10.42.0.0/16',
+  nodeCIDRMaskSize: 0,
+  nodeCIDRMaskSizeIPv4: 0,
+  nodeCIDRMaskSizeIPv6: 0,
+  serviceClusterIPRange: '',
 });
 
 export interface ControllerContext {

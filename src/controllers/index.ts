@@ -24,3 +24,4 @@ export { startDaemonSetController, DaemonSetController, type DaemonSetController
 export { startStatefulSetController, StatefulSetController, type StatefulSetControllerOptions } from './statefulset/index.js';
 export { startReplicaSetController, replicaSetDescriptor, replicationControllerDescriptor, REPLICA_SET_ADAPTER, REPLICATION_CONTROLLER_ADAPTER, type ReplicaSetControllerOptions, type RunningReplicaSetController } from './replicaset/index.js';
 export { startDeploymentController, deploymentDescriptor, type DeploymentControllerOptions, type RunningDeploymentController } from './deployment/index.js';
+export { startNodeIpamController, nodeIpamParams, CidrSet, type NodeIpamControllerOptions, type NodeIpamFlags, type NodeIpamParams } from './nodeipam/index.js';

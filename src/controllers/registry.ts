@@ -21,6 +21,7 @@ import { startStatefulSetController } from './statefulset/index.js';
 import { replicaSetDescriptor, replicationControllerDescriptor } from './replicaset/index.js';
 import { deploymentDescriptor } from './deployment/index.js';
 import { startLocalPathProvisioner } from './local-path/index.js';
+import { nodeIpamParams, startNodeIpamController } from './nodeipam/index.js';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   {
@@ -97,6 +98,25 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   {
     name: 'statefulset',
     start: (ctx) => startStatefulSetController({ client: ctx.client, informers: ctx.informers, recorder: ctx.recorder, logger: ctx.logger }),
+  },
+  {
+    // Enabled by default as in k3s (--allocate-node-cidrs); upstream's range allocator records as `cidrAllocator`.
+    name: 'node-ipam-controller',
+    start: (ctx) => {
+      if (!ctx.config.allocateNodeCIDRs) {
+        ctx.logger.info('--allocate-node-cidrs is false: node podCIDRs are not allocated');
+        return { stop: async () => {} };
+      }
+      const c = ctx.config;
+      return startNodeIpamController({
+        client: ctx.client, informers: ctx.informers, logger: ctx.logger,
+        recorder: new EventRecorder({ client: ctx.client, component: 'cidrAllocator', logger: ctx.logger }),
+        params: nodeIpamParams({
+          clusterCIDR: c.clusterCIDR, nodeCIDRMaskSize: c.nodeCIDRMaskSize, nodeCIDRMaskSizeIPv4: c.nodeCIDRMaskSizeIPv4,
+          nodeCIDRMaskSizeIPv6: c.nodeCIDRMaskSizeIPv6, serviceCIDR: c.serviceClusterIPRange,
+        }),
+      });
+    },
   },
   replicaSetDescriptor,
   replicationControllerDescriptor,

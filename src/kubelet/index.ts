@@ -33,6 +33,7 @@ export { buildPauseImage, PAUSE_IMAGE } from './images/pause-image.js';
 export { importImageArchives, importImageBuffer, type ImportedImage, type ImportOptions } from './images/import.js';
 export { ensurePauseImage, importAirgapImages, airgapArchives } from './images/airgap.js';
 export { writeBridgeConflist, renderBridgeConflist, CNI_CONFIG_FILE, type BridgeNetworkOptions } from './network/bridge-conflist.js';
+export { waitForPodCIDRs, podCIDRsOf, type WaitForPodCIDRsOptions } from './network/node-pod-cidrs.js';
 export * from './pod-workers/index.js';
 export { missingNodeRequirements, findExecutable } from './node-requirements.js';
 export * from './node-status/index.js';

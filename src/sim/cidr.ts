@@ -1,7 +1,7 @@
 /**
- * IPv4 arithmetic for simulated nodes: a /24 podCIDR per node carved from a
- * cluster CIDR, a node InternalIP per index from a node range, and the host
- * addresses of a /24.
+ * IPv4 arithmetic for simulated nodes: a node InternalIP per index from a
+ * node range, and pod addresses in a node's podCIDR (which the node IPAM
+ * controller assigns).
  */
 
 export interface Ipv4Cidr {
@@ -34,20 +34,6 @@ export function parseIpv4Cidr(s: string): Ipv4Cidr {
 
 export function formatCidr(c: Ipv4Cidr): string {
   return `${formatIpv4(c.base)}/${c.prefix}`;
-}
-
-/** How many /24 subnets `cidr` holds (0 when it is smaller than a /24). */
-export function subnetCount(cidr: Ipv4Cidr, prefix = 24): number {
-  return cidr.prefix > prefix ? 0 : 2 ** (prefix - cidr.prefix);
-}
-
-/** The `index`th /24 of `cidr`; throws when it holds fewer. */
-export function nthSubnet(cidr: Ipv4Cidr, index: number, prefix = 24): Ipv4Cidr {
-  const n = subnetCount(cidr, prefix);
-  if (index >= n) {
-    throw new Error(`cluster CIDR ${formatCidr(cidr)} holds ${n} /${prefix} pod CIDRs, too few for ${index + 1} nodes; pass a larger one`);
-  }
-  return { base: cidr.base + index * 2 ** (32 - prefix), prefix };
 }
 
 /** The `index`th usable host address of `range` (skipping the network address); throws when out of range. */

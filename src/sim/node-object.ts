@@ -1,5 +1,5 @@
 /**
- * The Node a simulated kubelet registers: labels, podCIDR, capacity and
+ * The Node a simulated kubelet registers: labels, capacity and
  * allocatable, addresses, node info, daemon endpoints and the four kubelet
  * conditions, as a real kubelet reports them.
  */
@@ -10,7 +10,6 @@ import { SIMULATED_LABEL } from './well-known.js';
 /** What distinguishes one simulated node from another. */
 export interface NodeTemplate {
   name: string;
-  podCIDR: string;
   internalIP: string;
   /** cpu, memory, pods, ephemeral-storage, ... */
   capacity: Record<string, string>;
@@ -103,7 +102,8 @@ export function nodeObject(t: NodeTemplate, now: string): Node {
   return {
     apiVersion: 'v1', kind: 'Node',
     metadata: { name: t.name, labels: nodeLabels(t), annotations: { 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' } },
-    spec: { podCIDR: t.podCIDR, podCIDRs: [t.podCIDR], ...(t.taints?.length ? { taints: t.taints } : {}) },
+    // No podCIDR: the node IPAM controller gives it one, as to a kubelet registering.
+    ...(t.taints?.length ? { spec: { taints: t.taints } } : {}),
     status: nodeStatus(t, now),
   };
 }

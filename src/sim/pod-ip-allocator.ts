@@ -6,6 +6,14 @@
  */
 import { cidrContains, formatIpv4, parseIpv4, parseIpv4Cidr, type Ipv4Cidr } from './cidr.js';
 
+/** allocate() on a node that has no podCIDR yet: its pods wait, as a kubelet's do for their CNI. */
+export class NoPodCidrError extends Error {
+  constructor(readonly node: string) {
+    super(`node ${node} has no podCIDR`);
+    this.name = 'NoPodCidrError';
+  }
+}
+
 interface NodePool {
   cidr: Ipv4Cidr;
   used: Set<number>;
@@ -17,25 +25,29 @@ export class PodIpAllocator {
   /** pod key -> its node, uid and IP. */
   private readonly byPod = new Map<string, { node: string; uid: string; ip: number }>();
 
-  /** Sets the podCIDR of `node`; a changed CIDR drops the node's old allocations. */
-  setNodeCidr(node: string, podCIDR: string): void {
+  /** Sets the (IPv4) podCIDR of `node`; a changed CIDR drops the node's old allocations. Returns whether it changed. */
+  setNodeCidr(node: string, podCIDR: string): boolean {
     const cur = this.pools.get(node);
     const cidr = parseIpv4Cidr(podCIDR);
-    if (cur && cur.cidr.base === cidr.base && cur.cidr.prefix === cidr.prefix) return;
+    if (cur && cur.cidr.base === cidr.base && cur.cidr.prefix === cidr.prefix) return false;
     if (cur) for (const [k, a] of this.byPod) if (a.node === node) this.byPod.delete(k);
     this.pools.set(node, { cidr, used: new Set(), next: 2 });
+    return true;
   }
+
+  /** Whether `node` has a podCIDR to allocate from. */
+  hasNodeCidr(node: string): boolean { return this.pools.has(node); }
 
   /**
    * The IP of pod `key` (uid `uid`) on `node`: the one it holds, else a free
-   * one. Throws when the node has no podCIDR or its range is full.
+   * one. Throws NoPodCidrError when the node has no podCIDR yet, an Error when its range is full.
    */
   allocate(node: string, key: string, uid: string): string {
     const held = this.byPod.get(key);
     if (held && held.uid === uid && held.node === node) return formatIpv4(held.ip);
     if (held) this.release(key);
     const pool = this.pools.get(node);
-    if (!pool) throw new Error(`node ${node} has no podCIDR`);
+    if (!pool) throw new NoPodCidrError(node);
     const size = 2 ** (32 - pool.cidr.prefix);
     for (let tries = 0; tries < size; tries++) {
       const off = pool.next;

@@ -12,7 +12,7 @@ import type { Logger } from '../api/log.js';
 import { deepClone } from '../api/object.js';
 import { isPodTerminal } from '../api/pods/index.js';
 import { Informer, RESOURCES, WorkQueue, objectKey, startController, splitKey, type RestClient, type RunningController } from '../client/index.js';
-import type { PodIpAllocator } from './pod-ip-allocator.js';
+import { NoPodCidrError, type PodIpAllocator } from './pod-ip-allocator.js';
 import { firstMatchingStage, nextState, stageDelayMs, type Stage } from './stages/index.js';
 import { nowRfc3339Seconds } from '../api/time.js';
 
@@ -121,10 +121,20 @@ export class PodStageController {
     const node = pod.spec!.nodeName!;
     const { namespace, name } = splitKey(key);
     const uid = pod.metadata?.uid ?? '';
-    const result = nextState(pod, stage, {
-      now: nowRfc3339Seconds(), nodeName: node, hostIP: this.o.nodes.hostIP(node),
-      allocatePodIP: () => this.o.ips.allocate(node, key, uid),
-    });
+    let result: ReturnType<typeof nextState>;
+    try {
+      result = nextState(pod, stage, {
+        now: nowRfc3339Seconds(), nodeName: node, hostIP: this.o.nodes.hostIP(node),
+        allocatePodIP: () => this.o.ips.allocate(node, key, uid),
+      });
+    } catch (e) {
+      // No podCIDR on the node yet: the pod waits; resyncNode brings it back once the node has one.
+      if (e instanceof NoPodCidrError) {
+        this.o.logger.debug({ pod: key, node, stage: stage.name }, 'pod waits for its node\'s podCIDR');
+        return;
+      }
+      throw e;
+    }
     try {
       if (result.type === 'delete') {
         await this.o.client.delete(RESOURCES.pods, name, { namespace, gracePeriodSeconds: 0, preconditions: { uid } });

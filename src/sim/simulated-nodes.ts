@@ -7,7 +7,7 @@ import type { Node, Taint } from 'kubernetes-types/core/v1.js';
 import { createLogger, type Logger } from '../api/log.js';
 import { isNodeReady } from '../api/pods/index.js';
 import { Informer, RESOURCES, WorkQueue, startController, type RestClient, type RunningController } from '../client/index.js';
-import { nthHost, nthSubnet, parseIpv4Cidr, formatCidr } from './cidr.js';
+import { nthHost, parseIpv4Cidr } from './cidr.js';
 import { Limiter } from './limiter.js';
 import { NodeHeartbeats } from './node-heartbeat.js';
 import { nodeObject, nodeLabels, nodeStatus, type NodeTemplate } from './node-object.js';
@@ -36,8 +36,6 @@ export interface SimulatedNodesOptions {
   taints?: Taint[];
   /** @default 'sim.standard' */
   instanceType?: string;
-  /** /24 podCIDRs are carved from it, one per node in index order. @default '10.128.0.0/9' (32768 nodes) */
-  clusterCIDR?: string;
   /** Node InternalIPs, one per node in index order. @default '172.16.0.0/12' */
   nodeIPRange?: string;
   /** Lease renewal period. @default 10000 */
@@ -86,23 +84,26 @@ async function serverVersion(client: RestClient): Promise<string | undefined> {
   }
 }
 
-/** Creates the node, or adopts an existing one of that name (keeping its podCIDR); returns its uid and podCIDR. */
-async function registerNode(client: RestClient, t: NodeTemplate): Promise<{ uid: string; podCIDR: string; annotations: Record<string, string> }> {
+/**
+ * Creates the node, or adopts an existing one of that name (keeping its
+ * podCIDR, if it has one); returns it as the server has it.
+ */
+async function registerNode(client: RestClient, t: NodeTemplate): Promise<Node> {
   try {
-    const n = await client.create<Node>(RESOURCES.nodes, nodeObject(t, nowRfc3339Seconds()));
-    return { uid: n.metadata?.uid ?? '', podCIDR: t.podCIDR, annotations: n.metadata?.annotations ?? {} };
+    return await client.create<Node>(RESOURCES.nodes, nodeObject(t, nowRfc3339Seconds()));
   } catch (e) {
     if ((e as { code?: unknown }).code !== 409) throw e;
   }
   const existing = await client.get<Node>(RESOURCES.nodes, t.name);
-  const podCIDR = existing.spec?.podCIDR || t.podCIDR;
-  const adopted = { ...t, podCIDR };
-  await client.patch(RESOURCES.nodes, t.name, {
-    metadata: { labels: nodeLabels(adopted) },
-    ...(existing.spec?.podCIDR ? {} : { spec: { podCIDR, podCIDRs: [podCIDR] } }),
-  });
-  await client.patch(RESOURCES.nodes, t.name, { status: nodeStatus(adopted, nowRfc3339Seconds(), existing.status) }, { subresource: 'status' });
-  return { uid: existing.metadata?.uid ?? '', podCIDR, annotations: existing.metadata?.annotations ?? {} };
+  await client.patch(RESOURCES.nodes, t.name, { metadata: { labels: nodeLabels(t) } });
+  await client.patch(RESOURCES.nodes, t.name, { status: nodeStatus(t, nowRfc3339Seconds(), existing.status) }, { subresource: 'status' });
+  return existing;
+}
+
+/** The node's IPv4 podCIDR (pods get IPv4 addresses only), if it has one yet. */
+function ipv4PodCIDR(node: Node): string | undefined {
+  const cidrs = node.spec?.podCIDRs?.length ? node.spec.podCIDRs : node.spec?.podCIDR ? [node.spec.podCIDR] : [];
+  return cidrs.find((c) => !c.includes(':'));
 }
 
 /** Registers the nodes, starts their heartbeats and pod stages; resolves once every node is registered. */
@@ -112,7 +113,6 @@ export async function startSimulatedNodes(opts: SimulatedNodesOptions): Promise<
   const log = opts.logger ?? createLogger('simulated-nodes');
   const prefix = opts.namePrefix ?? 'sim-node-';
   if (!Number.isInteger(opts.count) || opts.count < 0) throw new Error(`invalid node count ${opts.count}`);
-  const clusterCIDR = parseIpv4Cidr(opts.clusterCIDR ?? '10.128.0.0/9');
   const nodeRange = parseIpv4Cidr(opts.nodeIPRange ?? '172.16.0.0/12');
   const capacity = { ...DEFAULT_CAPACITY, ...opts.capacity };
   const kubeletVersion = opts.kubeletVersion ?? (await serverVersion(client)) ?? 'v0.0.0-sim';
@@ -122,7 +122,6 @@ export async function startSimulatedNodes(opts: SimulatedNodesOptions): Promise<
     const name = `${prefix}${i}`;
     templates.set(name, {
       name, capacity, kubeletVersion,
-      podCIDR: formatCidr(nthSubnet(clusterCIDR, i)),
       internalIP: nthHost(nodeRange, i),
       ...(opts.allocatable ? { allocatable: { ...opts.allocatable } } : {}),
       ...(opts.labels ? { labels: opts.labels } : {}),
@@ -169,7 +168,9 @@ export async function startSimulatedNodes(opts: SimulatedNodesOptions): Promise<
     const node = nodeInformer.store.get(name);
     const t = templates.get(name);
     if (!node || !t) return;
-    if (node.spec?.podCIDR) ips.setNodeCidr(name, node.spec.podCIDR);
+    // Pods that waited for the node's podCIDR (from the node IPAM controller) go on once it has one.
+    const podCIDR = ipv4PodCIDR(node);
+    if (podCIDR && ips.setNodeCidr(name, podCIDR)) pods.resyncNode(name);
     if (node.metadata?.annotations?.[STOPPED_ANNOTATION] === 'true') annotatedStopped.add(name);
     else annotatedStopped.delete(name);
     reconcileStopped(name);
@@ -187,11 +188,11 @@ export async function startSimulatedNodes(opts: SimulatedNodesOptions): Promise<
   await Promise.all([...templates.values()].map((t) => reg.run(async () => {
     if (failed) return;
     try {
-      const r = await registerNode(client, t);
-      if (r.podCIDR !== t.podCIDR) templates.set(t.name, { ...t, podCIDR: r.podCIDR });
-      ips.setNodeCidr(t.name, r.podCIDR);
-      if (r.annotations[STOPPED_ANNOTATION] === 'true') annotatedStopped.add(t.name);
-      heartbeats.add(templates.get(t.name)!, { uid: r.uid, paused: isStopped(t.name) });
+      const n = await registerNode(client, t);
+      const podCIDR = ipv4PodCIDR(n);
+      if (podCIDR) ips.setNodeCidr(t.name, podCIDR);
+      if (n.metadata?.annotations?.[STOPPED_ANNOTATION] === 'true') annotatedStopped.add(t.name);
+      heartbeats.add(t, { uid: n.metadata?.uid ?? '', paused: isStopped(t.name) });
     } catch (e) {
       failed ??= e;
     }

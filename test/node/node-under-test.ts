@@ -51,6 +51,8 @@ export interface NodeOptions {
   noAirGapImage?: boolean;
   /** The agent's stdout joins its logs too. */
   stdout?: boolean;
+  /** No --pod-cidr: the server's node IPAM controller hands the node `${prefix}.0/24` (its whole --cluster-cidr). */
+  podCidrFromController?: boolean;
   server?: StartOptions;
 }
 
@@ -128,7 +130,8 @@ export function createTestNode(opts: NodeOptions): NodeUnderTest {
       return r.status === 0 ? JSON.parse(r.stdout) as Pod : undefined;
     },
     async start() {
-      server = await startServer(opts.server);
+      server = await startServer(!opts.podCidrFromController ? opts.server
+        : { ...opts.server, args: [...opts.server?.args ?? [], '--cluster-cidr', `${node.prefix}.0/24`, '--node-cidr-mask-size', '24'] });
       kubectl = new Kubectl(kubectlPath, server.kubeconfig);
       node.startAgent();
     },
@@ -136,7 +139,7 @@ export function createTestNode(opts: NodeOptions): NodeUnderTest {
       const s = started(server);
       const extra = typeof opts.agentArgs === 'function' ? opts.agentArgs(s) : opts.agentArgs ?? [];
       const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent', '--kubeconfig', s.kubeconfig,
-        '--data-dir', dataDir, '--run-dir', runDir, '--node-name', nodeName, '--pod-cidr', `${node.prefix}.0/24`,
+        '--data-dir', dataDir, '--run-dir', runDir, '--node-name', nodeName, ...(opts.podCidrFromController ? [] : ['--pod-cidr', `${node.prefix}.0/24`]),
         '--cni-bridge', node.bridge, '--pod-logs-dir', node.podLogsDir, '--stream-server-port', '0',
         '--kubelet-port', String(opts.kubeletPort ?? 0), ...extra], {
         stdio: ['ignore', opts.stdout ? 'pipe' : 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' },

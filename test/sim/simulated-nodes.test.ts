@@ -1,8 +1,10 @@
 /**
- * Simulated nodes against a real API server (no controllers, no scheduler:
+ * Simulated nodes against a real API server (no scheduler, and of the
+ * controllers only the node IPAM one, which gives the nodes their podCIDRs:
  * the test binds pods itself through pods/binding): registration, Lease
  * heartbeats, pod stages with IPs from the node's podCIDR, stopping a node
  * by annotation and by handle, and adoption of existing nodes on restart.
+ * Without the controller, a node has no podCIDR and its pods wait for one.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,7 +26,7 @@ describe('simulated nodes', () => {
   let sim: SimulatedNodes;
 
   before(async () => {
-    server = await startServer({ datastore: 'memory', args: ['--disable-controllers'] });
+    server = await startServer({ datastore: 'memory', args: ['--controllers', 'node-ipam-controller', '--disable-scheduler', '--cluster-cidr', '10.128.0.0/16'] });
     client = RestClient.fromKubeconfig(server.kubeconfig, { component: 'sim-test' });
     sim = await startSimulatedNodes({
       client, count: 3, heartbeatIntervalMs: HEARTBEAT_MS, logger: createLogger('sim-test', { level: 'warn' }),
@@ -61,9 +63,12 @@ describe('simulated nodes', () => {
     return eventually(async () => { const p = await getPod(name); return p.status?.phase === phase ? p : undefined; }, 10_000, `${name} ${phase}`) as Promise<Pod>;
   }
 
-  test('registers nodes with labels, capacity, podCIDRs, addresses and Ready', async () => {
+  test('registers nodes with labels, capacity, addresses and Ready; the controller gives them podCIDRs', async () => {
     assert.deepEqual(sim.nodes(), ['sim-node-0', 'sim-node-1', 'sim-node-2']);
-    const list = await client.list<Node>(RESOURCES.nodes, { labelSelector: 'sim.k8ts.io/simulated=true' });
+    const list = await eventually(async () => {
+      const l = await client.list<Node>(RESOURCES.nodes, { labelSelector: 'sim.k8ts.io/simulated=true' });
+      return l.items.every((n) => n.spec?.podCIDR) ? l : undefined;
+    }, 10_000, 'podCIDRs from the node IPAM controller') as { items: Node[] };
     assert.equal(list.items.length, 3);
     const cidrs = new Set<string>();
     for (const n of list.items) {
@@ -76,7 +81,7 @@ describe('simulated nodes', () => {
       assert.equal(l['example.com/pool'], 'blue');
       assert.deepEqual(n.status!.capacity, { cpu: '16', memory: '256Gi', pods: '110', 'ephemeral-storage': '1Ti' });
       assert.deepEqual(n.status!.allocatable, n.status!.capacity);
-      assert.match(n.spec!.podCIDR!, /^10\.(12[89]|1[3-9]\d|2[0-5]\d)\.\d+\.0\/24$/);
+      assert.match(n.spec!.podCIDR!, /^10\.128\.[0-2]\.0\/24$/, 'one of the first three /24s of --cluster-cidr');
       assert.deepEqual(n.spec!.podCIDRs, [n.spec!.podCIDR]);
       cidrs.add(n.spec!.podCIDR!);
       const conds = Object.fromEntries(n.status!.conditions!.map((c) => [c.type, c]));
@@ -195,5 +200,41 @@ describe('simulated nodes', () => {
     for (let i = 0; i < 5; i++) ips.add((await phaseOf(`again-${i}`, 'Running')).status!.podIP!);
     assert.equal(ips.size, 5);
     assert.ok(!ips.has(running.status!.podIP!), 'no new pod takes the IP of a pod that was running before the restart');
+  });
+});
+
+describe('simulated nodes without a node IPAM controller', () => {
+  let server: RunningServer;
+  let client: RestClient;
+  let sim: SimulatedNodes;
+
+  before(async () => {
+    server = await startServer({ datastore: 'memory', args: ['--disable-controllers'] });
+    client = RestClient.fromKubeconfig(server.kubeconfig, { component: 'sim-test' });
+    sim = await startSimulatedNodes({ client, count: 1, heartbeatIntervalMs: HEARTBEAT_MS, logger: createLogger('sim-test', { level: 'warn' }) });
+  });
+  after(async () => {
+    await sim?.stop();
+    client?.close();
+    await server?.stop();
+  });
+
+  test('a node registers without a podCIDR; its pods wait for one, then run with an IP from it', async () => {
+    assert.equal((await client.get<Node>(RESOURCES.nodes, 'sim-node-0')).spec?.podCIDR, undefined);
+    await client.create<Pod>(RESOURCES.pods, {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'waiting', namespace: NS },
+      spec: { nodeName: 'sim-node-0', containers: [{ name: 'main', image: 'busybox' }] },
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    const waiting = await client.get<Pod>(RESOURCES.pods, 'waiting', { namespace: NS });
+    assert.notEqual(waiting.status?.phase, 'Running');
+    assert.equal(waiting.status?.podIP, undefined, 'no IP without a podCIDR');
+    // What the node IPAM controller writes (its patch), done here by hand.
+    await client.patch(RESOURCES.nodes, 'sim-node-0', { spec: { podCIDR: '10.77.5.0/24', podCIDRs: ['10.77.5.0/24'] } }, { type: 'strategic' });
+    const running = await eventually(async () => {
+      const p = await client.get<Pod>(RESOURCES.pods, 'waiting', { namespace: NS });
+      return p.status?.phase === 'Running' ? p : undefined;
+    }, 10_000, 'the pod Running once its node has a podCIDR') as Pod;
+    assert.ok(cidrContains(parseIpv4Cidr('10.77.5.0/24'), running.status!.podIP!), running.status!.podIP);
   });
 });

@@ -1,19 +1,14 @@
-/** Pure parts of the simulator: CIDR carving, pod IP allocation, stage loading and selectors, the limiter. */
+/** Pure parts of the simulator: CIDR parsing, node IPs, pod IP allocation, stage loading and selectors, the limiter. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatCidr, nthHost, nthSubnet, parseIpv4Cidr, subnetCount } from '../../src/sim/cidr.js';
-import { PodIpAllocator } from '../../src/sim/pod-ip-allocator.js';
+import { formatCidr, nthHost, parseIpv4Cidr } from '../../src/sim/cidr.js';
+import { NoPodCidrError, PodIpAllocator } from '../../src/sim/pod-ip-allocator.js';
 import { Limiter } from '../../src/sim/limiter.js';
 import { parseStages, selectorMatches } from '../../src/sim/index.js';
 import { stageDelayMs } from '../../src/sim/stages/index.js';
 
-test('podCIDRs are carved in order from the cluster CIDR, with a clear error when it is too small', () => {
-  const c = parseIpv4Cidr('10.128.0.0/9');
-  assert.equal(subnetCount(c), 32768);
-  assert.equal(formatCidr(nthSubnet(c, 0)), '10.128.0.0/24');
-  assert.equal(formatCidr(nthSubnet(c, 257)), '10.129.1.0/24');
-  assert.equal(formatCidr(nthSubnet(c, 32767)), '10.255.255.0/24');
-  assert.throws(() => nthSubnet(parseIpv4Cidr('10.0.0.0/22'), 4), /holds 4 \/24 pod CIDRs, too few for 5 nodes/);
+test('IPv4 CIDRs parse strictly; node IPs are numbered from the node range', () => {
+  assert.equal(formatCidr(parseIpv4Cidr('10.128.0.0/9')), '10.128.0.0/9');
   assert.throws(() => parseIpv4Cidr('10.0.0.1/24'), /host bits/);
   assert.throws(() => parseIpv4Cidr('10.0.0.0/33'), /invalid IPv4 CIDR/);
   assert.equal(nthHost(parseIpv4Cidr('172.16.0.0/12'), 0), '172.16.0.1');
@@ -40,7 +35,9 @@ test('pod IPs: unique per node, stable per pod, reusable after release, reserved
   assert.equal(a.allocate('n0', 'ns/full', 'uf'), ip1);
   assert.equal(a.allocate('n0', 'ns/p2', 'u2-recreated'), '10.128.0.4', 'a recreated pod (new uid) gives up its old IP first');
   assert.equal(a.usedOn('n0'), 253);
-  assert.throws(() => a.allocate('nope', 'ns/z', 'z'), /has no podCIDR/);
+  assert.throws(() => a.allocate('nope', 'ns/z', 'z'), (e: unknown) => e instanceof NoPodCidrError && /node nope has no podCIDR/.test(e.message));
+  assert.equal(a.hasNodeCidr('nope'), false);
+  assert.equal(a.setNodeCidr('n1', '10.128.1.0/24'), false, 'the same CIDR again is no change');
 });
 
 test('the limiter never runs more than its limit at once', async () => {

@@ -24,7 +24,8 @@ import {
 import { readRegistriesFile, unsupportedRewrites, writeRegistryHosts } from '../kubelet/containerd/registries.js';
 import { filesystemStats } from '../kubelet/node-status/host-usage.js';
 import { joinCluster, parseServerUrl } from './agent-join.js';
-import { NODE_FLAGS, NODE_FLAGS_HELP, nodeFlagValues, type NodeFlagValues } from './node-flags.js';
+import { startFlannel, type RunningFlannel } from '../flannel/index.js';
+import { FLANNEL_FLAGS, FLANNEL_FLAGS_HELP, NODE_FLAGS, NODE_FLAGS_HELP, flannelFlagValues, nodeFlagValues, type FlannelFlagValues, type NodeFlagValues } from './node-flags.js';
 import { parseFlags } from './parse-flags.js';
 import { UsageError } from './usage-error.js';
 
@@ -41,6 +42,8 @@ export interface AgentOptions extends NodeFlagValues {
   nodeLabels?: Record<string, string>;
   /** @default createLogger('agent') */
   log?: Logger;
+  /** The pod network across nodes (`k8ts agent`); unset or backend 'none': this node's pods only. */
+  flannel?: FlannelFlagValues;
 }
 
 /** A started node. */
@@ -66,6 +69,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   let supervisor: ContainerdSupervisor | undefined;
   let cri: CriClient | undefined;
   const hostIPs: string[] = [];
+  const flannelBackend = o.flannel?.backend ?? 'none';
   const release = async (): Promise<void> => {
     cri?.close();
     await supervisor?.stop().catch((err: unknown) => log.error({ err }, 'stopping containerd'));
@@ -82,6 +86,8 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     } else {
       writeBridgeConflist(paths.cniConfDir, {
         podCidrs: [o.podCidr], ipamDataDir: paths.cniIpamDataDir, ...(o.cniBridge ? { bridge: o.cniBridge } : {}),
+        // flannel masquerades instead; vxlan's 50 bytes of headers come off a 1500-byte link (flannel's default MTU).
+        ...(flannelBackend !== 'none' ? { ipMasq: false } : {}), ...(flannelBackend === 'vxlan' ? { mtu: 1450 } : {}),
       });
       writeRegistryHosts(paths.registryCertsDir, registries);
       const rewrites = unsupportedRewrites(registries);
@@ -163,6 +169,18 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     client, informerClient, nodeName: o.nodeName, storageDir: resolve(paths.localPathStorageDir), logger: createLogger('local-path-cleaner'),
   });
   nodeStatus.start();
+  const flannelStop = new AbortController();
+  let flannel: RunningFlannel | undefined;
+  if (o.flannel && flannelBackend !== 'none') {
+    if (hostIPs[0]) {
+      flannel = startFlannel({
+        client, nodeName: o.nodeName, nodeIP: hostIPs[0], backend: flannelBackend, clusterCidr: o.flannel.clusterCidr,
+        log: createLogger('flannel'), signal: flannelStop.signal,
+      });
+    } else {
+      log.error({ node: o.nodeName }, 'flannel not started: the node has no IPv4 address (give --node-ip)');
+    }
+  }
   staticPods.start();
   kubelet.start();
   localPathCleaner.start();
@@ -179,6 +197,8 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       await staticPods.stop().catch((err: unknown) => log.error({ err }, 'stopping the static pod sources'));
       await localPathCleaner.stop().catch((err: unknown) => log.error({ err }, 'stopping the local-path cleaner'));
       await nodeStatus.stop().catch((err: unknown) => log.error({ err }, 'stopping the node status manager'));
+      flannelStop.abort();
+      await flannel?.stop();
       await release();
     })(),
   };
@@ -205,7 +225,7 @@ Flags:
   --token-file FILE                  Read the join token from FILE (or $K8TS_TOKEN_FILE)
   --kubeconfig PATH                  Kubeconfig to use instead (default $KUBECONFIG, else ~/.kube/config)
   --data-dir DIR                     Where the node keeps its state (default ${DEFAULT_DATA_DIR})
-${NODE_FLAGS_HELP}  -h, --help                         This help
+${NODE_FLAGS_HELP}${FLANNEL_FLAGS_HELP}  -h, --help                         This help
 `;
 
 export async function runAgent(argv: string[]): Promise<number> {
@@ -218,6 +238,7 @@ export async function runAgent(argv: string[]): Promise<number> {
       kubeconfig: { type: 'string' },
       'data-dir': { type: 'string' },
       ...NODE_FLAGS,
+      ...FLANNEL_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -226,6 +247,7 @@ export async function runAgent(argv: string[]): Promise<number> {
     return 0;
   }
   const node = nodeFlagValues(values);
+  const flannel = flannelFlagValues(values);
   const dataDir = values['data-dir'] ?? DEFAULT_DATA_DIR;
   const log = createLogger('agent');
   // $K8TS_URL (k3s: $K3S_URL) yields to an explicit --kubeconfig.
@@ -244,7 +266,7 @@ export async function runAgent(argv: string[]): Promise<number> {
     if (values.token !== undefined || values['token-file'] !== undefined) throw new UsageError('--token needs --server');
     connection = loadKubeconfig(values.kubeconfig ?? defaultKubeconfigPath());
   }
-  const agent = await startAgent({ ...node, connection, dataDir, log });
+  const agent = await startAgent({ ...node, connection, dataDir, log, flannel });
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       log.info({ signal }, 'stopping the agent');

@@ -66,8 +66,8 @@ export async function ensureVxlanDevice(nodeIP: string): Promise<string> {
   if (existing && !fits) await run(['ip', 'link', 'del', VXLAN_DEVICE]);
   if (!fits) {
     const underlay = await linkOf(nodeIP);
-    await run(['ip', 'link', 'add', VXLAN_DEVICE, 'type', 'vxlan', 'id', String(VXLAN_VNI), 'local', nodeIP, 'dstport', String(VXLAN_PORT), 'nolearning',
-      ...(underlay ? ['dev', underlay.ifname] : []), ...(underlay?.mtu ? ['mtu', String(underlay.mtu - VXLAN_OVERHEAD)] : [])]);
+    await run(['ip', 'link', 'add', VXLAN_DEVICE, ...(underlay?.mtu ? ['mtu', String(underlay.mtu - VXLAN_OVERHEAD)] : []),
+      'type', 'vxlan', 'id', String(VXLAN_VNI), 'local', nodeIP, 'dstport', String(VXLAN_PORT), 'nolearning', ...(underlay ? ['dev', underlay.ifname] : [])]);
   }
   await run(['ip', 'link', 'set', VXLAN_DEVICE, 'up']);
   const [link] = await json<LinkDetail>(['ip', '-j', 'link', 'show', VXLAN_DEVICE]);

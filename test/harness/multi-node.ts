@@ -2,7 +2,7 @@
  * A cluster of one `k8ts server` and N `k8ts agent`s on one machine, wired
  * as separate hosts: a host bridge (`k8ts…`) is the LAN, the server listens
  * on the host's address on it, and each agent runs in its own network
- * namespace (`ip netns exec`) with a veth into that bridge, its own node IP
+ * namespace (`ip netns add`, the agent under `nsenter --net`) with a veth into that bridge, its own node IP
  * and default route via the host, its own containerd (root, state, socket
  * under the cluster's directory), its own podCIDR inside a free 10.x/16
  * cluster CIDR and its own CNI bridge.
@@ -123,7 +123,8 @@ export function createMultiNodeCluster(opts: MultiNodeOptions): MultiNodeCluster
     };
     spawners.set(host, (kubeconfig: string) => {
         const dataDir = join(host.dir, 'data');
-        const child = spawn('ip', ['netns', 'exec', netns, process.execPath, join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent',
+        // nsenter, not `ip netns exec`: that one remounts /sys in a new mount namespace, hiding the cgroup mounts runc needs.
+        const child = spawn('nsenter', [`--net=/run/netns/${netns}`, '--', process.execPath, join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent',
           '--kubeconfig', kubeconfig, '--data-dir', dataDir, '--run-dir', join(host.dir, 'run'), '--node-name', host.nodeName,
           '--node-ip', nodeIP, '--pod-cidr', host.podCidr, '--cni-bridge', host.cniBridge, '--pod-logs-dir', join(host.dir, 'pods'),
           '--container-logs-dir', join(host.dir, 'containers'), '--stream-server-port', '0', '--kubelet-port', '0',

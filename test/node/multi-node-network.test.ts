@@ -16,9 +16,9 @@ import { createMultiNodeCluster, type AgentHost, type MultiNodeCluster, type Top
 import { eventually } from '../harness/kubectl.js';
 import { BUSYBOX, nodeTestSkip } from './node-under-test.js';
 
-const skip = nodeTestSkip([['iptables', 'iptables'], ['bridge', 'iproute2']]);
+const skip = nodeTestSkip([['iptables', 'iptables'], ['bridge', 'iproute2'], ['nsenter', 'util-linux']]);
 
-/** busybox httpd whose /cgi-bin/ip answers the client address it sees (CGI's REMOTE_ADDR). */
+/** busybox httpd whose /cgi-bin/ip answers the client address it sees (CGI's REMOTE_ADDR, `[::ffff:a.b.c.d]` on its dual-stack socket). */
 const WHO_AM_I = (port: number): string[] => ['sh', '-c', [
   'mkdir -p /www/cgi-bin',
   `printf '#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho "$REMOTE_ADDR"\\n' > /www/cgi-bin/ip`,
@@ -48,15 +48,29 @@ async function runningPod(c: MultiNodeCluster, name: string): Promise<Pod> {
       return pod;
     }
     return undefined;
-  }, 120_000, `pod ${name} Running and Ready; logs:\n${c.logs().slice(-6000)}`))!;
+  }, 120_000, `pod ${name} Running and Ready`).catch((err: Error) => {
+    throw new Error(`${err.message}\n${c.kubectl.run(['describe', 'pod', name]).stdout}\nlogs:\n${c.logs().slice(-6000)}`);
+  }))!;
 }
 
-/** wget from inside `pod`, retried for a while: flannel programs the routes within its resync. */
-async function wgetFrom(c: MultiNodeCluster, pod: string, url: string): Promise<string> {
+/**
+ * The body of a 200 answer to GET `path` at ip:port, from inside `pod`,
+ * retried for a while (flannel programs routes within its resync). busybox
+ * nc, since the static busybox's wget crashes in a container without NSS.
+ */
+/** a.b.c.d from the CGI's `[::ffff:a.b.c.d]`. */
+function remoteAddr(text: string): string {
+  return text.replace(/^\[(?:::ffff:)?([^\]]*)\]$/, '$1');
+}
+
+async function httpGetFrom(c: MultiNodeCluster, pod: string, ip: string, port: number, path: string): Promise<string> {
+  let last = '';
   return (await eventually(() => {
-    const r = c.kubectl.run(['exec', pod, '--', 'wget', '-qO-', '-T', '3', url], { timeoutMs: 15_000 });
-    return r.status === 0 ? r.stdout.trim() : undefined;
-  }, 60_000, `wget ${url} from ${pod}`))!;
+    const r = c.kubectl.run(['exec', pod, '--', 'sh', '-c', `printf 'GET ${path} HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${ip} ${port}`], { timeoutMs: 15_000 });
+    last = `${r.status} ${r.stdout}${r.stderr}`;
+    const [head, ...body] = r.stdout.split(/\r?\n\r?\n/);
+    return r.status === 0 && /^HTTP\/1\.[01] 200/.test(head ?? '') ? body.join('\n\n').trim() : undefined;
+  }, 60_000, `GET http://${ip}:${port}${path} from ${pod}`).catch((err: Error) => { throw new Error(`${err.message}; last: ${last}`); }))!;
 }
 
 const modes: Array<{ backend: 'host-gw' | 'vxlan'; topology: Topology }> = [
@@ -118,16 +132,16 @@ for (const { backend, topology } of modes) {
         assert.ok(ipA.startsWith(a.podCidr.replace(/0\/24$/, '')), `${ipA} in ${a.podCidr}`);
         assert.ok(ipB.startsWith(b.podCidr.replace(/0\/24$/, '')), `${ipB} in ${b.podCidr}`);
         const started = Date.now();
-        assert.equal(await wgetFrom(c, 'web-a', `http://${ipB}:8080/cgi-bin/ip`), ipA, 'the source IP node 2\'s pod sees is node 1\'s pod IP');
+        assert.equal(remoteAddr(await httpGetFrom(c, 'web-a', ipB, 8080, '/cgi-bin/ip')), ipA, 'the source IP node 2\'s pod sees is node 1\'s pod IP');
         t.diagnostic(`pod ${ipA} -> pod ${ipB} answered after ${Date.now() - started} ms`);
-        assert.equal(await wgetFrom(c, 'web-b', `http://${ipA}:8080/cgi-bin/ip`), ipB, 'and back');
+        assert.equal(remoteAddr(await httpGetFrom(c, 'web-b', ipA, 8080, '/cgi-bin/ip')), ipB, 'and back');
       });
 
       await t.test('a pod reaches the other node\'s IP, masqueraded to its own node\'s', async () => {
         const port = 20000 + Math.floor(Math.random() * 10000);
         c.kubectl.ok(['apply', '-f', '-'], { input: podOn('host-b', b, { hostNetwork: true, port }) });
         await runningPod(c, 'host-b');
-        assert.equal(await wgetFrom(c, 'web-a', `http://${b.nodeIP}:${port}/cgi-bin/ip`), a.nodeIP);
+        assert.equal(remoteAddr(await httpGetFrom(c, 'web-a', b.nodeIP, port, '/cgi-bin/ip')), a.nodeIP);
       });
 
       if (backend === 'vxlan') {

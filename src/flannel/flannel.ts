@@ -56,7 +56,8 @@ export function startFlannel(o: FlannelOptions): RunningFlannel {
   let waiters: Array<() => void> = [];
 
   const pass = async (): Promise<void> => {
-    if (backend === 'vxlan' && !vtepMAC) vtepMAC = await ensureVxlanDevice(o.nodeIP);
+    // Every pass: a flannel.1 deleted or changed behind flannel's back comes back (with a new VtepMAC, re-annotated below).
+    if (backend === 'vxlan') vtepMAC = await ensureVxlanDevice(o.nodeIP);
     const self = informer.store.get(o.nodeName);
     if (!self) return;
     const want = ownAnnotations(backend, o.nodeIP, vtepMAC);

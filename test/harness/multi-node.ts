@@ -122,19 +122,19 @@ export function createMultiNodeCluster(opts: MultiNodeOptions): MultiNodeCluster
       stop: () => { agent?.kill('SIGTERM'); return exit; },
     };
     spawners.set(host, (kubeconfig: string) => {
-        const dataDir = join(host.dir, 'data');
-        // nsenter, not `ip netns exec`: that one remounts /sys in a new mount namespace, hiding the cgroup mounts runc needs.
-        const child = spawn('nsenter', [`--net=/run/netns/${netns}`, '--', process.execPath, join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent',
-          '--kubeconfig', kubeconfig, '--data-dir', dataDir, '--run-dir', join(host.dir, 'run'), '--node-name', host.nodeName,
-          '--node-ip', nodeIP, '--pod-cidr', host.podCidr, '--cni-bridge', host.cniBridge, '--pod-logs-dir', join(host.dir, 'pods'),
-          '--container-logs-dir', join(host.dir, 'containers'), '--stream-server-port', '0', '--kubelet-port', '0',
-          '--flannel-backend', opts.flannelBackend, '--cluster-cidr', clusterCidr, ...(opts.agentArgs ?? [])], {
-          stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' },
-        });
-        child.stderr!.setEncoding('utf8').on('data', (d: string) => { logs += d; });
-        exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-        children.push({ child, exit });
-        agent = child;
+      const dataDir = join(host.dir, 'data');
+      // nsenter, not `ip netns exec`: that one remounts /sys in a new mount namespace, hiding the cgroup mounts runc needs.
+      const child = spawn('nsenter', [`--net=/run/netns/${netns}`, '--', process.execPath, join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent',
+        '--kubeconfig', kubeconfig, '--data-dir', dataDir, '--run-dir', join(host.dir, 'run'), '--node-name', host.nodeName,
+        '--node-ip', nodeIP, '--pod-cidr', host.podCidr, '--cni-bridge', host.cniBridge, '--pod-logs-dir', join(host.dir, 'pods'),
+        '--container-logs-dir', join(host.dir, 'containers'), '--stream-server-port', '0', '--kubelet-port', '0',
+        '--flannel-backend', opts.flannelBackend, '--cluster-cidr', clusterCidr, ...(opts.agentArgs ?? [])], {
+        stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' },
+      });
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => { logs += d; });
+      exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+      children.push({ child, exit });
+      agent = child;
     });
     return host;
   });

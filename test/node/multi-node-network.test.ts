@@ -164,3 +164,26 @@ for (const { backend, topology } of modes) {
     assert.deepEqual(c.leftovers(), [], 'teardown leaves nothing');
   });
 }
+
+test('flannel host-gw between nodes on different subnets: a log line names the node and the refused command; the agent runs on', { skip, timeout: 300_000 }, async () => {
+  const c = createMultiNodeCluster({ name: 'mn-hostgw-routed', agents: 2, topology: 'routed', flannelBackend: 'host-gw' });
+  const [a, b] = c.agents as [AgentHost, AgentHost];
+  try {
+    await c.start();
+    let exited = false;
+    void a.exit.then(() => { exited = true; });
+    await c.waitReady();
+    const command = `ip route replace ${b.podCidr} via ${b.nodeIP}`;
+    const line = await eventually(() => a.logs().split('\n').find((l) => l.includes(`"command":"${command}"`)), 60_000, `a log line for ${command}`);
+    const entry = JSON.parse(line!) as { level: string; node: string; msg: string; err: string };
+    assert.equal(entry.level, 'error');
+    assert.equal(entry.node, b.nodeName);
+    assert.match(entry.msg, new RegExp(`^flannel could not program the route to node ${b.nodeName}: host-gw needs every node on one L2 network`));
+    assert.match(entry.err, /invalid gateway/i);
+    assert.equal(a.exec(['ip', '-4', 'route', 'show', b.podCidr]).trim(), '', 'no half-programmed route');
+    assert.equal(exited, false, 'the agent did not crash');
+  } finally {
+    await c.cleanup();
+  }
+  assert.deepEqual(c.leftovers(), [], 'teardown leaves nothing');
+});

@@ -75,9 +75,16 @@ export async function ensureVxlanDevice(nodeIP: string): Promise<string> {
   return link.address.toLowerCase();
 }
 
-/** Gives flannel.1 the network address of this node's podCIDR as a /32 (flannel's vxlan configureIPv4). */
+/**
+ * Gives flannel.1 the network address of this node's podCIDR as a /32 and
+ * no other IPv4 address (flannel's vxlan configureIPv4: a node whose
+ * podCIDR changed drops the old one).
+ */
 export async function ensureVxlanAddress(network: string): Promise<void> {
-  await run(['ip', 'addr', 'replace', `${network}/32`, 'dev', VXLAN_DEVICE]);
+  const [dev] = await json<{ addr_info?: Array<{ family?: string; local?: string; prefixlen?: number }> }>(['ip', '-j', '-4', 'addr', 'show', 'dev', VXLAN_DEVICE]);
+  const have = (dev?.addr_info ?? []).filter((a) => a.family === 'inet');
+  for (const a of have) if (a.local !== network || a.prefixlen !== 32) await run(['ip', 'addr', 'del', `${a.local}/${a.prefixlen}`, 'dev', VXLAN_DEVICE]);
+  if (!have.some((a) => a.local === network && a.prefixlen === 32)) await run(['ip', 'addr', 'add', `${network}/32`, 'dev', VXLAN_DEVICE]);
 }
 
 /** The link holding `ip`, if any. */

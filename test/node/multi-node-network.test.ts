@@ -157,6 +157,12 @@ for (const { backend, topology } of modes) {
         assert.equal(await b.stop(), 0, 'node 2\'s agent stops cleanly');
         c.kubectl.ok(['delete', 'node', b.nodeName, '--wait=false']);
         await eventually(() => a.exec(['ip', '-4', 'route', 'show', b.podCidr]).trim() === '', 60_000, `the route to ${b.podCidr} removed on ${a.nodeName}`);
+        if (backend === 'vxlan') {
+          const net = b.podCidr.split('/')[0]!;
+          // The same pass deletes the route, then the neighbour, then the FDB entry.
+          await eventually(() => !new RegExp(`^${net.replace(/\./g, '\\.')} `, 'm').test(a.exec(['ip', 'neigh', 'show', 'dev', 'flannel.1'])), 10_000, 'its neighbour entry removed');
+          await eventually(() => !a.exec(['bridge', 'fdb', 'show', 'dev', 'flannel.1']).includes(`dst ${b.nodeIP} `), 10_000, 'its FDB entry removed');
+        }
       });
     } finally {
       await c.cleanup();

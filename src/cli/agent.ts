@@ -12,6 +12,7 @@
  * its containerd's shims behind); the next start adopts them by their labels.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
+import { isIPv4 } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { createLogger, type Logger } from '../api/log.js';
@@ -172,9 +173,10 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   const flannelStop = new AbortController();
   let flannel: RunningFlannel | undefined;
   if (o.flannel && flannelBackend !== 'none') {
-    if (hostIPs[0]) {
+    const nodeIP = hostIPs.find((ip) => isIPv4(ip));
+    if (nodeIP) {
       flannel = startFlannel({
-        client, nodeName: o.nodeName, nodeIP: hostIPs[0], backend: flannelBackend, clusterCidr: o.flannel.clusterCidr,
+        client, nodeName: o.nodeName, nodeIP, backend: flannelBackend, clusterCidr: o.flannel.clusterCidr,
         log: createLogger('flannel'), signal: flannelStop.signal,
       });
     } else {

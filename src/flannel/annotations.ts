@@ -7,11 +7,11 @@
  */
 import type { Node } from 'kubernetes-types/core/v1.js';
 
-const PREFIX = 'flannel.alpha.coreos.com/';
-export const ANN_BACKEND_TYPE = `${PREFIX}backend-type`;
-export const ANN_BACKEND_DATA = `${PREFIX}backend-data`;
-export const ANN_PUBLIC_IP = `${PREFIX}public-ip`;
-export const ANN_KUBE_SUBNET_MANAGER = `${PREFIX}kube-subnet-manager`;
+export const ANN_PREFIX = 'flannel.alpha.coreos.com/';
+export const ANN_BACKEND_TYPE = `${ANN_PREFIX}backend-type`;
+export const ANN_BACKEND_DATA = `${ANN_PREFIX}backend-data`;
+export const ANN_PUBLIC_IP = `${ANN_PREFIX}public-ip`;
+export const ANN_KUBE_SUBNET_MANAGER = `${ANN_PREFIX}kube-subnet-manager`;
 
 export type FlannelBackend = 'host-gw' | 'vxlan';
 export const FLANNEL_BACKENDS = ['host-gw', 'vxlan', 'none'] as const;

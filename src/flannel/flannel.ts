@@ -10,7 +10,7 @@
 import type { Node } from 'kubernetes-types/core/v1.js';
 import type { Logger } from '../api/log.js';
 import { Informer, RESOURCES, type RestClient } from '../client/index.js';
-import { hasAnnotations, leaseOf, ownAnnotations, type FlannelBackend, type Lease } from './annotations.js';
+import { ANN_PREFIX, hasAnnotations, leaseOf, ownAnnotations, type FlannelBackend, type Lease } from './annotations.js';
 import { parseIpv4Cidr } from './cidr.js';
 import { CommandError, applyMasquerade, ensureVxlanAddress, ensureVxlanDevice, readKernelState, run } from './kernel.js';
 import { masqueradeRules } from './masquerade.js';
@@ -65,8 +65,7 @@ export function startFlannel(o: FlannelOptions): RunningFlannel {
       await o.client.patch(RESOURCES.nodes, o.nodeName, { metadata: { annotations: want } });
       log.info({ node: o.nodeName, backend, publicIP: o.nodeIP }, 'flannel annotations written');
     }
-    const own = leaseOf(self);
-    const subnet = 'skip' in own ? self.spec?.podCIDR : own.subnet;
+    const subnet = self.spec?.podCIDRs?.find((c) => !c.includes(':')) ?? self.spec?.podCIDR;
     const ownNet = subnet ? parseIpv4Cidr(subnet) : undefined;
     if (!subnet || !ownNet) return; // no podCIDR yet: the Node update that brings it comes back here
     if (backend === 'vxlan') await ensureVxlanAddress(ownNet.network);
@@ -118,7 +117,9 @@ export function startFlannel(o: FlannelOptions): RunningFlannel {
     running ??= loop();
   };
 
-  informer.addEventHandler({ onAdd: kick, onUpdate: kick, onDelete: kick });
+  // Status heartbeats change nothing flannel reads; a new podCIDR or lease annotation does.
+  const leaseKey = (n: Node): string => JSON.stringify([n.spec?.podCIDRs ?? n.spec?.podCIDR, ...Object.entries(n.metadata?.annotations ?? {}).filter(([k]) => k.startsWith(ANN_PREFIX)).sort()]);
+  informer.addEventHandler({ onAdd: kick, onUpdate: (old, cur) => { if (leaseKey(old) !== leaseKey(cur)) kick(); }, onDelete: kick });
   informer.start();
   const timer = setInterval(kick, o.resyncMs ?? 30_000);
   const stop = async (): Promise<void> => {

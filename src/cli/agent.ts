@@ -12,6 +12,7 @@
  * its containerd's shims behind); the next start adopts them by their labels.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
+import { isIPv4 } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { createLogger, type Logger } from '../api/log.js';
@@ -24,7 +25,8 @@ import {
 import { readRegistriesFile, unsupportedRewrites, writeRegistryHosts } from '../kubelet/containerd/registries.js';
 import { filesystemStats } from '../kubelet/node-status/host-usage.js';
 import { joinCluster, parseServerUrl } from './agent-join.js';
-import { NODE_FLAGS, NODE_FLAGS_HELP, nodeFlagValues, type NodeFlagValues } from './node-flags.js';
+import { startFlannel, type RunningFlannel } from '../flannel/index.js';
+import { FLANNEL_FLAGS, FLANNEL_FLAGS_HELP, NODE_FLAGS, NODE_FLAGS_HELP, flannelFlagValues, nodeFlagValues, type FlannelFlagValues, type NodeFlagValues } from './node-flags.js';
 import { parseFlags } from './parse-flags.js';
 import { UsageError } from './usage-error.js';
 
@@ -41,6 +43,8 @@ export interface AgentOptions extends NodeFlagValues {
   nodeLabels?: Record<string, string>;
   /** @default createLogger('agent') */
   log?: Logger;
+  /** The pod network across nodes (`k8ts agent`); unset or backend 'none': this node's pods only. */
+  flannel?: FlannelFlagValues;
 }
 
 /** A started node. */
@@ -63,8 +67,13 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   const client = new RestClient(o.connection, { component: 'kubelet', maxSockets: 16 });
   const informerClient = new RestClient(o.connection, { component: 'kubelet', maxSockets: 4 });
   const paths = nodePaths(o.dataDir, o.runDir ? { runDir: o.runDir } : {});
+  const flannelBackend = o.flannel?.backend ?? 'none';
   const writePodNetworkConfig = (podCidrs: string[]): void => {
-    writeBridgeConflist(paths.cniConfDir, { podCidrs, ipamDataDir: paths.cniIpamDataDir, ...(o.cniBridge ? { bridge: o.cniBridge } : {}) });
+    writeBridgeConflist(paths.cniConfDir, {
+      podCidrs, ipamDataDir: paths.cniIpamDataDir, ...(o.cniBridge ? { bridge: o.cniBridge } : {}),
+      // flannel masquerades instead; vxlan's 50 bytes of headers come off a 1500-byte link (flannel's default MTU).
+      ...(flannelBackend !== 'none' ? { ipMasq: false } : {}), ...(flannelBackend === 'vxlan' ? { mtu: 1450 } : {}),
+    });
   };
   let supervisor: ContainerdSupervisor | undefined;
   let cri: CriClient | undefined;
@@ -165,6 +174,19 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     client, informerClient, nodeName: o.nodeName, storageDir: resolve(paths.localPathStorageDir), logger: createLogger('local-path-cleaner'),
   });
   nodeStatus.start();
+  const flannelStop = new AbortController();
+  let flannel: RunningFlannel | undefined;
+  if (o.flannel && flannelBackend !== 'none') {
+    const nodeIP = hostIPs.find((ip) => isIPv4(ip));
+    if (nodeIP) {
+      flannel = startFlannel({
+        client, nodeName: o.nodeName, nodeIP, backend: flannelBackend, clusterCidr: o.flannel.clusterCidr,
+        log: createLogger('flannel'), signal: flannelStop.signal,
+      });
+    } else {
+      log.error({ node: o.nodeName }, 'flannel not started: the node has no IPv4 address (give --node-ip)');
+    }
+  }
   staticPods.start();
   kubelet.start();
   localPathCleaner.start();
@@ -193,6 +215,8 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       await staticPods.stop().catch((err: unknown) => log.error({ err }, 'stopping the static pod sources'));
       await localPathCleaner.stop().catch((err: unknown) => log.error({ err }, 'stopping the local-path cleaner'));
       await nodeStatus.stop().catch((err: unknown) => log.error({ err }, 'stopping the node status manager'));
+      flannelStop.abort();
+      await flannel?.stop();
       await release();
     })(),
   };
@@ -219,7 +243,7 @@ Flags:
   --token-file FILE                  Read the join token from FILE (or $K8TS_TOKEN_FILE)
   --kubeconfig PATH                  Kubeconfig to use instead (default $KUBECONFIG, else ~/.kube/config)
   --data-dir DIR                     Where the node keeps its state (default ${DEFAULT_DATA_DIR})
-${NODE_FLAGS_HELP}  -h, --help                         This help
+${NODE_FLAGS_HELP}${FLANNEL_FLAGS_HELP}  -h, --help                         This help
 `;
 
 export async function runAgent(argv: string[]): Promise<number> {
@@ -232,6 +256,7 @@ export async function runAgent(argv: string[]): Promise<number> {
       kubeconfig: { type: 'string' },
       'data-dir': { type: 'string' },
       ...NODE_FLAGS,
+      ...FLANNEL_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -240,6 +265,7 @@ export async function runAgent(argv: string[]): Promise<number> {
     return 0;
   }
   const node = nodeFlagValues(values);
+  const flannel = flannelFlagValues(values);
   const dataDir = values['data-dir'] ?? DEFAULT_DATA_DIR;
   const log = createLogger('agent');
   // $K8TS_URL (k3s: $K3S_URL) yields to an explicit --kubeconfig.
@@ -258,7 +284,7 @@ export async function runAgent(argv: string[]): Promise<number> {
     if (values.token !== undefined || values['token-file'] !== undefined) throw new UsageError('--token needs --server');
     connection = loadKubeconfig(values.kubeconfig ?? defaultKubeconfigPath());
   }
-  const agent = await startAgent({ ...node, connection, dataDir, log });
+  const agent = await startAgent({ ...node, connection, dataDir, log, flannel });
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       log.info({ signal }, 'stopping the agent');

@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { isNodeName } from '../apiserver/pki/index.js';
 import { DEFAULT_CONTAINER_LOGS_DIR, DEFAULT_KUBELET_PORT, checkManifestUrl, parseManifestUrlHeaders } from '../kubelet/index.js';
 import { parseQuantity } from '../api/validation/quantity.js';
+import { FLANNEL_BACKENDS, type FlannelBackend } from '../flannel/index.js';
 import { parseDuration, port } from './flags.js';
 import { UsageError } from './usage-error.js';
 
@@ -167,4 +168,37 @@ function intFlag(name: string, text: string | undefined, def: number, min: numbe
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < min || n > max) throw new UsageError(`invalid --${name} ${JSON.stringify(text)}: want an integer from ${min} to ${max}`);
   return n;
+}
+
+/** k3s's --cluster-cidr default: every node's podCIDR lies in it. */
+export const DEFAULT_CLUSTER_CIDR = '10.42.0.0/16';
+
+/** `k8ts agent`'s flannel flags (k3s's --flannel-backend and --cluster-cidr). */
+export const FLANNEL_FLAGS = {
+  'flannel-backend': { type: 'string' },
+  'cluster-cidr': { type: 'string' },
+} as const;
+
+export const FLANNEL_FLAGS_HELP = `  --flannel-backend NAME             Pod routes to the other nodes: vxlan (default, as k3s), host-gw (all nodes on one L2
+                                     network), or none
+  --cluster-cidr CIDR                The whole pod network, never masqueraded inside (default ${DEFAULT_CLUSTER_CIDR})
+`;
+
+export interface FlannelFlagValues {
+  backend: FlannelBackend | 'none';
+  clusterCidr: string;
+}
+
+/** Checks the flannel flags; throws a UsageError naming a bad one. */
+export function flannelFlagValues(values: { 'flannel-backend'?: string | undefined; 'cluster-cidr'?: string | undefined }): FlannelFlagValues {
+  const backend = values['flannel-backend'] ?? 'vxlan';
+  if (!(FLANNEL_BACKENDS as readonly string[]).includes(backend)) {
+    throw new UsageError(`invalid --flannel-backend ${JSON.stringify(backend)}: want one of ${FLANNEL_BACKENDS.join(', ')}`);
+  }
+  const clusterCidr = values['cluster-cidr'] ?? DEFAULT_CLUSTER_CIDR;
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(clusterCidr);
+  if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32) {
+    throw new UsageError(`invalid --cluster-cidr ${JSON.stringify(clusterCidr)}: want an IPv4 CIDR like ${DEFAULT_CLUSTER_CIDR}`);
+  }
+  return { backend: backend as FlannelBackend | 'none', clusterCidr };
 }

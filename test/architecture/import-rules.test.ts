@@ -25,6 +25,7 @@ export const ALLOWED: Record<string, string[]> = {
   proxy: ['client', 'api'],
   dns: ['client', 'api'],
   sim: ['client', 'api'],
+  flannel: ['client', 'api'],
 };
 
 function files(dir: string): string[] {

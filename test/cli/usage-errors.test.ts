@@ -43,6 +43,8 @@ const CASES: [string[], string][] = [
   [['why-pending', 'p', '-o', 'yaml'], '--output'],
   [['agent', '--node-name', 'Not_A_Name'], '--node-name'],
   [['agent', '--stream-server-port', 'x'], '--stream-server-port'],
+  [['agent', '--flannel-backend', 'wireguard'], '--flannel-backend'],
+  [['agent', '--cluster-cidr', '10.42.0.0'], '--cluster-cidr'],
   [['agent', '--server', 'ftp://h', '--token', 't'], '--server'],
   [['agent', '--token', 't'], '--server'],
   [['server', '--token', ''], '--token'],

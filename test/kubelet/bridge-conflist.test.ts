@@ -34,6 +34,11 @@ test('dual stack: one range and one default route per family; bridge, name and M
   assert.deepEqual(conf.plugins[0].ipam?.['routes'], [{ dst: '0.0.0.0/0' }, { dst: '::/0' }]);
 });
 
+test('with flannel, the bridge plugin leaves masquerading to flannel\'s rules', () => {
+  const conf = JSON.parse(renderBridgeConflist({ podCidrs: ['10.42.1.0/24'], ipamDataDir: '/x', ipMasq: false })) as { plugins: Array<Record<string, unknown>> };
+  assert.equal(conf.plugins[0]!['ipMasq'], false);
+});
+
 test('bad input is refused with the value in the message', () => {
   const base = { ipamDataDir: '/x' };
   assert.throws(() => renderBridgeConflist({ ...base, podCidrs: [] }), /at least one podCIDR/);

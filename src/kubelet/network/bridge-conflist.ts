@@ -25,6 +25,12 @@ export interface BridgeNetworkOptions {
   networkName?: string;
   /** @default unset (the bridge plugin's default) */
   mtu?: number;
+  /**
+   * The bridge plugin masquerades traffic leaving the podCIDR; off when
+   * flannel runs, whose own rules masquerade only traffic leaving the cluster
+   * CIDR, so pods on other nodes see the pod's own IP. @default true
+   */
+  ipMasq?: boolean;
 }
 
 /** The conflist as JSON text; throws on a malformed CIDR or bridge name. */
@@ -38,7 +44,7 @@ export function renderBridgeConflist(opts: BridgeNetworkOptions): string {
     type: 'bridge',
     bridge,
     isGateway: true,
-    ipMasq: true,
+    ipMasq: opts.ipMasq ?? true,
     hairpinMode: true,
     ipam: {
       type: 'host-local',

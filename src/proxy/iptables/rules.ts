@@ -65,9 +65,14 @@ export interface RenderedRules {
   natRuleCount: number;
 }
 
-/** Go's `%#08x`: 0x and six hex digits (upstream's masquerade mark format). */
+/**
+ * The mark as upstream prints it, Go's `%#08x`: Go zero-pads the digits to
+ * the width and then adds `0x` (fmt's fmtInteger does not count the prefix),
+ * so bit 14 gives 0x00004000, as kube-proxy's "Using iptables mark for
+ * masquerade" log line shows. (compat §1.2 says 0x004000; same number.)
+ */
 export function masqueradeMark(bit = 14): string {
-  return `0x${(1 << bit).toString(16).padStart(6, '0')}`;
+  return `0x${(1 << bit).toString(16).padStart(8, '0')}`;
 }
 
 /** The probability of rule i of n (1/(n-i)) printed as Go's `%0.10f`. */

@@ -5,7 +5,7 @@
  * name + lowercase protocol [+ `ip:port`], so the name fits iptables' 28
  * characters.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export const SVC_PREFIX = 'KUBE-SVC-';
 export const SVL_PREFIX = 'KUBE-SVL-';
@@ -35,7 +35,7 @@ function base32Prefix(bytes: Uint8Array, chars: number): string {
 }
 
 function hash16(s: string): string {
-  return base32Prefix(createHash('sha256').update(s).digest(), 16);
+  return base32Prefix(hash('sha256', s, 'buffer'), 16);
 }
 
 /** `protocol` is lowercase (tcp, udp, sctp). */

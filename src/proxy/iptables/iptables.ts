@@ -57,7 +57,7 @@ export class IPTables {
 
   /** Feeds `text` to iptables-restore --noflush --counters; rejects with IPTablesRestoreError naming the failing line. */
   async restore(text: string): Promise<void> {
-    const r = await this.runner.run([`${this.bin}-restore`, '-w', '5', '--noflush', '--counters'], { stdin: text, timeoutMs: 120_000 });
+    const r = await this.runner.run([`${this.bin}-restore`, '-w', '5', '--noflush', '--counters'], { stdin: text, timeoutMs: 600_000 });
     if (r.code === 0) return;
     const msg = r.stderr.trim() || `exit ${r.code}`;
     const m = /line (\d+) failed/.exec(msg) ?? /line:? (\d+)/.exec(msg);

@@ -82,6 +82,32 @@ export function probability(remaining: number): string {
 
 const q = (s: string): string => `"${s}"`;
 
+/**
+ * Chain names by object: the tracker hands the same ServicePortInfo and
+ * EndpointInfo objects to every sync until their service changes, so each
+ * name is hashed once (a sync of 10,000 services needs ~60,000 names).
+ */
+interface ServiceChains { sp: string; proto: string; svc: string; svl: string; ext: string; fw: string }
+const serviceChains = new WeakMap<ServicePortInfo, ServiceChains>();
+const endpointChains = new WeakMap<EndpointInfo, { sp: string; proto: string; name: string }>();
+
+function chainsOf(svc: ServicePortInfo, proto: string): ServiceChains {
+  const c = serviceChains.get(svc);
+  if (c && c.sp === svc.nameString && c.proto === proto) return c;
+  const sp = svc.nameString;
+  const fresh = { sp, proto, svc: serviceChainName(sp, proto), svl: serviceLocalChainName(sp, proto), ext: externalChainName(sp, proto), fw: firewallChainName(sp, proto) };
+  serviceChains.set(svc, fresh);
+  return fresh;
+}
+
+function endpointChainOf(sp: string, proto: string, e: EndpointInfo): string {
+  const c = endpointChains.get(e);
+  if (c && c.sp === sp && c.proto === proto) return c.name;
+  const name = endpointChainName(sp, proto, e.endpoint);
+  endpointChains.set(e, { sp, proto, name });
+  return name;
+}
+
 export function renderIPTablesRules(input: RenderInput, opts: IPTablesRulesOptions = {}): RenderedRules {
   const mark = masqueradeMark(opts.masqueradeBit ?? 14);
   const localhostNodePorts = opts.localhostNodePorts ?? true;
@@ -121,13 +147,14 @@ export function renderIPTablesRules(input: RenderInput, opts: IPTablesRulesOptio
     const port = String(svc.port);
     const { clusterEndpoints, localEndpoints, allReachableEndpoints, hasAnyEndpoints } =
       categorizeEndpoints(snapshot.endpoints.get(servicePortKey(svc)) ?? [], svc);
-    const sepOf = (e: EndpointInfo): string => endpointChainName(sp, proto, e.endpoint);
+    const sepOf = (e: EndpointInfo): string => endpointChainOf(sp, proto, e);
+    const names = chainsOf(svc, proto);
     for (const e of allReachableEndpoints) active.add(sepOf(e));
 
-    const clusterChain = serviceChainName(sp, proto);
+    const clusterChain = names.svc;
     const usesClusterChain = clusterEndpoints.length > 0 && usesClusterEndpoints(svc);
     if (usesClusterChain) active.add(clusterChain);
-    const localChain = serviceLocalChainName(sp, proto);
+    const localChain = names.svl;
     const usesLocalChain = localEndpoints.length > 0 && usesLocalEndpoints(svc);
     if (usesLocalChain) active.add(localChain);
 
@@ -143,11 +170,11 @@ export function renderIPTablesRules(input: RenderInput, opts: IPTablesRulesOptio
       externalPolicyChain = localChain;
       if (localEndpoints.length === 0) hasExternalEndpoints = false;
     }
-    const extChain = externalChainName(sp, proto);
+    const extChain = names.ext;
     // Based on hasAnyEndpoints, not hasExternalEndpoints: local traffic is short-circuited even with no local endpoints.
     const usesExtChain = hasAnyEndpoints && isExternallyAccessible(svc);
     if (usesExtChain) active.add(extChain);
-    const fwChain = firewallChainName(sp, proto);
+    const fwChain = names.fw;
     const usesFwChain = hasAnyEndpoints && svc.loadBalancerVIPs.length > 0 && svc.loadBalancerSourceRanges.length > 0;
     if (usesFwChain) active.add(fwChain);
     const lbChain = usesFwChain ? fwChain : extChain;
@@ -248,8 +275,9 @@ export function renderIPTablesRules(input: RenderInput, opts: IPTablesRulesOptio
         }
       }
       eps.forEach((e, i) => {
-        const stat = i < eps.length - 1 ? ['-m', 'statistic', '--mode', 'random', '--probability', probability(eps.length - i)] : [];
-        n('-A', chain, ...comment(q(`${sp} -> ${e.endpoint}`)), ...stat, '-j', sepOf(e));
+        const c = largeClusterMode ? '' : ` -m comment --comment "${sp} -> ${e.endpoint}"`;
+        const stat = i < eps.length - 1 ? ` -m statistic --mode random --probability ${probability(eps.length - i)}` : '';
+        natRules.push(`-A ${chain}${c}${stat} -j ${sepOf(e)}`);
       });
     };
     if (usesClusterChain) toEndpoints(clusterChain, clusterEndpoints);
@@ -257,10 +285,10 @@ export function renderIPTablesRules(input: RenderInput, opts: IPTablesRulesOptio
 
     for (const e of allReachableEndpoints) {
       const sep = sepOf(e);
+      const c = largeClusterMode ? '' : ` -m comment --comment ${sp}`;
       natChains.push(chainLine(sep));
-      n('-A', sep, ...comment(sp), '-s', e.ip, '-j', KUBE_MARK_MASQ);
-      n('-A', sep, ...comment(sp), ...(svc.sessionAffinity ? ['-m', 'recent', '--name', sep, '--set'] : []),
-        ...match, '-j', 'DNAT', '--to-destination', e.endpoint);
+      natRules.push(`-A ${sep}${c} -s ${e.ip} -j ${KUBE_MARK_MASQ}`);
+      natRules.push(`-A ${sep}${c}${svc.sessionAffinity ? ` -m recent --name ${sep} --set` : ''} -m ${proto} -p ${proto} -j DNAT --to-destination ${e.endpoint}`);
     }
   }
 

@@ -12,6 +12,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +52,17 @@ function getsFrom(ns: string, url: string, count = 1): Array<{ out: string; ms: 
   if (r.status !== 0) throw new Error(`client in ${ns} failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as Array<{ out: string; ms: number }>;
 }
+/** A port of the NodePort range free on 127.0.0.1 (healthCheckNodePorts are validated against that range). */
+async function freeNodePort(): Promise<number> {
+  for (;;) {
+    const port = 30000 + Math.floor(Math.random() * 2768);
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = createServer().once('error', () => resolve(false)).listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
+
 const getFrom = (ns: string, url: string): { out: string; ms: number } => getsFrom(ns, url, 1)[0]!;
 
 test('kube-proxy iptables mode programs a real kernel and routes service traffic', { skip, timeout: 180_000 }, async (t) => {
@@ -137,10 +149,31 @@ test('kube-proxy iptables mode programs a real kernel and routes service traffic
       const current = await client.get<EndpointSlice>(RESOURCES.endpointslices, 'web-1', { namespace: 'default' });
       await client.update(RESOURCES.endpointslices, { ...webSlice([POD2]), metadata: { ...webSlice([POD2]).metadata, resourceVersion: current.metadata!.resourceVersion! } });
       await eventually(() => !save().includes(`-A ${sep1} `), 10_000, 'the removed endpoint\'s chain is deleted');
+      await proxy!.idle();
       const after = proxy!.stats();
       assert.ok(after.syncs > before.syncs);
       assert.equal(after.last?.full, false, 'an endpoint change is a partial sync');
       assert.deepEqual(getsFrom(node, `http://${webIP}/`, 10).map((r) => r.out), Array(10).fill('pod2'));
+    });
+
+    await t.test('externalTrafficPolicy Local: the healthCheckNodePort answers 200 with a local endpoint, 503 without', async () => {
+      const hcPort = await freeNodePort();
+      await client.create(RESOURCES.endpointslices, { ...webSlice([POD1]), metadata: { name: 'lb-1', namespace: 'default', labels: { 'kubernetes.io/service-name': 'lb' } } });
+      await client.create<Service>(RESOURCES.services, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'lb', namespace: 'default' },
+        spec: { type: 'LoadBalancer', externalTrafficPolicy: 'Local', healthCheckNodePort: hcPort, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } });
+      const health = async (): Promise<{ status: number; body: { localEndpoints?: number } }> => {
+        const res = await fetch(`http://127.0.0.1:${hcPort}/`).catch(() => undefined);
+        return res ? { status: res.status, body: await res.json() as { localEndpoints?: number } } : { status: 0, body: {} };
+      };
+      await eventually(async () => (await health()).status === 200, 10_000, 'the health check answers 200');
+      assert.equal((await health()).body.localEndpoints, 1);
+      assert.ok(save().includes(`-A KUBE-NODEPORTS -p tcp -m comment --comment "default/lb:http health check node port" -m tcp --dport ${hcPort} -j ACCEPT`), save());
+      const cur = await client.get<EndpointSlice>(RESOURCES.endpointslices, 'lb-1', { namespace: 'default' });
+      await client.update(RESOURCES.endpointslices, { ...cur, endpoints: [{ addresses: [POD1], conditions: { ready: true }, nodeName: 'node2' }] });
+      await eventually(async () => (await health()).status === 503, 10_000, 'no local endpoint: 503');
+      assert.equal((await health()).body.localEndpoints, 0);
+      await client.delete(RESOURCES.services, 'lb', { namespace: 'default' });
+      await eventually(async () => (await health()).status === 0, 10_000, 'the server closes with its service');
     });
 
     await t.test('flushed tables (canary gone) are rebuilt by a full sync', async () => {
@@ -177,9 +210,11 @@ test('kube-proxy iptables mode programs a real kernel and routes service traffic
       const s = save();
       assert.ok(s.includes('default/empty has no endpoints'), 'the previous rules stay in place');
       assert.ok(!s.includes('default/third'), 'nothing of the failed sync was applied');
+      const fullBefore = proxy!.stats().fullSyncs;
       sh(inNs(node, ['iptables', '-t', 'nat', '-D', 'PREROUTING', '-j', stale]));
       await eventually(() => save().includes(`-A KUBE-SERVICES -d ${third.spec!.clusterIP!}/32`), 15_000, 'the retry applies the rules');
-      assert.equal(proxy!.stats().last?.full, true, 'the retry is a full sync');
+      await proxy!.idle();
+      assert.ok(proxy!.stats().fullSyncs > fullBefore, 'the retry is a full sync');
       assert.ok(!save().includes(stale), 'the stale chain is deleted now');
       assert.equal(getFrom(node, `http://${third.spec!.clusterIP!}:81/`).out, 'pod1');
     });

@@ -15,7 +15,7 @@
  *   (at most once per syncPeriodMs in largeClusterMode, as upstream).
  * - A failed restore logs the error and the failing lines; the kernel keeps
  *   the previous rules (restore is atomic per table) and a full sync is
- *   retried after syncPeriodMs.
+ *   retried after syncPeriodMs at the latest (sooner when a change comes).
  */
 import type { Logger } from '../../api/log.js';
 import type { ProxyChangeTracker, ProxySnapshot } from '../change-tracker.js';
@@ -84,6 +84,8 @@ export class IPTablesProxier {
   private running: Promise<void> | undefined;
   private pending = false;
   private timer: NodeJS.Timeout | undefined;
+  /** After a failure: the next sync at the latest (a change may bring it sooner, as upstream's RetryAfter). */
+  private retryTimer: NodeJS.Timeout | undefined;
   private periodic: NodeJS.Timeout | undefined;
   private lastStart = 0;
   private conntrackMissingLogged = false;
@@ -137,7 +139,7 @@ export class IPTablesProxier {
     this.requestSync();
   }
 
-  /** Resolves when no sync runs or is scheduled (for tests and benches). */
+  /** Resolves when no sync runs or is scheduled, a retry after a failure aside (for tests and benches). */
   async idle(): Promise<void> {
     while (this.running || this.timer || this.pending) {
       if (this.running) await this.running;
@@ -155,6 +157,7 @@ export class IPTablesProxier {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.periodic) clearInterval(this.periodic);
     this.timer = undefined;
     this.pending = false;
@@ -176,6 +179,8 @@ export class IPTablesProxier {
 
   private async runSync(): Promise<void> {
     if (this.stopped) return;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     this.lastStart = Date.now();
     this.running = this.syncProxyRules().then((r) => {
       this.last = r;
@@ -186,8 +191,9 @@ export class IPTablesProxier {
     try { await this.running; } finally { this.running = undefined; }
     if (this.stopped) return;
     if (this.last && !this.last.ok) {
-      this.timer = setTimeout(() => { this.timer = undefined; void this.runSync(); }, this.syncPeriodMs);
-    } else if (this.pending) {
+      this.retryTimer = setTimeout(() => { this.retryTimer = undefined; if (!this.running && !this.timer) void this.runSync(); }, this.syncPeriodMs);
+    }
+    if (this.pending) {
       this.pending = false;
       this.requestSync();
     }

@@ -185,6 +185,8 @@ test('kube-proxy iptables mode programs a real kernel and routes service traffic
       assert.match(getFrom(node, `http://${webIP}/`).out, /^error /, 'no rules: the ClusterIP does not answer');
       await eventually(() => proxy!.stats().fullSyncs > fullBefore, 15_000, 'a full sync after the canary check');
       assert.equal(getFrom(node, `http://${webIP}/`).out, 'pod2');
+      const hooks = save().split('\n').filter((l) => l.includes('-j KUBE-SERVICES') && l.startsWith('-A PREROUTING'));
+      assert.equal(hooks.length, 1, 'each hook once, however many full syncs ran');
     });
 
     await t.test('a deleted service\'s chains are deleted', async () => {

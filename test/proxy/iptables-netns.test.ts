@@ -156,6 +156,27 @@ test('kube-proxy iptables mode programs a real kernel and routes service traffic
       assert.deepEqual(getsFrom(node, `http://${webIP}/`, 10).map((r) => r.out), Array(10).fill('pod2'));
     });
 
+    await t.test('sessionAffinity ClientIP holds: every connection from one client reaches the same endpoint', async () => {
+      await client.create(RESOURCES.endpointslices, { ...webSlice([POD1, POD2]), metadata: { name: 'sticky-1', namespace: 'default', labels: { 'kubernetes.io/service-name': 'sticky' } } });
+      const sticky = await client.create<Service>(RESOURCES.services, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'sticky', namespace: 'default' },
+        spec: { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } });
+      const url = `http://${sticky.spec!.clusterIP!}/`;
+      await eventually(() => !getFrom(node, url).out.startsWith('error'), 10_000, 'the sticky service answers');
+      const seen = new Set(getsFrom(node, url, 20).map((r) => r.out));
+      assert.equal(seen.size, 1, `one endpoint for one client: ${[...seen].join(', ')}`);
+      assert.match([...seen][0]!, /^pod[12]$/);
+    });
+
+    await t.test('a NodePort answers on the node IP and on 127.0.0.1 (route_localnet)', async () => {
+      await client.create(RESOURCES.endpointslices, { ...webSlice([POD2]), metadata: { name: 'np-1', namespace: 'default', labels: { 'kubernetes.io/service-name': 'np' } } });
+      const np = await client.create<Service>(RESOURCES.services, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'np', namespace: 'default' },
+        spec: { type: 'NodePort', ports: [{ name: 'http', port: 80, targetPort: 8080 }] } });
+      const nodePort = np.spec!.ports![0]!.nodePort!;
+      assert.ok(nodePort >= 30000 && nodePort <= 32767, `nodePort ${nodePort}`);
+      await eventually(() => getFrom(node, `http://10.180.1.1:${nodePort}/`).out === 'pod2', 10_000, 'the NodePort answers on the node IP');
+      assert.equal(getFrom(node, `http://127.0.0.1:${nodePort}/`).out, 'pod2');
+    });
+
     await t.test('externalTrafficPolicy Local: the healthCheckNodePort answers 200 with a local endpoint, 503 without', async () => {
       const hcPort = await freeNodePort();
       await client.create(RESOURCES.endpointslices, { ...webSlice([POD1]), metadata: { name: 'lb-1', namespace: 'default', labels: { 'kubernetes.io/service-name': 'lb' } } });

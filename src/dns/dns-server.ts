@@ -1,0 +1,229 @@
+/**
+ * The cluster DNS server on UDP and TCP: decodes a query, answers cluster
+ * names from ClusterRecords and forwards the rest, encodes the reply.
+ *
+ * - UDP replies larger than 512 bytes, or than the EDNS0 size the client
+ *   advertised, go out with TC set and no records, so the client asks again
+ *   over TCP (RFC 1035 §4.2.1, RFC 6891 §6.2.5).
+ * - TCP: 2-byte length framing, any number of queries per connection, the
+ *   replies in order, the connection closed after an idle timeout (RFC 7766).
+ * - Encoded in-zone answers are cached per (name as asked, type, flags) until
+ *   the records change, so a repeated question costs one Map lookup.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { createServer, isIP, type Server, type Socket as TcpSocket } from 'node:net';
+import dnsPacket, { type Answer, type DecodedPacket, type OptAnswer } from 'dns-packet';
+import type { Logger } from '../api/log.js';
+import type { ClusterRecords } from './cluster-records.js';
+import type { Forwarder } from './forwarder.js';
+import { inZone, isReverseName, normalizeName } from './names.js';
+import { answerReverseQuestion, answerZoneQuestion, type ZoneConfig } from './zone-answer.js';
+
+export interface DnsServerOptions {
+  records: ClusterRecords;
+  zone: ZoneConfig;
+  forwarder: Forwarder;
+  /** False until the informers have synced: answers that would be NXDOMAIN are SERVFAIL then (CoreDNS). */
+  synced: () => boolean;
+  log: Logger;
+  /** Close a TCP connection idle this long. @default 10000 */
+  tcpIdleTimeoutMs?: number;
+}
+
+export interface ListenAddress { host: string; port: number }
+
+const RCODES: Record<string, number> = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 };
+/** The largest UDP reply without EDNS0 (RFC 1035 §2.3.4). */
+const CLASSIC_UDP_SIZE = 512;
+/** The EDNS0 payload size this server advertises. */
+const OUR_UDP_SIZE = 1232;
+/** Depth of CNAME chains followed inside the zone. */
+const MAX_CHASE = 8;
+/** Entries in the encoded-answer cache before it is cleared. */
+const ENCODED_CACHE_MAX = 50_000;
+
+interface Reply {
+  rcode: string;
+  aa: boolean;
+  answers: Answer[];
+  authorities: Answer[];
+  additionals: Answer[];
+}
+
+function optOf(q: DecodedPacket): OptAnswer | undefined {
+  for (const a of q.additionals ?? []) if (a.type === 'OPT') return a as OptAnswer;
+  return undefined;
+}
+
+/** Builds the reply bytes: the query's id, question, RD and CD; RA always; EDNS0 OPT when the query had one. */
+function encodeReply(q: DecodedPacket, r: Reply, opt: OptAnswer | undefined): Buffer {
+  const flags = (q.flags ?? 0) & (dnsPacket.RECURSION_DESIRED | dnsPacket.CHECKING_DISABLED | 0x7800)
+    | dnsPacket.RECURSION_AVAILABLE | (r.aa ? dnsPacket.AUTHORITATIVE_ANSWER : 0) | (RCODES[r.rcode] ?? 2);
+  const additionals = opt
+    ? [...r.additionals, { type: 'OPT', name: '.', udpPayloadSize: OUR_UDP_SIZE, extendedRcode: 0, ednsVersion: 0, flags: opt.flags & dnsPacket.DNSSEC_OK, flag_do: opt.flag_do, options: [] } as OptAnswer]
+    : r.additionals;
+  return dnsPacket.encode({ type: 'response', id: q.id, flags, questions: q.questions, answers: r.answers, authorities: r.authorities, additionals });
+}
+
+/** The same reply with TC set and its sections emptied (the OPT record kept). */
+function truncated(reply: Buffer): Buffer {
+  const p = dnsPacket.decode(reply);
+  const opt = optOf(p);
+  return dnsPacket.encode({ type: 'response', id: p.id, flags: (p.flags ?? 0) | dnsPacket.TRUNCATED_RESPONSE, questions: p.questions, answers: [], authorities: [], additionals: opt ? [opt] : [] });
+}
+
+/** A header-only reply for a query that could not be decoded. */
+function headerReply(msg: Buffer, rcode: number): Buffer {
+  const out = Buffer.alloc(12);
+  msg.copy(out, 0, 0, 2);
+  out.writeUInt16BE(0x8000 | (msg.readUInt16BE(2) & 0x7900) | 0x80 | rcode, 2);
+  return out;
+}
+
+export class DnsServer {
+  private udp: Socket | undefined;
+  private tcp: Server | undefined;
+  private readonly conns = new Set<TcpSocket>();
+  private readonly encoded = new Map<string, Buffer>();
+  private encodedGen = -1;
+
+  constructor(private readonly opts: DnsServerOptions) {}
+
+  /** Binds UDP and TCP on `listen`; with port 0 the TCP port is the UDP one. Resolves the bound port. */
+  async listen(listen: ListenAddress): Promise<number> {
+    const udp = createSocket({ type: isIP(listen.host) === 6 ? 'udp6' : 'udp4' });
+    this.udp = udp;
+    await new Promise<void>((resolve, reject) => {
+      udp.once('error', reject);
+      udp.bind(listen.port, listen.host, () => { udp.off('error', reject); resolve(); });
+    });
+    udp.on('error', (e) => this.opts.log.warn({ err: e.message }, 'DNS UDP socket error'));
+    udp.on('message', (msg, rinfo) => {
+      const sync = this.answerFast(msg, 'udp');
+      if (sync) { udp.send(sync, rinfo.port, rinfo.address); return; }
+      this.handle(msg, 'udp').then((reply) => { if (reply) udp.send(reply, rinfo.port, rinfo.address); },
+        (e: Error) => this.opts.log.warn({ err: e.message }, 'DNS query failed'));
+    });
+    const port = udp.address().port;
+    const tcp = createServer((c) => this.serveTcp(c));
+    this.tcp = tcp;
+    await new Promise<void>((resolve, reject) => {
+      tcp.once('error', reject);
+      tcp.listen(port, listen.host, () => { tcp.off('error', reject); resolve(); });
+    });
+    return port;
+  }
+
+  async close(): Promise<void> {
+    this.udp?.close();
+    for (const c of this.conns) c.destroy();
+    await new Promise<void>((resolve) => (this.tcp ? this.tcp.close(() => resolve()) : resolve()));
+  }
+
+  private serveTcp(c: TcpSocket): void {
+    this.conns.add(c);
+    c.setNoDelay(true);
+    c.setTimeout(this.opts.tcpIdleTimeoutMs ?? 10_000, () => c.destroy());
+    c.on('close', () => this.conns.delete(c));
+    c.on('error', () => c.destroy());
+    let buf: Buffer = Buffer.alloc(0);
+    let chain = Promise.resolve();
+    c.on('data', (chunk: Buffer) => {
+      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+      while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+        const msg = buf.subarray(2, 2 + buf.readUInt16BE(0));
+        buf = buf.subarray(2 + msg.length);
+        // Replies keep the order of the queries on this connection.
+        const reply = this.handle(msg, 'tcp');
+        chain = chain.then(() => reply).then((r) => {
+          if (!r || c.destroyed) return;
+          const len = Buffer.alloc(2);
+          len.writeUInt16BE(r.length);
+          c.write(Buffer.concat([len, r]));
+        }, (e: Error) => { this.opts.log.warn({ err: e.message }, 'DNS query failed'); });
+      }
+    });
+  }
+
+  private cacheKey(msg: Buffer, q: DecodedPacket): string {
+    const question = q.questions![0]!;
+    const opt = optOf(q);
+    // Flags that shape the reply: RD and CD (echoed), OPT presence and DO.
+    return `${question.type}|${question.class}|${question.name}|${msg.readUInt16BE(2) & 0x0110}|${opt ? (opt.flag_do ? 2 : 1) : 0}`;
+  }
+
+  /**
+   * The reply from the encoded-answer cache, or undefined when the query must
+   * go through handle(). Only UDP calls it; its size check is the UDP one.
+   */
+  private answerFast(msg: Buffer, transport: 'udp' | 'tcp'): Buffer | undefined {
+    if (this.encodedGen !== this.opts.records.generation) return undefined;
+    let q: DecodedPacket;
+    try { q = dnsPacket.decode(msg); } catch { return undefined; }
+    if (q.type !== 'query' || q.questions?.length !== 1) return undefined;
+    const hit = this.encoded.get(this.cacheKey(msg, q));
+    if (!hit) return undefined;
+    const out = Buffer.from(hit);
+    out.writeUInt16BE(q.id ?? 0, 0);
+    return this.fit(out, q, transport);
+  }
+
+  private fit(reply: Buffer, q: DecodedPacket, transport: 'udp' | 'tcp'): Buffer {
+    if (transport === 'tcp') return reply;
+    const opt = optOf(q);
+    const max = Math.max(CLASSIC_UDP_SIZE, opt?.udpPayloadSize ?? CLASSIC_UDP_SIZE);
+    return reply.length > max ? truncated(reply) : reply;
+  }
+
+  /** The reply to one query message; undefined when it deserves none (not a query, shorter than a header). */
+  async handle(msg: Buffer, transport: 'udp' | 'tcp'): Promise<Buffer | undefined> {
+    if (msg.length < 12 || (msg[2]! & 0x80)) return undefined;
+    let q: DecodedPacket;
+    try { q = dnsPacket.decode(msg); } catch { return headerReply(msg, RCODES['FORMERR']!); }
+    if ((q as { opcode?: string }).opcode !== 'QUERY') return headerReply(msg, RCODES['NOTIMP']!);
+    if (q.questions?.length !== 1) return headerReply(msg, RCODES['FORMERR']!);
+    const opt = optOf(q);
+    const question = q.questions[0]!;
+    const name = normalizeName(question.name);
+    const { records, zone } = this.opts;
+    const gen = records.generation;
+    let reply: Reply | undefined;
+    let cacheable = false;
+    if (inZone(name, zone.zone)) {
+      const a = await this.zoneAnswer(question.name, name, question.type, 0);
+      reply = { rcode: a.rcode, aa: true, answers: a.answers, authorities: a.authorities, additionals: a.additionals };
+      cacheable = !a.chased && a.rcode !== 'SERVFAIL';
+    } else if (isReverseName(name)) {
+      const a = answerReverseQuestion(records, zone, question.name, name, question.type);
+      if (a) { reply = { ...a, aa: true }; cacheable = true; }
+    }
+    if (!reply) {
+      const a = await this.opts.forwarder.resolve({ name: name, type: question.type, class: question.class }, opt?.flag_do ?? false);
+      reply = { ...a, aa: false };
+    }
+    const out = encodeReply(q, reply, opt);
+    if (cacheable && gen === records.generation) {
+      if (this.encodedGen !== gen || this.encoded.size >= ENCODED_CACHE_MAX) { this.encoded.clear(); this.encodedGen = gen; }
+      this.encoded.set(this.cacheKey(msg, q), out);
+    }
+    return this.fit(out, q, transport);
+  }
+
+  private async zoneAnswer(qname: string, name: string, qtype: string, depth: number): Promise<Reply & { chased: boolean }> {
+    const { records, zone, synced } = this.opts;
+    const a = answerZoneQuestion(records, zone, qname, name, qtype);
+    if (a.rcode === 'NXDOMAIN' && !synced()) return { rcode: 'SERVFAIL', aa: false, answers: [], authorities: [], additionals: [], chased: false };
+    const reply = { rcode: a.rcode, aa: true, answers: a.answers, authorities: a.authorities, additionals: a.additionals, chased: false };
+    if (!a.chase || depth >= MAX_CHASE) return reply;
+    // ExternalName: the target's records follow the CNAME, from the zone or upstream (CoreDNS resolves it through its upstream).
+    reply.chased = true;
+    if (inZone(a.chase, zone.zone)) {
+      const t = await this.zoneAnswer(a.chase, a.chase, qtype, depth + 1);
+      if (t.rcode === 'NOERROR') reply.answers = [...reply.answers, ...t.answers];
+    } else {
+      const t = await this.opts.forwarder.resolve({ name: a.chase, type: qtype as 'A', class: 'IN' });
+      if (t.rcode === 'NOERROR') reply.answers = [...reply.answers, ...t.answers];
+    }
+    return reply;
+  }
+}

@@ -191,7 +191,7 @@ export class DnsServer {
     let cacheable = false;
     if (inZone(name, zone.zone)) {
       const a = await this.zoneAnswer(question.name, name, question.type, 0);
-      reply = { rcode: a.rcode, aa: true, answers: a.answers, authorities: a.authorities, additionals: a.additionals };
+      reply = { rcode: a.rcode, aa: a.aa, answers: a.answers, authorities: a.authorities, additionals: a.additionals };
       cacheable = !a.chased && a.rcode !== 'SERVFAIL';
     } else if (isReverseName(name)) {
       const a = answerReverseQuestion(records, zone, question.name, name, question.type);

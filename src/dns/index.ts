@@ -35,6 +35,8 @@ export interface ClusterDnsOptions {
   endpointPodNames?: boolean;
   /** Per upstream attempt. @default 2000 */
   upstreamTimeoutMs?: number;
+  /** Close a client's TCP connection idle this long. @default 10000 */
+  tcpIdleTimeoutMs?: number;
   log: Logger;
   /** Aborting stops the informers and closes the sockets. */
   signal: AbortSignal;
@@ -90,7 +92,7 @@ export async function startClusterDns(opts: ClusterDnsOptions): Promise<RunningC
   informers.namespaces.addEventHandler({ onAdd: (n) => records.setNamespace(n), onUpdate: (_, n) => records.setNamespace(n), onDelete: (n) => records.deleteNamespace(n) });
   const all = Object.values(informers);
   let synced = false;
-  const server = new DnsServer({ records, zone: { zone, ttl }, forwarder, synced: () => synced, log });
+  const server = new DnsServer({ records, zone: { zone, ttl }, forwarder, synced: () => synced, log, ...(opts.tcpIdleTimeoutMs !== undefined ? { tcpIdleTimeoutMs: opts.tcpIdleTimeoutMs } : {}) });
   const port = await server.listen(opts.listen);
   for (const i of all) i.start();
   let stopping: Promise<void> | undefined;

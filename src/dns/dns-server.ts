@@ -80,6 +80,35 @@ function headerReply(msg: Buffer, rcode: number): Buffer {
   return out;
 }
 
+/**
+ * The cache key of a plain query read from its bytes: the flags that shape
+ * the reply (opcode, RD, CD), the question as sent (case kept: the reply
+ * echoes it), and whether an EDNS0 OPT record with DO came along; with the
+ * advertised UDP size. Undefined for anything else (several questions, other
+ * records, compression in the question), which then takes the full path.
+ */
+export function questionKey(msg: Buffer): { key: string; udpSize: number | undefined } | undefined {
+  if (msg.length < 17 || (msg[2]! & 0x80) || msg[4] !== 0 || msg[5] !== 1 || msg[6] !== 0 || msg[7] !== 0 || msg[8] !== 0 || msg[9] !== 0) return undefined;
+  const arcount = (msg[10]! << 8) | msg[11]!;
+  if (arcount > 1) return undefined;
+  let i = 12;
+  for (;;) {
+    const len = msg[i];
+    if (len === undefined || len > 63) return undefined;
+    i += len + 1;
+    if (len === 0) break;
+  }
+  const qend = i + 4;
+  if (qend > msg.length) return undefined;
+  const flags = ((msg[2]! & 0x79) << 8) | (msg[3]! & 0x10);
+  if (arcount === 0) return qend === msg.length ? { key: `${flags}|0|${msg.toString('latin1', 12, qend)}`, udpSize: undefined } : undefined;
+  // The one additional record must be an OPT at the root: 0, type 41, class = UDP size, TTL with the DO bit.
+  if (qend + 11 > msg.length || msg[qend] !== 0 || msg[qend + 1] !== 0 || msg[qend + 2] !== 41) return undefined;
+  const udpSize = (msg[qend + 3]! << 8) | msg[qend + 4]!;
+  const dnssecOk = (msg[qend + 7]! & 0x80) !== 0;
+  return { key: `${flags}|${dnssecOk ? 2 : 1}|${msg.toString('latin1', 12, qend)}`, udpSize };
+}
+
 export class DnsServer {
   private udp: Socket | undefined;
   private tcp: Server | undefined;
@@ -134,7 +163,8 @@ export class DnsServer {
         const msg = buf.subarray(2, 2 + buf.readUInt16BE(0));
         buf = buf.subarray(2 + msg.length);
         // Replies keep the order of the queries on this connection.
-        const reply = this.handle(msg, 'tcp');
+        const fast = this.answerFast(msg, 'tcp');
+        const reply = fast ? Promise.resolve(fast) : this.handle(msg, 'tcp');
         chain = chain.then(() => reply).then((r) => {
           if (!r || c.destroyed) return;
           const len = Buffer.alloc(2);
@@ -145,27 +175,23 @@ export class DnsServer {
     });
   }
 
-  private cacheKey(msg: Buffer, q: DecodedPacket): string {
-    const question = q.questions![0]!;
-    const opt = optOf(q);
-    // Flags that shape the reply: RD and CD (echoed), OPT presence and DO.
-    return `${question.type}|${question.class}|${question.name}|${msg.readUInt16BE(2) & 0x0110}|${opt ? (opt.flag_do ? 2 : 1) : 0}`;
-  }
-
   /**
    * The reply from the encoded-answer cache, or undefined when the query must
-   * go through handle(). Only UDP calls it; its size check is the UDP one.
+   * go through handle(). Reads the header and question straight from the
+   * bytes (no decode): this is the path every repeated cluster name takes.
    */
   private answerFast(msg: Buffer, transport: 'udp' | 'tcp'): Buffer | undefined {
     if (this.encodedGen !== this.opts.records.generation) return undefined;
-    let q: DecodedPacket;
-    try { q = dnsPacket.decode(msg); } catch { return undefined; }
-    if (q.type !== 'query' || q.questions?.length !== 1) return undefined;
-    const hit = this.encoded.get(this.cacheKey(msg, q));
+    const k = questionKey(msg);
+    if (!k) return undefined;
+    const hit = this.encoded.get(k.key);
     if (!hit) return undefined;
-    const out = Buffer.from(hit);
-    out.writeUInt16BE(q.id ?? 0, 0);
-    return this.fit(out, q, transport);
+    const out = Buffer.allocUnsafe(hit.length);
+    hit.copy(out);
+    out[0] = msg[0]!;
+    out[1] = msg[1]!;
+    if (transport === 'udp' && out.length > Math.max(CLASSIC_UDP_SIZE, k.udpSize ?? CLASSIC_UDP_SIZE)) return truncated(out);
+    return out;
   }
 
   private fit(reply: Buffer, q: DecodedPacket, transport: 'udp' | 'tcp'): Buffer {
@@ -204,7 +230,8 @@ export class DnsServer {
     const out = encodeReply(q, reply, opt);
     if (cacheable && gen === records.generation) {
       if (this.encodedGen !== gen || this.encoded.size >= ENCODED_CACHE_MAX) { this.encoded.clear(); this.encodedGen = gen; }
-      this.encoded.set(this.cacheKey(msg, q), out);
+      const k = questionKey(msg);
+      if (k) this.encoded.set(k.key, out);
     }
     return this.fit(out, q, transport);
   }

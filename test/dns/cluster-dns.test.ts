@@ -139,6 +139,23 @@ test('TCP: several queries on one connection, replies in order; idle connections
   assert.ok(closedAfter >= 400 && closedAfter < 3000, `idle connection closed after ${closedAfter} ms (timeout 500)`);
 });
 
+test('malformed input: garbage gets FORMERR or nothing, another opcode NOTIMP, and the server keeps answering', async () => {
+  const { createSocket } = await import('node:dgram');
+  const raw = (bytes: Buffer): Promise<Buffer | undefined> => new Promise((resolve) => {
+    const s = createSocket('udp4');
+    const timer = setTimeout(() => { s.close(); resolve(undefined); }, 300);
+    s.on('message', (m) => { clearTimeout(timer); s.close(); resolve(m); });
+    s.send(bytes, dns.port, '127.0.0.1');
+  });
+  assert.equal(await raw(Buffer.from([1, 2, 3])), undefined, 'shorter than a header: no reply');
+  const bad = await raw(Buffer.from([0, 7, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 63, 97]));
+  assert.equal(bad!.readUInt16BE(0), 7);
+  assert.equal(bad![3]! & 0xf, 1, 'FORMERR');
+  const status = await raw(Buffer.from([0, 8, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+  assert.equal(status![3]! & 0xf, 4, 'NOTIMP for opcode STATUS');
+  assert.deepEqual(values(await udpQuery(dns.port, `web.other.svc.${Z}`, 'A')), [webIP]);
+});
+
 test('names outside the zone are forwarded; positive and negative answers are cached', async () => {
   const before = upstream.seen.length;
   for (let i = 0; i < 2; i++) {

@@ -12,11 +12,12 @@ test('positive answers live min(TTL, 30 s), at least 5 s, with TTLs counted down
   const c = new AnswerCache({ maxTtlSeconds: 30, minTtlSeconds: 5, capacity: 10, now: () => now });
   c.put('long', { rcode: 'NOERROR', answers: [a(300)], authorities: [], additionals: [] });
   c.put('short', { rcode: 'NOERROR', answers: [a(1)], authorities: [], additionals: [] });
+  now = 4_000;
+  assert.equal((c.get('short')!.answers[0] as { ttl: number }).ttl, 0, 'kept for the 5 s minimum, its TTL run out');
+  now = 5_000;
+  assert.equal(c.get('short'), undefined);
   now = 10_000;
   assert.equal((c.get('long')!.answers[0] as { ttl: number }).ttl, 20, 'capped at 30, 10 s gone');
-  assert.equal((c.get('short')!.answers[0] as { ttl: number }).ttl, 0);
-  now = 4_000;
-  assert.ok(c.get('short'), 'kept for the 5 s minimum');
   now = 30_001;
   assert.equal(c.get('long'), undefined);
 });

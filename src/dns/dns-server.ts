@@ -9,6 +9,9 @@
  *   replies in order, the connection closed after an idle timeout (RFC 7766).
  * - Encoded in-zone answers are cached per (name as asked, type, flags) until
  *   the records change, so a repeated question costs one Map lookup.
+ * - Address records come in turn-by-turn order, as with CoreDNS's
+ *   `loadbalance` in kubeadm's Corefile: each reply of a multi-address name
+ *   starts at another record, so clients that take the first one spread.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, isIP, type Server, type Socket as TcpSocket } from 'node:net';
@@ -39,6 +42,8 @@ const CLASSIC_UDP_SIZE = 512;
 const OUR_UDP_SIZE = 1232;
 /** Depth of CNAME chains followed inside the zone. */
 const MAX_CHASE = 8;
+/** Rotations of a cached multi-address reply that are kept (and served in turn). */
+const MAX_ROTATIONS = 8;
 /** Entries in the encoded-answer cache before it is cleared. */
 const ENCODED_CACHE_MAX = 50_000;
 
@@ -64,6 +69,17 @@ function encodeReply(q: DecodedPacket, r: Reply, opt: OptAnswer | undefined): Bu
     : r.additionals;
   return dnsPacket.encode({ type: 'response', id: q.id, flags, questions: q.questions, answers: r.answers, authorities: r.authorities, additionals });
 }
+
+/** `answers` with the A/AAAA records rotated left by `by`; other records keep their places (a CNAME stays first). */
+function rotateAddresses(answers: Answer[], by: number): Answer[] {
+  const at = answers.flatMap((a, i) => (a.type === 'A' || a.type === 'AAAA' ? [i] : []));
+  if (at.length < 2 || by % at.length === 0) return answers;
+  const out = [...answers];
+  at.forEach((pos, j) => { out[pos] = answers[at[(j + by) % at.length]!]!; });
+  return out;
+}
+
+const addressCount = (answers: Answer[]): number => answers.reduce((n, a) => n + (a.type === 'A' || a.type === 'AAAA' ? 1 : 0), 0);
 
 /** The same reply with TC set and its sections emptied (the OPT record kept). */
 function truncated(reply: Buffer): Buffer {
@@ -113,7 +129,7 @@ export class DnsServer {
   private udp: Socket | undefined;
   private tcp: Server | undefined;
   private readonly conns = new Set<TcpSocket>();
-  private readonly encoded = new Map<string, Buffer>();
+  private readonly encoded = new Map<string, { variants: Buffer[]; next: number }>();
   private encodedGen = -1;
 
   constructor(private readonly opts: DnsServerOptions) {}
@@ -184,8 +200,9 @@ export class DnsServer {
     if (this.encodedGen !== this.opts.records.generation) return undefined;
     const k = questionKey(msg);
     if (!k) return undefined;
-    const hit = this.encoded.get(k.key);
-    if (!hit) return undefined;
+    const entry = this.encoded.get(k.key);
+    if (!entry) return undefined;
+    const hit = entry.variants[entry.next++ % entry.variants.length]!;
     const out = Buffer.allocUnsafe(hit.length);
     hit.copy(out);
     out[0] = msg[0]!;
@@ -227,13 +244,26 @@ export class DnsServer {
       const a = await this.opts.forwarder.resolve({ name: name, type: question.type, class: question.class }, opt?.flag_do ?? false);
       reply = { ...a, aa: false };
     }
-    const out = encodeReply(q, reply, opt);
-    if (cacheable && gen === records.generation) {
-      if (this.encodedGen !== gen || this.encoded.size >= ENCODED_CACHE_MAX) { this.encoded.clear(); this.encodedGen = gen; }
-      const k = questionKey(msg);
-      if (k) this.encoded.set(k.key, out);
+    const addresses = addressCount(reply.answers);
+    const k = cacheable && gen === records.generation ? questionKey(msg) : undefined;
+    let variants: Buffer[];
+    try {
+      if (k) {
+        const rotations = Math.max(1, Math.min(addresses, MAX_ROTATIONS));
+        variants = Array.from({ length: rotations }, (_, by) => encodeReply(q, { ...reply, answers: rotateAddresses(reply.answers, by) }, opt));
+      } else {
+        variants = [encodeReply(q, { ...reply, answers: rotateAddresses(reply.answers, Math.floor(Math.random() * Math.max(1, addresses))) }, opt)];
+      }
+    } catch (e) {
+      // An upstream record dns-packet cannot re-encode: the client gets SERVFAIL rather than silence.
+      this.opts.log.debug({ name: question.name, type: question.type, err: (e as Error).message }, 'cannot encode the reply');
+      return headerReply(msg, RCODES['SERVFAIL']!);
     }
-    return this.fit(out, q, transport);
+    if (k) {
+      if (this.encodedGen !== gen || this.encoded.size >= ENCODED_CACHE_MAX) { this.encoded.clear(); this.encodedGen = gen; }
+      this.encoded.set(k.key, { variants, next: 1 });
+    }
+    return this.fit(variants[0]!, q, transport);
   }
 
   private async zoneAnswer(qname: string, name: string, qtype: string, depth: number): Promise<Reply & { chased: boolean }> {

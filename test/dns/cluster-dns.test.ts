@@ -82,6 +82,9 @@ test('SRV, headless names, pod A, PTR over the wire', async () => {
   assert.deepEqual(values(srv), [{ priority: 0, weight: 100, port: 80, target: `web.other.svc.${Z}` }]);
   assert.deepEqual((srv.additionals ?? []).map((a) => 'data' in a && a.data), [webIP]);
   assert.deepEqual((values(await udpQuery(dns.port, `db.other.svc.${Z}`, 'A')) as string[]).sort(), ['10.42.0.5', '10.42.0.6']);
+  const firsts = new Set<unknown>();
+  for (let i = 0; i < 4; i++) firsts.add(values(await udpQuery(dns.port, `db.other.svc.${Z}`, 'A'))[0]);
+  assert.equal(firsts.size, 2, 'replies start at each address in turn (loadbalance)');
   assert.deepEqual(values(await udpQuery(dns.port, `db-0.db.other.svc.${Z}`, 'A')), ['10.42.0.5']);
   assert.deepEqual(values(await udpQuery(dns.port, `db-abc.db.other.svc.${Z}`, 'A')), ['10.42.0.6']);
   const hsrv = await udpQuery(dns.port, `_pg._tcp.db.other.svc.${Z}`, 'SRV');

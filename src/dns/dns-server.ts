@@ -139,23 +139,29 @@ export class DnsServer {
     const udp = createSocket({ type: isIP(listen.host) === 6 ? 'udp6' : 'udp4' });
     this.udp = udp;
     await new Promise<void>((resolve, reject) => {
-      udp.once('error', reject);
-      udp.bind(listen.port, listen.host, () => { udp.off('error', reject); resolve(); });
+      udp.once('error', (e) => reject(new Error(`cannot listen on UDP ${listen.host}:${listen.port} for DNS: ${e.message}`)));
+      udp.bind(listen.port, listen.host, () => { udp.removeAllListeners('error'); resolve(); });
     });
     udp.on('error', (e) => this.opts.log.warn({ err: e.message }, 'DNS UDP socket error'));
     udp.on('message', (msg, rinfo) => {
-      const sync = this.answerFast(msg, 'udp');
+      const sync = this.answerFastSafely(msg, 'udp');
       if (sync) { udp.send(sync, rinfo.port, rinfo.address); return; }
-      this.handle(msg, 'udp').then((reply) => { if (reply) udp.send(reply, rinfo.port, rinfo.address); },
-        (e: Error) => this.opts.log.warn({ err: e.message }, 'DNS query failed'));
+      void this.handleSafely(msg, 'udp').then((reply) => { if (reply) udp.send(reply, rinfo.port, rinfo.address); });
     });
     const port = udp.address().port;
     const tcp = createServer((c) => this.serveTcp(c));
     this.tcp = tcp;
-    await new Promise<void>((resolve, reject) => {
-      tcp.once('error', reject);
-      tcp.listen(port, listen.host, () => { tcp.off('error', reject); resolve(); });
-    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        tcp.once('error', reject);
+        tcp.listen(port, listen.host, () => { tcp.off('error', reject); resolve(); });
+      });
+    } catch (e) {
+      udp.close();
+      this.udp = undefined;
+      this.tcp = undefined;
+      throw new Error(`cannot listen on TCP ${listen.host}:${port} for DNS: ${(e as Error).message}`);
+    }
     return port;
   }
 
@@ -179,15 +185,31 @@ export class DnsServer {
         const msg = buf.subarray(2, 2 + buf.readUInt16BE(0));
         buf = buf.subarray(2 + msg.length);
         // Replies keep the order of the queries on this connection.
-        const fast = this.answerFast(msg, 'tcp');
-        const reply = fast ? Promise.resolve(fast) : this.handle(msg, 'tcp');
+        const fast = this.answerFastSafely(msg, 'tcp');
+        const reply = fast ? Promise.resolve(fast) : this.handleSafely(msg, 'tcp');
         chain = chain.then(() => reply).then((r) => {
           if (!r || c.destroyed) return;
           const len = Buffer.alloc(2);
           len.writeUInt16BE(r.length);
           c.write(Buffer.concat([len, r]));
-        }, (e: Error) => { this.opts.log.warn({ err: e.message }, 'DNS query failed'); });
+        });
       }
+    });
+  }
+
+  /** answerFast, with a failure logged as no fast answer: a socket handler must not throw. */
+  private answerFastSafely(msg: Buffer, transport: 'udp' | 'tcp'): Buffer | undefined {
+    try { return this.answerFast(msg, transport); } catch (e) {
+      this.opts.log.warn({ err: (e as Error).message }, 'DNS fast path failed');
+      return undefined;
+    }
+  }
+
+  /** handle, never rejecting: a failure is logged and the query gets no reply (the client retries). */
+  private handleSafely(msg: Buffer, transport: 'udp' | 'tcp'): Promise<Buffer | undefined> {
+    return this.handle(msg, transport).catch((e: Error) => {
+      this.opts.log.warn({ err: e.message }, 'DNS query failed');
+      return undefined;
     });
   }
 

@@ -181,6 +181,16 @@ test('names outside the zone are forwarded; positive and negative answers are ca
   assert.ok(upstream.seen.includes('1.2.0.192.in-addr.arpa PTR udp'));
 });
 
+test('a port clash rejects startClusterDns with a clear error', async () => {
+  const abort = new AbortController();
+  await assert.rejects(
+    startClusterDns({ client, listen: { host: '127.0.0.1', port: dns.port }, clusterDomain: Z, upstreams: [], log, signal: abort.signal }),
+    /cannot listen on UDP 127\.0\.0\.1:\d+ for DNS: .*EADDRINUSE/);
+  await assert.rejects(
+    startClusterDns({ client, listen: { host: '127.0.0.1', port: 0 }, clusterDomain: 'Not A Domain', log, signal: abort.signal }), /invalid cluster domain/);
+  abort.abort();
+});
+
 test('SERVFAIL when no upstream answers; SERVFAIL instead of NXDOMAIN before the informers sync', async () => {
   const abort = new AbortController();
   const dead = new RestClient({ server: 'https://127.0.0.1:1', insecureSkipTLSVerify: true } as never);

@@ -4,6 +4,7 @@
  * DNS server's own address.
  */
 import { isIP } from 'node:net';
+import { networkInterfaces } from 'node:os';
 
 export interface Upstream {
   host: string;
@@ -38,7 +39,18 @@ export function parseUpstream(s: string): Upstream {
   return { host, port: p };
 }
 
-/** Drops the server's own listen address, which would loop queries back to itself (CoreDNS's `loop` plugin detects the same). */
-export function withoutSelf(upstreams: Upstream[], self: Upstream): Upstream[] {
-  return upstreams.filter((u) => !(u.host === self.host && u.port === self.port));
+/**
+ * Drops the server's own listen address, which would loop queries back to
+ * itself (CoreDNS's `loop` plugin stops on the same). A wildcard listen
+ * address (0.0.0.0, ::) stands for every local address, loopback included.
+ */
+export function withoutSelf(upstreams: Upstream[], self: Upstream, localAddresses: () => string[] = hostAddresses): Upstream[] {
+  const wildcard = self.host === '0.0.0.0' || self.host === '::';
+  const mine = new Set(wildcard ? localAddresses() : [self.host]);
+  const isSelf = (u: Upstream): boolean => u.port === self.port && (mine.has(u.host) || (wildcard && (u.host.startsWith('127.') || u.host === '::1')));
+  return upstreams.filter((u) => !isSelf(u));
+}
+
+function hostAddresses(): string[] {
+  return Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address));
 }

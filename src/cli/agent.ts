@@ -26,7 +26,10 @@ import { readRegistriesFile, unsupportedRewrites, writeRegistryHosts } from '../
 import { filesystemStats } from '../kubelet/node-status/host-usage.js';
 import { joinCluster, parseServerUrl } from './agent-join.js';
 import { startFlannel, type RunningFlannel } from '../flannel/index.js';
-import { FLANNEL_FLAGS, FLANNEL_FLAGS_HELP, NODE_FLAGS, NODE_FLAGS_HELP, flannelFlagValues, nodeFlagValues, type FlannelFlagValues, type NodeFlagValues } from './node-flags.js';
+import {
+  DEFAULT_CLUSTER_DNS, DEFAULT_CLUSTER_DOMAIN, DEFAULT_RESOLV_CONF, FLANNEL_FLAGS, FLANNEL_FLAGS_HELP, NODE_FLAGS, NODE_FLAGS_HELP,
+  flannelFlagValues, nodeFlagValues, type FlannelFlagValues, type NodeFlagValues,
+} from './node-flags.js';
 import { parseFlags } from './parse-flags.js';
 import { UsageError } from './usage-error.js';
 
@@ -127,6 +130,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   const kubelet = new Kubelet({
     staticPods, client, informerClient, nodeName: o.nodeName, runtime: runtime.runtime, images: runtime.images, logger: createLogger('kubelet'),
     hostIPs: () => hostIPs, rootDir: paths.kubeletDir, podLogsDir,
+    dns: { clusterDNS: o.clusterDNS ?? [DEFAULT_CLUSTER_DNS], clusterDomain: o.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN, resolvConf: o.resolvConf ?? DEFAULT_RESOLV_CONF },
   });
   // The pods this node runs: the API's (not mirror pods) and the static ones.
   const podsOfNode = (): Pod[] => [...kubelet.informer.store.list().filter((p) => !isMirrorPod(p)), ...staticPods.list()];

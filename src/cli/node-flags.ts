@@ -2,6 +2,7 @@
  * The flags of a node that `k8ts agent` and `k8ts server` (for its own node)
  * share, and their checks.
  */
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { isNodeName } from '../apiserver/pki/index.js';
 import { DEFAULT_CONTAINER_LOGS_DIR, DEFAULT_KUBELET_PORT, checkManifestUrl, parseManifestUrlHeaders } from '../kubelet/index.js';
@@ -12,6 +13,10 @@ import { UsageError } from './usage-error.js';
 
 /** An example for messages: the first /24 of k3s's cluster-cidr 10.42.0.0/16. */
 export const DEFAULT_POD_CIDR = '10.42.0.0/24';
+/** The kube-dns Service's address: the tenth of k3s's service range 10.43.0.0/16. */
+export const DEFAULT_CLUSTER_DNS = '10.43.0.10';
+export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
+export const DEFAULT_RESOLV_CONF = '/etc/resolv.conf';
 
 export const NODE_FLAGS = {
   'node-name': { type: 'string' },
@@ -36,6 +41,9 @@ export const NODE_FLAGS = {
   'image-gc-low-threshold': { type: 'string' },
   'container-gc-period': { type: 'string' },
   'image-gc-period': { type: 'string' },
+  'cluster-dns': { type: 'string' },
+  'cluster-domain': { type: 'string' },
+  'resolv-conf': { type: 'string' },
 } as const;
 
 export const NODE_FLAGS_HELP = `  --node-name NAME                   Node name (default: the lowercased hostname)
@@ -63,6 +71,10 @@ export const NODE_FLAGS_HELP = `  --node-name NAME                   Node name (
   --image-gc-low-threshold PERCENT   Image fs usage image GC brings it down to (default 80)
   --container-gc-period D            k8ts: how often dead containers are collected (default 1m, upstream's fixed period)
   --image-gc-period D                k8ts: how often unused images are collected (default 5m, upstream's fixed period)
+  --cluster-dns IP[,IP]              Nameservers of ClusterFirst pods (default ${DEFAULT_CLUSTER_DNS}; "" for none: such pods get Default)
+  --cluster-domain DOMAIN            The cluster's DNS domain: pods' search paths (default ${DEFAULT_CLUSTER_DOMAIN})
+  --resolv-conf PATH                 The resolver file Default pods get and ClusterFirst pods' search extends (default ${DEFAULT_RESOLV_CONF};
+                                     "" for none: nameserver 127.0.0.1, search .)
 `;
 
 /** What the node flags set, checked. */
@@ -100,6 +112,12 @@ export interface NodeFlagValues {
   /** GC periods. */
   containerGcMs: number;
   imageGcMs: number;
+  /** --cluster-dns; empty for none. @default [DEFAULT_CLUSTER_DNS] */
+  clusterDNS?: string[];
+  /** --cluster-domain. @default DEFAULT_CLUSTER_DOMAIN */
+  clusterDomain?: string;
+  /** --resolv-conf; '' for none. @default DEFAULT_RESOLV_CONF */
+  resolvConf?: string;
 }
 
 /** Checks the node flags; throws a UsageError naming a malformed one. */
@@ -137,9 +155,18 @@ export function nodeFlagValues(values: { [K in keyof typeof NODE_FLAGS]?: (K ext
     if (ms <= 0) throw new UsageError(`invalid --${flag} ${JSON.stringify(text)}: want a positive duration like 10s`);
     return ms;
   };
+  const clusterDNS = (values['cluster-dns'] ?? DEFAULT_CLUSTER_DNS).split(',').map((x) => x.trim()).filter(Boolean);
+  for (const ip of clusterDNS) if (!isIP(ip)) throw new UsageError(`invalid --cluster-dns ${JSON.stringify(values['cluster-dns'])}: want comma-separated IP addresses`);
+  const clusterDomain = (values['cluster-domain'] ?? DEFAULT_CLUSTER_DOMAIN).replace(/\.$/, '');
+  if (clusterDomain && !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(clusterDomain)) {
+    throw new UsageError(`invalid --cluster-domain ${JSON.stringify(values['cluster-domain'])}: want a DNS-1123 subdomain like ${DEFAULT_CLUSTER_DOMAIN}`);
+  }
   return {
     nodeName,
     ...(podCidr !== undefined ? { podCidr } : {}),
+    clusterDNS,
+    clusterDomain,
+    resolvConf: values['resolv-conf'] ?? DEFAULT_RESOLV_CONF,
     kubeletPort: values['kubelet-port'] === undefined ? DEFAULT_KUBELET_PORT : port('kubelet-port', values['kubelet-port']),
     ...(values['client-ca-file'] ? { clientCaFile: values['client-ca-file'] } : {}),
     ...(logMaxBytes !== undefined ? { containerLogMaxBytes: logMaxBytes } : {}),

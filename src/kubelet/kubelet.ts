@@ -53,6 +53,7 @@ import { VolumeManager } from './volumes/index.js';
 import { isMirrorPod, type StaticPodSource } from './config/index.js';
 import { MirrorPods, isGoneOrConflict } from './mirror-pods.js';
 import { GenericPleg, PodCache, recordRuntimeWrites, type PodLifecycleEvent } from './pleg/index.js';
+import { checkResolvConfLimits, readHostResolvConf, type KubeletDnsOptions } from './network/dns-config.js';
 
 /**
  * How soon a pod in transition (init containers running, or being deleted)
@@ -102,6 +103,8 @@ export interface KubeletOptions {
   staticPods?: StaticPodSource;
   /** Where the cgroup hierarchies are mounted, to remove a deleted pod's cgroup. @default /sys/fs/cgroup */
   cgroupRoot?: string;
+  /** The pods' DNS (--cluster-dns, --cluster-domain, --resolv-conf). @default none: the runtime's own resolv.conf */
+  dns?: KubeletDnsOptions;
 }
 
 export class Kubelet {
@@ -169,6 +172,24 @@ export class Kubelet {
     });
     this.pleg.start();
     this.scheduleHousekeeping(HOUSEKEEPING_MS);
+    this.checkResolvConf();
+  }
+
+  private nodeEvent(type: 'Normal' | 'Warning', reason: string, message: string): void {
+    this.recorder.event({ apiVersion: 'v1', kind: 'Node', metadata: { name: this.o.nodeName, uid: this.o.nodeName } }, type, reason, message);
+  }
+
+  /** Upstream's CheckLimitsForResolvConf at start: a node Warning when the host file's search line is beyond the resolver limits. */
+  private checkResolvConf(): void {
+    const path = this.o.dns?.resolvConf;
+    if (!path) return;
+    let text: string;
+    try { text = readHostResolvConf(path)!; } catch (e) {
+      this.nodeEvent('Warning', 'CheckLimitsForResolvConf', (e as Error).message);
+      return;
+    }
+    const w = checkResolvConfLimits(path, text, this.o.dns!.clusterDomain);
+    if (w) this.nodeEvent('Warning', w.reason, w.message);
   }
 
   hasSynced(): boolean { return this.informer.hasSynced(); }
@@ -221,6 +242,7 @@ export class Kubelet {
       imageService: this.o.images, hostIPs: this.o.hostIPs(),
       events: { event: (p, type, reason, message) => this.recorder.event({ ...p, apiVersion: 'v1', kind: 'Pod' }, type, reason, message) },
       ...(this.o.podLogsDir ? { podLogsDir: this.o.podLogsDir } : {}),
+      ...(this.o.dns ? { dns: this.o.dns, nodeEvent: (type, reason, message) => this.nodeEvent(type, reason, message) } : {}),
     });
     const after = writes.wrote() ? await readRuntimePod(this.o.runtime, uid) : before;
     this.prober.updatePod(pod, after);

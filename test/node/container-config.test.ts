@@ -3,7 +3,7 @@
  * real containerd and runc, driven by real kubectl. Inside a container:
  * env from a Secret (secretKeyRef and envFrom), the downward API
  * (metadata.name, status.podIP, limits.memory) and a Service's variables;
- * runAsUser; the cgroup memory limit; a termination message in the status;
+ * runAsUser; /etc/resolv.conf from the pod's DNS policy; the cgroup memory limit; a termination message in the status;
  * a memory hog OOMKilled with exit code 137; no pod cgroup left after. Needs root, the README's
  * packages and kubectl 1.35; says which are missing and skips otherwise.
  */
@@ -79,7 +79,7 @@ test('k8ts agent configures containers: env, downward API, service links, user, 
           securityContext: { runAsUser: 1234 },
           containers: [{
             name: 'app', image: BUSYBOX,
-            command: ['sh', '-c', 'env; echo "uid=$(id -u)"; echo ready; while [ ! -e /stop ]; do sleep 0.2; done; printf "all %s" done > /dev/termination-log'],
+            command: ['sh', '-c', 'env; echo "uid=$(id -u)"; cat /etc/resolv.conf; echo ready; while [ ! -e /stop ]; do sleep 0.2; done; printf "all %s" done > /dev/termination-log'],
             resources: { limits: { memory: '48Mi' } },
             envFrom: [{ secretRef: { name: 'creds' }, prefix: 'SEC_' }],
             env: [
@@ -123,6 +123,11 @@ test('k8ts agent configures containers: env, downward API, service links, user, 
       assert.equal(env.get('URL'), `http://${backendIP}:80`);
       assert.ok(env.get('KUBERNETES_SERVICE_HOST'), 'the kubernetes service from default');
       assert.equal(env.get('uid'), '1234', 'runAsUser shows in id -u');
+      // ClusterFirst with the agent's defaults (--cluster-dns 10.43.0.10, --cluster-domain cluster.local), written by containerd from the sandbox's DNSConfig.
+      assert.match(text!, /^nameserver 10\.43\.0\.10$/m);
+      assert.doesNotMatch(text!, /^nameserver (?!10\.43\.0\.10$)/m, 'the host\'s nameservers are dropped');
+      assert.match(text!, /^search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local( |$)/m);
+      assert.match(text!, /^options ndots:5$/m);
     });
 
     await t.test('the container\'s cgroup sits under the pod\'s Burstable cgroup with memory limited to the limit', () => {

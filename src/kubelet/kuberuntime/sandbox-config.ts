@@ -4,7 +4,7 @@
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { join } from 'node:path';
-import type { LinuxPodSandboxConfig, PodSandboxConfig, PortMapping, Protocol } from '../runtime/cri/types.js';
+import type { DNSConfig, LinuxPodSandboxConfig, PodSandboxConfig, PortMapping, Protocol } from '../runtime/cri/types.js';
 import { POD_NAME_LABEL, POD_NAMESPACE_LABEL, POD_UID_LABEL } from '../pod-workers/labels.js';
 import { linuxSandboxSecurityContext, podSysctls } from './security-context.js';
 import { podCgroupParent } from './pod-cgroups.js';
@@ -51,14 +51,16 @@ export interface SandboxConfigOptions {
  * The sandbox config for attempt `attempt` of `pod`: metadata, hostname,
  * log directory, pod labels plus the kubelet's, the pod's annotations,
  * port mappings, and the linux part: the pod's cgroup parent by QoS class,
- * its sysctls and the sandbox security context.
+ * its sysctls and the sandbox security context; `dnsConfig` (podDnsConfig of
+ * network/dns-config) when given.
  */
-export function podSandboxConfig(pod: Pod, attempt: number, opts: SandboxConfigOptions = {}): PodSandboxConfig {
+export function podSandboxConfig(pod: Pod, attempt: number, opts: SandboxConfigOptions = {}, dnsConfig?: DNSConfig): PodSandboxConfig {
   const m = pod.metadata ?? {};
   const ports = portMappingsOf(pod);
   return {
     metadata: { name: m.name ?? '', uid: m.uid ?? '', namespace: m.namespace ?? 'default', attempt },
     ...(pod.spec?.hostNetwork ? {} : { hostname: hostnameOf(pod) }),
+    ...(dnsConfig ? { dnsConfig } : {}),
     logDirectory: podLogsDirectory(pod, opts.podLogsDir),
     ...(ports.length ? { portMappings: ports } : {}),
     labels: { ...(m.labels ?? {}), [POD_NAME_LABEL]: m.name ?? '', [POD_NAMESPACE_LABEL]: m.namespace ?? 'default', [POD_UID_LABEL]: m.uid ?? '' },

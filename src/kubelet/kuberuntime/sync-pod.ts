@@ -27,6 +27,7 @@ import type { ImagePuller } from './image-puller.js';
 import type { PodObjects } from '../pod-objects.js';
 import { executePreStopHook, runPostStartHook, POST_START_HOOK_ERROR, type HookTarget } from './lifecycle-hooks.js';
 import { VolumeManager, containerMounts, type PodVolumes } from '../volumes/index.js';
+import { podDnsConfig, readHostResolvConf, type KubeletDnsOptions } from '../network/dns-config.js';
 
 /** Upstream's minimum grace period for StopContainer. */
 export const MIN_GRACE_PERIOD_SECONDS = 2;
@@ -57,6 +58,10 @@ export interface SyncPodOptions extends SandboxConfigOptions {
   hostIPs?: readonly string[];
   /** The node's allocatable amounts, cpu in millicores, memory in bytes. @default this host's cpus and memory */
   nodeAllocatable?: Readonly<Record<string, number>>;
+  /** The pods' DNS (--cluster-dns, --cluster-domain, --resolv-conf). @default none: the runtime's own resolv.conf */
+  dns?: KubeletDnsOptions;
+  /** Where Warning Events about the node go (MissingClusterDNS). @default none */
+  nodeEvent?(type: 'Normal' | 'Warning', reason: string, message: string): void;
 }
 
 export interface SyncPodResult {
@@ -175,7 +180,17 @@ export async function syncPod(pod: Pod, plan: PodActions, opts: SyncPodOptions):
     opts.logger?.info({ pod: podKey(pod), errors: volumes.errors.map((e) => e.eventMessage) }, 'volumes not ready: the pod waits');
     return { waiting, sandboxId: plan.createSandbox ? '' : plan.sandboxId };
   }
-  const sandboxConfig: PodSandboxConfig = podSandboxConfig(pod, plan.sandboxAttempt, opts);
+  // The DNS settings matter only to a new sandbox, so the host file is read then (upstream reads it for every GetPodDNS).
+  let dnsConfig;
+  if (plan.createSandbox && opts.dns) {
+    const dns = podDnsConfig(pod, { ...opts.dns, hostResolvConf: readHostResolvConf(opts.dns.resolvConf), nodeIPs: opts.hostIPs ?? [] });
+    for (const w of dns.warnings) {
+      if (w.onNode) opts.nodeEvent?.('Warning', w.reason, w.message);
+      else opts.events?.event(pod, 'Warning', w.reason, w.message);
+    }
+    dnsConfig = dns.config;
+  }
+  const sandboxConfig: PodSandboxConfig = podSandboxConfig(pod, plan.sandboxAttempt, opts, dnsConfig);
   if (plan.createSandbox) {
     mkdirSync(sandboxConfig.logDirectory!, { recursive: true, mode: 0o755 });
     sandboxId = await runtime.runPodSandbox(sandboxConfig);

@@ -48,7 +48,9 @@ export async function startBenchNode(): Promise<BenchNode> {
   let logs = '';
   const agent = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent', '--kubeconfig', server.kubeconfig,
     '--data-dir', dataDir, '--run-dir', runDir, '--node-name', NODE_NAME, '--pod-cidr', `${freeSubnetPrefix()}.0/24`,
-    '--cni-bridge', bridge, '--pod-logs-dir', join(dir, 'pods'), '--stream-server-port', '0', '--kubelet-port', '0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'warn' } });
+    '--cni-bridge', bridge, '--pod-logs-dir', join(dir, 'pods'), '--stream-server-port', '0', '--kubelet-port', '0',
+    // On the host itself: no flannel or kube-proxy, which would program the host's routes and iptables.
+    '--flannel-backend', 'none', '--disable-kube-proxy'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'warn' } });
   agent.stderr!.setEncoding('utf8').on('data', (d: string) => { logs = (logs + d).slice(-20_000); });
   const exited = new Promise<void>((resolve) => agent.once('exit', () => resolve()));
   const client = new RestClient(loadKubeconfig(server.kubeconfig), { maxSockets: 64 });

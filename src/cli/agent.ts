@@ -26,6 +26,8 @@ import { readRegistriesFile, unsupportedRewrites, writeRegistryHosts } from '../
 import { filesystemStats } from '../kubelet/node-status/host-usage.js';
 import { joinCluster, parseServerUrl } from './agent-join.js';
 import { startFlannel, type RunningFlannel } from '../flannel/index.js';
+import { startKubeProxy, type RunningKubeProxy } from '../proxy/index.js';
+import { PROXY_FLAGS, PROXY_FLAGS_HELP, proxyModeOf, type ProxyMode } from './proxy-flags.js';
 import {
   DEFAULT_CLUSTER_DNS, DEFAULT_CLUSTER_DOMAIN, DEFAULT_RESOLV_CONF, FLANNEL_FLAGS, FLANNEL_FLAGS_HELP, NODE_FLAGS, NODE_FLAGS_HELP,
   flannelFlagValues, nodeFlagValues, type FlannelFlagValues, type NodeFlagValues,
@@ -48,6 +50,8 @@ export interface AgentOptions extends NodeFlagValues {
   log?: Logger;
   /** The pod network across nodes (`k8ts agent`); unset or backend 'none': this node's pods only. */
   flannel?: FlannelFlagValues;
+  /** kube-proxy on this node; none when unset. */
+  proxy?: { mode: ProxyMode; clusterCidrs: string[] };
 }
 
 /** A started node. */
@@ -191,6 +195,15 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       log.error({ node: o.nodeName }, 'flannel not started: the node has no IPv4 address (give --node-ip)');
     }
   }
+  let proxy: RunningKubeProxy | undefined;
+  // kube-proxy's two watches get connections of their own (the kubelet's informer pool is small).
+  const proxyClient = o.proxy ? new RestClient(o.connection, { component: 'kube-proxy', maxSockets: 4 }) : undefined;
+  if (o.proxy) {
+    proxy = startKubeProxy({
+      client: proxyClient!, nodeName: o.nodeName, nodeIPs: hostIPs, clusterCidrs: o.proxy.clusterCidrs,
+      mode: o.proxy.mode as 'iptables', log: createLogger('kube-proxy'),
+    });
+  }
   staticPods.start();
   kubelet.start();
   localPathCleaner.start();
@@ -219,6 +232,8 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       await staticPods.stop().catch((err: unknown) => log.error({ err }, 'stopping the static pod sources'));
       await localPathCleaner.stop().catch((err: unknown) => log.error({ err }, 'stopping the local-path cleaner'));
       await nodeStatus.stop().catch((err: unknown) => log.error({ err }, 'stopping the node status manager'));
+      await proxy?.stop().catch((err: unknown) => log.error({ err }, 'stopping kube-proxy'));
+      proxyClient?.close();
       flannelStop.abort();
       await flannel?.stop();
       await release();
@@ -247,7 +262,7 @@ Flags:
   --token-file FILE                  Read the join token from FILE (or $K8TS_TOKEN_FILE)
   --kubeconfig PATH                  Kubeconfig to use instead (default $KUBECONFIG, else ~/.kube/config)
   --data-dir DIR                     Where the node keeps its state (default ${DEFAULT_DATA_DIR})
-${NODE_FLAGS_HELP}${FLANNEL_FLAGS_HELP}  -h, --help                         This help
+${NODE_FLAGS_HELP}${FLANNEL_FLAGS_HELP}${PROXY_FLAGS_HELP}  -h, --help                         This help
 `;
 
 export async function runAgent(argv: string[]): Promise<number> {
@@ -261,6 +276,7 @@ export async function runAgent(argv: string[]): Promise<number> {
       'data-dir': { type: 'string' },
       ...NODE_FLAGS,
       ...FLANNEL_FLAGS,
+      ...PROXY_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -270,6 +286,7 @@ export async function runAgent(argv: string[]): Promise<number> {
   }
   const node = nodeFlagValues(values);
   const flannel = flannelFlagValues(values);
+  const proxyMode = proxyModeOf(values);
   const dataDir = values['data-dir'] ?? DEFAULT_DATA_DIR;
   const log = createLogger('agent');
   // $K8TS_URL (k3s: $K3S_URL) yields to an explicit --kubeconfig.
@@ -288,7 +305,9 @@ export async function runAgent(argv: string[]): Promise<number> {
     if (values.token !== undefined || values['token-file'] !== undefined) throw new UsageError('--token needs --server');
     connection = loadKubeconfig(values.kubeconfig ?? defaultKubeconfigPath());
   }
-  const agent = await startAgent({ ...node, connection, dataDir, log, flannel });
+  const agent = await startAgent({
+    ...node, connection, dataDir, log, flannel, ...(proxyMode ? { proxy: { mode: proxyMode, clusterCidrs: [flannel.clusterCidr] } } : {}),
+  });
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       log.info({ signal }, 'stopping the agent');

@@ -142,7 +142,7 @@ export function createTestNode(opts: NodeOptions): NodeUnderTest {
         '--data-dir', dataDir, '--run-dir', runDir, '--node-name', nodeName, ...(opts.podCidrFromController ? [] : ['--pod-cidr', `${node.prefix}.0/24`]),
         '--cni-bridge', node.bridge, '--pod-logs-dir', node.podLogsDir, '--stream-server-port', '0',
         // flannel would program the host's own routes and iptables: these nodes run alone, outside a network namespace.
-        '--kubelet-port', String(opts.kubeletPort ?? 0), '--flannel-backend', 'none', ...extra], {
+        '--kubelet-port', String(opts.kubeletPort ?? 0), '--flannel-backend', 'none', '--disable-kube-proxy', ...extra], {
         stdio: ['ignore', opts.stdout ? 'pipe' : 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' },
       });
       child.stderr!.setEncoding('utf8').on('data', (d: string) => { logs += d; });

@@ -90,7 +90,7 @@ test('k8ts server runs its own node; another joins with the token', { skip, time
       joiner = spawn(process.execPath, [BIN, 'agent', '--server', `https://127.0.0.1:${server!.port}`, '--token', token,
         '--data-dir', join(dir, 'joiner'), '--run-dir', join(dir, 'run-j'), '--node-name', 'j1', '--pod-cidr', `${prefix2}.0/24`,
         '--cni-bridge', bridges[1]!, '--pod-logs-dir', join(dir, 'pods-j'), '--stream-server-port', String(await freePort('127.0.0.1')), '--kubelet-port', '0',
-        '--flannel-backend', 'none'], { // on the host itself: flannel would program the host's routes and iptables
+        '--flannel-backend', 'none', '--disable-kube-proxy'], { // on the host itself: flannel and kube-proxy would program the host's routes and iptables
         stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' },
       });
       joiner.stderr!.setEncoding('utf8').on('data', (d: string) => { joinerLogs += d; });

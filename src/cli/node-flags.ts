@@ -35,6 +35,7 @@ export const NODE_FLAGS = {
   'image-gc-low-threshold': { type: 'string' },
   'container-gc-period': { type: 'string' },
   'image-gc-period': { type: 'string' },
+  'cloud-provider': { type: 'string' },
 } as const;
 
 export const NODE_FLAGS_HELP = `  --node-name NAME                   Node name (default: the lowercased hostname)
@@ -61,6 +62,8 @@ export const NODE_FLAGS_HELP = `  --node-name NAME                   Node name (
   --image-gc-low-threshold PERCENT   Image fs usage image GC brings it down to (default 80)
   --container-gc-period D            k8ts: how often dead containers are collected (default 1m, upstream's fixed period)
   --image-gc-period D                k8ts: how often unused images are collected (default 5m, upstream's fixed period)
+  --cloud-provider external          Register the node with the taint node.cloudprovider.kubernetes.io/uninitialized, for
+                                     a cloud controller manager to initialize (upstream: only "" or "external")
 `;
 
 /** What the node flags set, checked. */
@@ -97,6 +100,8 @@ export interface NodeFlagValues {
   /** GC periods. */
   containerGcMs: number;
   imageGcMs: number;
+  /** --cloud-provider=external. */
+  externalCloudProvider?: boolean;
 }
 
 /** Checks the node flags; throws a UsageError naming a malformed one. */
@@ -134,9 +139,14 @@ export function nodeFlagValues(values: { [K in keyof typeof NODE_FLAGS]?: (K ext
     if (ms <= 0) throw new UsageError(`invalid --${flag} ${JSON.stringify(text)}: want a positive duration like 10s`);
     return ms;
   };
+  const cloudProvider = values['cloud-provider'];
+  if (cloudProvider && cloudProvider !== 'external') {
+    throw new UsageError(`invalid --cloud-provider ${JSON.stringify(cloudProvider)}: want external (or nothing)`);
+  }
   return {
     nodeName,
     podCidr,
+    ...(cloudProvider === 'external' ? { externalCloudProvider: true } : {}),
     kubeletPort: values['kubelet-port'] === undefined ? DEFAULT_KUBELET_PORT : port('kubelet-port', values['kubelet-port']),
     ...(values['client-ca-file'] ? { clientCaFile: values['client-ca-file'] } : {}),
     ...(logMaxBytes !== undefined ? { containerLogMaxBytes: logMaxBytes } : {}),

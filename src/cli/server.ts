@@ -55,6 +55,7 @@ Flags:
   --disable ITEM                     Do not run a packaged component (repeatable; valid items: local-storage)
   --disable-controllers              Serve the API only: no controllers and no scheduler (for testing your own controllers, as envtest does)
   --disable-scheduler                Do not run the scheduler
+  --disable-cloud-controller         Do not run the cloud controller manager (LoadBalancer Services on the nodes' addresses)
   --scheduler-config FILE            KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1, YAML or JSON) for the scheduler
   --max-endpoints-per-slice N        Endpoints in one EndpointSlice before another is made (default 100)
   --leader-elect BOOL                Run the controllers only while holding their Lease in kube-system (default true)
@@ -93,6 +94,7 @@ export async function runServer(argv: string[]): Promise<number> {
       disable: { type: 'string', multiple: true },
       'disable-controllers': { type: 'boolean' },
       'disable-scheduler': { type: 'boolean' },
+      'disable-cloud-controller': { type: 'boolean' },
       'scheduler-config': { type: 'string' },
       controllers: { type: 'string' },
       'leader-elect': { type: 'string' },
@@ -195,6 +197,8 @@ export async function runServer(argv: string[]): Promise<number> {
     if (!values['disable-scheduler']) {
       controlPlane.push({ name: 'scheduler', args: { kubeconfig, leaderElect, ...(values['scheduler-config'] ? { configPath: resolve(values['scheduler-config']) } : {}) } });
     }
+    // As k3s: the built-in provider's cloud controller manager, in the same thread.
+    if (!values['disable-cloud-controller']) controlPlane.push({ name: 'cloud-controller-manager', args: { kubeconfig, provider: 'k8ts', leaderElect } });
   }
   if (controlPlane.length > 0) components.push(startComponentThread(controlPlane));
   // Simulated nodes are clients like any other; they register in the background and log when all are in.

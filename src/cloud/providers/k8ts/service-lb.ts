@@ -17,6 +17,8 @@ import type { LoadBalancer, ProviderContext } from '../../cloud-provider.js';
 /** k3s's node label that limits ServiceLB to the nodes carrying it (pkg/cloudprovider/servicelb.go). */
 export const LABEL_ENABLE_LB = 'svccontroller.k3s.cattle.io/enablelb';
 
+const RECHECK_AFTER_ENSURE_MS = 1000;
+
 const isReady = (n: Node): boolean => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
 /** The ingress of `service` over `nodes` (the candidates, already filtered by the service controller). */
@@ -52,6 +54,8 @@ export class ServiceLoadBalancer implements LoadBalancer {
   private nodes: Informer<Node> | undefined;
   private client: RestClient | undefined;
   private log: Logger | undefined;
+  /** Status writes, one at a time, each computed from the cache when it runs: a later node event is never undone by an earlier write. */
+  private writes: Promise<void> = Promise.resolve();
 
   /** Watches Nodes through the shared informers to follow readiness. */
   initialize(ctx: ProviderContext): void {
@@ -74,8 +78,10 @@ export class ServiceLoadBalancer implements LoadBalancer {
   }
 
   ensureLoadBalancer(_clusterName: string, service: Service, nodes: readonly Node[]): Promise<LoadBalancerStatus> {
-    const names = nodes.map((n) => n.metadata!.name!);
-    this.served.set(objectKey(service), names);
+    const key = objectKey(service);
+    this.served.set(key, nodes.map((n) => n.metadata!.name!));
+    // The service controller writes the status returned here; a node change racing with that write is caught by this re-check.
+    setTimeout(() => { void this.writeStatus(key); }, RECHECK_AFTER_ENSURE_MS).unref();
     return Promise.resolve({ ingress: serviceLbIngress(service, this.current(nodes)) });
   }
 
@@ -98,8 +104,13 @@ export class ServiceLoadBalancer implements LoadBalancer {
     for (const key of [...this.served.keys()]) await this.writeStatus(key);
   }
 
+  private writeStatus(key: string): Promise<void> {
+    this.writes = this.writes.then(() => this.writeStatusNow(key));
+    return this.writes;
+  }
+
   /** Patches the Service's status when the ingress of its nodes changed; a failure is logged, the next node event retries. */
-  private async writeStatus(key: string): Promise<void> {
+  private async writeStatusNow(key: string): Promise<void> {
     const names = this.served.get(key);
     if (!names || !this.client) return;
     const { namespace, name } = splitKey(key);

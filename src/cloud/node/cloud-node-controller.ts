@@ -12,6 +12,7 @@ import type { Logger } from '../../api/log.js';
 import { EventRecorder, InformerFactory, RESOURCES, RestClient, WorkQueue, startController } from '../../client/index.js';
 import { TAINT_EXTERNAL_CLOUD_PROVIDER, type InstanceMetadata } from '../cloud-provider.js';
 import type { NodeInstances } from '../instances.js';
+import { updateNode } from '../node-update.js';
 
 export const LABEL_INSTANCE_TYPE = 'node.kubernetes.io/instance-type';
 export const LABEL_INSTANCE_TYPE_BETA = 'beta.kubernetes.io/instance-type';
@@ -81,8 +82,14 @@ export function startCloudNodeController(opts: CloudNodeControllerOptions): { st
       recorder.event(ref, 'Warning', 'FailedToInitialize', `Failed to initialize node: ${e instanceof Error ? e.message : String(e)}`);
       throw e;
     }
-    // An update with the cached resourceVersion: a conflict retries from a fresher cache.
-    const updated = await client.update<Node>(RESOURCES.nodes, initializedNode(node, meta));
+    let updated: Node | undefined;
+    try {
+      updated = await updateNode(client, name, (n) => (isUninitialized(n) ? initializedNode(n, meta) : undefined));
+    } catch (e) {
+      if ((e as { code?: number }).code === 404) return;
+      throw e;
+    }
+    if (!updated) return;
     await updateNodeAddresses(updated, meta.nodeAddresses);
     opts.logger?.info({ node: name, providerID: updated.spec?.providerID }, 'node initialized by the cloud provider');
     recorder.event(ref, 'Normal', 'Synced', 'Node synced successfully');

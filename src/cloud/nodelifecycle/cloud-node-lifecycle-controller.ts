@@ -12,6 +12,7 @@ import type { Logger } from '../../api/log.js';
 import { EventRecorder, InformerFactory, RESOURCES, RestClient } from '../../client/index.js';
 import { TAINT_NODE_SHUTDOWN } from '../cloud-provider.js';
 import type { NodeInstances } from '../instances.js';
+import { updateNode } from '../node-update.js';
 
 export interface CloudNodeLifecycleControllerOptions {
   client: RestClient;
@@ -39,18 +40,24 @@ export function startCloudNodeLifecycleController(opts: CloudNodeLifecycleContro
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
 
-  async function setTaints(node: Node, taints: Taint[]): Promise<void> {
-    await client.update<Node>(RESOURCES.nodes, { ...node, spec: { ...node.spec, taints } });
+  /** Adds or removes the shutdown taint on the Node as it is now. */
+  async function setShutdownTaint(name: string, present: boolean): Promise<void> {
+    await updateNode(client, name, (n) => {
+      const others = (n.spec?.taints ?? []).filter((t) => t.key !== TAINT_NODE_SHUTDOWN);
+      if (hasShutdownTaint(n) === present) return undefined;
+      const taints = present ? [...others, { ...SHUTDOWN_TAINT }] : others;
+      return { ...n, spec: { ...n.spec, taints } };
+    });
   }
 
   async function monitorNode(node: Node): Promise<void> {
     const name = node.metadata!.name!;
     if (readyStatus(node) === 'True') {
-      if (hasShutdownTaint(node)) await setTaints(node, (node.spec?.taints ?? []).filter((t) => t.key !== TAINT_NODE_SHUTDOWN));
+      if (hasShutdownTaint(node)) await setShutdownTaint(name, false);
       return;
     }
     if (await instances.instanceShutdown(node)) {
-      if (!hasShutdownTaint(node)) await setTaints(node, [...(node.spec?.taints ?? []), { ...SHUTDOWN_TAINT }]);
+      if (!hasShutdownTaint(node)) await setShutdownTaint(name, true);
       return;
     }
     if (await instances.instanceExists(node)) return;

@@ -18,7 +18,7 @@ import { admitPod } from '../api/defaults/pod.js';
 import { nonNegativeInt, oneOf, parseBool, parseDuration, port as parsePort, positiveInt } from './flags.js';
 import { parseFlags } from './parse-flags.js';
 import { parseControllersFlag } from './controllers-flag.js';
-import { parseDisableFlag } from './disable-flag.js';
+import { parseDisableCloudFlag, parseDisableFlag } from './disable-flag.js';
 import { startComponentThread, type ComponentSpec, type ComponentThread } from './component-thread.js';
 import type { ControllerManagerConfig } from '../controllers/index.js';
 import { installProcessGuard } from './process-guard.js';
@@ -52,7 +52,7 @@ Flags:
   --max-requests-inflight N          Non-watch requests served at once before 429 (default 800)
   --max-watch-buffer-bytes N         A watcher this far behind is closed and relists (default 16777216)
   --controllers LIST                 Controllers to run, comma-separated: * for all, NAME to add, -NAME to remove (default *)
-  --disable ITEM                     Do not run a packaged component (repeatable; valid items: local-storage)
+  --disable ITEM                     Do not run a packaged component (repeatable; valid items: local-storage, servicelb)
   --disable-controllers              Serve the API only: no controllers and no scheduler (for testing your own controllers, as envtest does)
   --disable-scheduler                Do not run the scheduler
   --disable-cloud-controller         Do not run the cloud controller manager (LoadBalancer Services on the nodes' addresses)
@@ -198,7 +198,10 @@ export async function runServer(argv: string[]): Promise<number> {
       controlPlane.push({ name: 'scheduler', args: { kubeconfig, leaderElect, ...(values['scheduler-config'] ? { configPath: resolve(values['scheduler-config']) } : {}) } });
     }
     // As k3s: the built-in provider's cloud controller manager, in the same thread.
-    if (!values['disable-cloud-controller']) controlPlane.push({ name: 'cloud-controller-manager', args: { kubeconfig, provider: 'k8ts', leaderElect } });
+    const cloudControllers = parseDisableCloudFlag(values.disable);
+    if (!values['disable-cloud-controller']) {
+      controlPlane.push({ name: 'cloud-controller-manager', args: { kubeconfig, provider: 'k8ts', leaderElect, ...(cloudControllers.length ? { controllers: ['*', ...cloudControllers] } : {}) } });
+    }
   }
   if (controlPlane.length > 0) components.push(startComponentThread(controlPlane));
   // Simulated nodes are clients like any other; they register in the background and log when all are in.

@@ -11,6 +11,7 @@ import { planRoutes } from '../../src/cloud/route/route-controller.js';
 import { initializedNode } from '../../src/cloud/node/cloud-node-controller.js';
 import { initialNode } from '../../src/kubelet/node-status/node-object.js';
 import { nodeFlagValues } from '../../src/cli/node-flags.js';
+import { parseDisableCloudFlag, parseDisableFlag } from '../../src/cli/disable-flag.js';
 
 function node(name: string, addrs: [string, string][], opts: { ready?: boolean; labels?: Record<string, string>; podCIDR?: string } = {}): Node {
   return {
@@ -131,4 +132,11 @@ test('kubelet --cloud-provider=external: the Node registers with node.cloudprovi
   assert.equal(nodeFlagValues({ 'node-name': 'n', 'cloud-provider': 'external' }).externalCloudProvider, true);
   assert.equal(nodeFlagValues({ 'node-name': 'n' }).externalCloudProvider, undefined);
   assert.throws(() => nodeFlagValues({ 'node-name': 'n', 'cloud-provider': 'aws' }), /invalid --cloud-provider "aws": want external/);
+});
+
+test('k8ts server --disable servicelb (k3s): the cloud controller manager runs without its service load balancers', () => {
+  assert.deepEqual(parseDisableFlag(['servicelb']), []);
+  assert.deepEqual(parseDisableCloudFlag(['servicelb,local-storage']), ['-service-lb-controller']);
+  assert.deepEqual(parseDisableCloudFlag(['local-storage']), []);
+  assert.deepEqual(selectCloudControllers(['*', ...parseDisableCloudFlag(['servicelb'])]).map((d) => d.name), ['cloud-node-controller', 'cloud-node-lifecycle-controller', 'node-route-controller']);
 });

@@ -198,4 +198,10 @@ test('spec.loadBalancerClass set: the Service is left to its own controller (no 
   assert.deepEqual(ingressIPs(s), []);
   assert.ok(!lb.calls.some((c) => c.endsWith('/classy')));
   assert.deepEqual(await reasons('classy'), []);
+  // The status its own controller writes is left alone too.
+  await client.patch(RESOURCES.services, 'classy', { status: { loadBalancer: { ingress: [{ ip: '203.0.113.7' }] } } }, { namespace: ns, subresource: 'status' });
+  await client.create(RESOURCES.services, serviceSpec('plain2'), { namespace: ns });
+  await eventually(async () => ingressIPs(await getService('plain2')).length > 0, 15_000, 'plain2 handled');
+  assert.deepEqual(ingressIPs(await getService('classy')), ['203.0.113.7']);
+  assert.deepEqual(await reasons('classy'), []);
 });

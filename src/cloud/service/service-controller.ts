@@ -57,9 +57,9 @@ export function startServiceController(opts: ServiceControllerOptions): { stop()
   let lastNodeSet: string | undefined;
   const retryUpdate = new Set<string>();
 
-  const interested = (s: Service): boolean => wantsLoadBalancer(s) || hasLoadBalancerFinalizer(s) || (s.status?.loadBalancer?.ingress?.length ?? 0) > 0;
   services.addEventHandler({
-    onAdd: (s) => { if (interested(s)) queue.add(objectKey(s)); },
+    // needsCleanup on add: a Service left half cleaned up by a previous run is finished.
+    onAdd: (s) => { if (wantsLoadBalancer(s) || needsCleanup(s)) queue.add(objectKey(s)); },
     onUpdate: (o, s) => { if (needsUpdate(o, s) || needsCleanup(s)) queue.add(objectKey(s)); },
     onDelete: (s) => { if (synced.has(objectKey(s))) queue.add(objectKey(s)); },
   });
@@ -83,21 +83,26 @@ export function startServiceController(opts: ServiceControllerOptions): { stop()
   }
 
   async function deleteLoadBalancer(s: Service): Promise<void> {
-    if (await lb.getLoadBalancer(clusterName, s) === undefined) return;
+    let exists: boolean;
+    try {
+      exists = await lb.getLoadBalancer(clusterName, s) !== undefined;
+    } catch (e) {
+      throw new Error(`failed to check if load balancer exists before cleanup: ${errorText(e)}`, { cause: e });
+    }
+    if (!exists) return;
     recorder.event(asService(s), 'Normal', 'DeletingLoadBalancer', 'Deleting load balancer');
-    await lb.ensureLoadBalancerDeleted(clusterName, s);
-    recorder.event(asService(s), 'Normal', 'DeletedLoadBalancer', 'Deleted load balancer');
+    try {
+      await lb.ensureLoadBalancerDeleted(clusterName, s);
+    } catch (e) {
+      throw new Error(`failed to delete load balancer: ${errorText(e)}`, { cause: e });
+    }
   }
 
   /** upstream's syncLoadBalancerIfNeeded; returns whether the load balancer was deleted. */
   async function syncLoadBalancerIfNeeded(s: Service): Promise<'deleted' | 'ensured'> {
     if (!wantsLoadBalancer(s) || needsCleanup(s)) {
-      try {
-        await deleteLoadBalancer(s);
-      } catch (e) {
-        throw new Error(`failed to delete load balancer: ${errorText(e)}`, { cause: e });
-      }
-      // The status is cleared before the finalizer goes, so that no Service is left claiming an address.
+      await deleteLoadBalancer(s);
+      // The status is cleared before the finalizer goes (upstream: after; a Service then gone cannot be patched).
       await patchStatus(s, {});
       if (hasLoadBalancerFinalizer(s)) {
         try {
@@ -106,6 +111,7 @@ export function startServiceController(opts: ServiceControllerOptions): { stop()
           throw new Error(`failed to remove load balancer cleanup finalizer: ${errorText(e)}`, { cause: e });
         }
       }
+      recorder.event(asService(s), 'Normal', 'DeletedLoadBalancer', 'Deleted load balancer');
       return 'deleted';
     }
     recorder.event(asService(s), 'Normal', 'EnsuringLoadBalancer', 'Ensuring load balancer');
@@ -130,22 +136,31 @@ export function startServiceController(opts: ServiceControllerOptions): { stop()
     return 'ensured';
   }
 
+  /** A load balancer whose Service is gone without our finalizer (upstream's processLoadBalancerDelete). */
+  async function processLoadBalancerDelete(last: Service): Promise<void> {
+    if (!wantsLoadBalancer(last)) return;
+    recorder.event(asService(last), 'Normal', 'DeletingLoadBalancer', 'Deleting load balancer');
+    try {
+      await lb.ensureLoadBalancerDeleted(clusterName, last);
+    } catch (e) {
+      recorder.event(asService(last), 'Warning', 'DeleteLoadBalancerFailed', `Error deleting load balancer: ${errorText(e)}`);
+      throw e;
+    }
+    recorder.event(asService(last), 'Normal', 'DeletedLoadBalancer', 'Deleted load balancer');
+  }
+
   async function syncService(key: string): Promise<void> {
     const s = services.store.get(key);
     if (!s) {
       // Gone without the finalizer (it was removed by hand, or the Service predates us): clean up what we made.
       const last = synced.get(key);
-      if (last && wantsLoadBalancer(last)) {
-        recorder.event(asService(last), 'Normal', 'DeletingLoadBalancer', 'Deleting load balancer');
-        await lb.ensureLoadBalancerDeleted(clusterName, last);
-        recorder.event(asService(last), 'Normal', 'DeletedLoadBalancer', 'Deleted load balancer');
-      }
+      if (last) await processLoadBalancerDelete(last);
       synced.delete(key);
       return;
     }
     const last = synced.get(key);
     // Deleted and created again under the same name before we saw it: the old one's load balancer goes first.
-    if (last && last.metadata?.uid !== s.metadata?.uid && wantsLoadBalancer(last)) await lb.ensureLoadBalancerDeleted(clusterName, last);
+    if (last && last.metadata?.uid !== s.metadata?.uid) await processLoadBalancerDelete(last);
     synced.set(key, s);
     try {
       if (await syncLoadBalancerIfNeeded(s) === 'deleted') synced.delete(key);

@@ -176,6 +176,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     rootDir: o.dataDir, imageFsDir: paths.containerdRoot, nodeName: o.nodeName, ...(o.podCidr ? { podCIDRs: [o.podCidr] } : {}),
     kubeletPort: server.port,
     ...(o.nodeIP ? { nodeIP: o.nodeIP } : {}), ...(labels ? { nodeLabels: labels } : {}),
+    ...(o.externalCloudProvider ? { externalCloudProvider: true } : {}),
   }, { client, logger: createLogger('node-status'), runtime: runtime.runtime, images: runtime.images });
   // Removes the directories of deleted local-path volumes of this node (k3s's local-storage).
   const localPathCleaner = new LocalPathCleaner({

@@ -11,6 +11,7 @@ import { startControllerManager } from '../controllers/index.js';
 import type { ControllerManagerConfig } from '../controllers/index.js';
 import { loadSchedulerConfig, startScheduler } from '../scheduler/index.js';
 import { startServerSimulatedNodes } from './sim.js';
+import { initCloudProvider, startCloudControllerManager, type CloudControllerConfig } from '../cloud/index.js';
 
 /** A running component. */
 export interface Component {
@@ -34,6 +35,19 @@ export interface SchedulerArgs {
   leaderElect?: boolean;
 }
 
+export interface CloudControllerManagerArgs {
+  kubeconfig: string;
+  /** A registered provider name (--cloud-provider). */
+  provider: string;
+  /** The text of --cloud-config. */
+  cloudConfig?: string;
+  /** upstream's --controllers syntax; @default ['*'] */
+  controllers?: string[];
+  /** @default true */
+  leaderElect?: boolean;
+  config?: Partial<CloudControllerConfig>;
+}
+
 export interface SimulatedNodesArgs {
   kubeconfig: string;
   count: number;
@@ -43,6 +57,7 @@ export interface SimulatedNodesArgs {
 /** Options of every component, by name; structured-clonable (they cross into worker threads). */
 export interface ComponentArgs {
   'controller-manager': ControllerManagerArgs;
+  'cloud-controller-manager': CloudControllerManagerArgs;
   'simulated-nodes': SimulatedNodesArgs;
   scheduler: SchedulerArgs;
 }
@@ -52,6 +67,7 @@ export type ComponentName = keyof ComponentArgs;
 export function startComponent<N extends ComponentName>(name: N, args: ComponentArgs[N]): Component {
   switch (name) {
     case 'controller-manager': return startControllerManagerComponent(args as ControllerManagerArgs);
+    case 'cloud-controller-manager': return startCloudControllerManagerComponent(args as CloudControllerManagerArgs);
     case 'simulated-nodes': return startSimulatedNodesComponent(args as SimulatedNodesArgs);
     case 'scheduler': return startSchedulerComponent(args as SchedulerArgs);
     default: throw new Error(`unknown component ${String(name)}`);
@@ -70,6 +86,25 @@ function startControllerManagerComponent(a: ControllerManagerArgs): Component {
   const manager = startControllerManager({
     client, informerClient, logger: createLogger('kube-controller-manager'),
     leaderElect: a.leaderElect ?? true,
+    ...(a.controllers ? { controllers: a.controllers } : {}),
+    ...(a.config ? { config: a.config } : {}),
+  });
+  return {
+    async stop() {
+      await manager.stop();
+      client.close();
+      informerClient.close();
+    },
+  };
+}
+
+/** An unknown provider or a bad --cloud-config throws here, so the server refuses to start. */
+function startCloudControllerManagerComponent(a: CloudControllerManagerArgs): Component {
+  const provider = initCloudProvider(a.provider, a.cloudConfig);
+  const client = RestClient.fromKubeconfig(a.kubeconfig, { component: 'cloud-controller-manager' });
+  const informerClient = RestClient.fromKubeconfig(a.kubeconfig, { component: 'cloud-controller-manager', maxSockets: 16 });
+  const manager = startCloudControllerManager({
+    client, informerClient, provider, logger: createLogger('cloud-controller-manager'), leaderElect: a.leaderElect ?? true,
     ...(a.controllers ? { controllers: a.controllers } : {}),
     ...(a.config ? { config: a.config } : {}),
   });

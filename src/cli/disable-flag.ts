@@ -9,6 +9,12 @@ import { UsageError } from './usage-error.js';
 const COMPONENTS: Readonly<Record<string, readonly string[]>> = {
   // k3s's local-storage: the local-path StorageClass and its provisioner.
   'local-storage': ['local-path-provisioner'],
+  servicelb: [],
+};
+
+/** The cloud controller manager's share: k3s's servicelb is its service load balancers. */
+const CLOUD_COMPONENTS: Readonly<Record<string, readonly string[]>> = {
+  servicelb: ['service-lb-controller'],
 };
 
 export function parseDisableFlag(values: readonly string[] | undefined): string[] {
@@ -19,4 +25,9 @@ export function parseDisableFlag(values: readonly string[] | undefined): string[
     out.push(...controllers.map((c) => `-${c}`));
   }
   return out;
+}
+
+/** The cloud controller manager's `--controllers` removals for the same items (checked by parseDisableFlag). */
+export function parseDisableCloudFlag(values: readonly string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).flatMap((item) => (CLOUD_COMPONENTS[item] ?? []).map((c) => `-${c}`));
 }

@@ -14,6 +14,7 @@ const USAGE = `Usage: k8ts <command> [flags]
 Commands:
   server              Run the control plane (API server and store, controllers)
   controller-manager  Run the controllers alone against an API server
+  cloud-controller-manager  Run the cloud provider's controllers (LoadBalancer Services, node initialization)
   scheduler           Run the scheduler alone against an API server
   agent               Run a node: its pods in real containers through containerd
   sim                 Run simulated nodes against an API server
@@ -33,6 +34,7 @@ type Command = (argv: string[]) => number | Promise<number>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   server: async () => (await import('./server.js')).runServer,
   'controller-manager': async () => (await import('./controller-manager.js')).runControllerManager,
+  'cloud-controller-manager': async () => (await import('./cloud-controller-manager.js')).runCloudControllerManager,
   scheduler: async () => (await import('./scheduler.js')).runSchedulerCommand,
   agent: async () => {
     limitAgentHeap();

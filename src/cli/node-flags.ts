@@ -44,6 +44,7 @@ export const NODE_FLAGS = {
   'cluster-dns': { type: 'string' },
   'cluster-domain': { type: 'string' },
   'resolv-conf': { type: 'string' },
+  'cloud-provider': { type: 'string' },
 } as const;
 
 export const NODE_FLAGS_HELP = `  --node-name NAME                   Node name (default: the lowercased hostname)
@@ -75,6 +76,8 @@ export const NODE_FLAGS_HELP = `  --node-name NAME                   Node name (
   --cluster-domain DOMAIN            The cluster's DNS domain: pods' search paths (default ${DEFAULT_CLUSTER_DOMAIN})
   --resolv-conf PATH                 The resolver file Default pods get and ClusterFirst pods' search extends (default ${DEFAULT_RESOLV_CONF};
                                      "" for none: nameserver 127.0.0.1, search .)
+  --cloud-provider external          Register the node with the taint node.cloudprovider.kubernetes.io/uninitialized, for
+                                     a cloud controller manager to initialize (upstream: only "" or "external")
 `;
 
 /** What the node flags set, checked. */
@@ -118,6 +121,8 @@ export interface NodeFlagValues {
   clusterDomain?: string;
   /** --resolv-conf; '' for none. @default DEFAULT_RESOLV_CONF */
   resolvConf?: string;
+  /** --cloud-provider=external. */
+  externalCloudProvider?: boolean;
 }
 
 /** Checks the node flags; throws a UsageError naming a malformed one. */
@@ -155,6 +160,10 @@ export function nodeFlagValues(values: { [K in keyof typeof NODE_FLAGS]?: (K ext
     if (ms <= 0) throw new UsageError(`invalid --${flag} ${JSON.stringify(text)}: want a positive duration like 10s`);
     return ms;
   };
+  const cloudProvider = values['cloud-provider'];
+  if (cloudProvider && cloudProvider !== 'external') {
+    throw new UsageError(`invalid --cloud-provider ${JSON.stringify(cloudProvider)}: want external (or nothing)`);
+  }
   const clusterDNS = (values['cluster-dns'] ?? DEFAULT_CLUSTER_DNS).split(',').map((x) => x.trim()).filter(Boolean);
   for (const ip of clusterDNS) if (!isIP(ip)) throw new UsageError(`invalid --cluster-dns ${JSON.stringify(values['cluster-dns'])}: want comma-separated IP addresses`);
   const clusterDomain = (values['cluster-domain'] ?? DEFAULT_CLUSTER_DOMAIN).replace(/\.$/, '');
@@ -167,6 +176,7 @@ export function nodeFlagValues(values: { [K in keyof typeof NODE_FLAGS]?: (K ext
     clusterDNS,
     clusterDomain,
     resolvConf: values['resolv-conf'] ?? DEFAULT_RESOLV_CONF,
+    ...(cloudProvider === 'external' ? { externalCloudProvider: true } : {}),
     kubeletPort: values['kubelet-port'] === undefined ? DEFAULT_KUBELET_PORT : port('kubelet-port', values['kubelet-port']),
     ...(values['client-ca-file'] ? { clientCaFile: values['client-ca-file'] } : {}),
     ...(logMaxBytes !== undefined ? { containerLogMaxBytes: logMaxBytes } : {}),

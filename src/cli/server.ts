@@ -19,7 +19,7 @@ import { nonNegativeInt, oneOf, parseBool, parseDuration, port as parsePort, pos
 import { parseFlags } from './parse-flags.js';
 import { parseControllersFlag } from './controllers-flag.js';
 import { NODE_IPAM_FLAGS, NODE_IPAM_FLAGS_HELP, nodeIpamConfig } from './node-ipam-flags.js';
-import { parseDisableFlag } from './disable-flag.js';
+import { parseDisableCloudFlag, parseDisableFlag } from './disable-flag.js';
 import { startComponentThread, type ComponentSpec, type ComponentThread } from './component-thread.js';
 import type { ControllerManagerConfig } from '../controllers/index.js';
 import { installProcessGuard } from './process-guard.js';
@@ -53,9 +53,10 @@ Flags:
   --max-requests-inflight N          Non-watch requests served at once before 429 (default 800)
   --max-watch-buffer-bytes N         A watcher this far behind is closed and relists (default 16777216)
   --controllers LIST                 Controllers to run, comma-separated: * for all, NAME to add, -NAME to remove (default *)
-  --disable ITEM                     Do not run a packaged component (repeatable; valid items: local-storage)
+  --disable ITEM                     Do not run a packaged component (repeatable; valid items: local-storage, servicelb)
   --disable-controllers              Serve the API only: no controllers and no scheduler (for testing your own controllers, as envtest does)
   --disable-scheduler                Do not run the scheduler
+  --disable-cloud-controller         Do not run the cloud controller manager (LoadBalancer Services on the nodes' addresses)
   --scheduler-config FILE            KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1, YAML or JSON) for the scheduler
   --max-endpoints-per-slice N        Endpoints in one EndpointSlice before another is made (default 100)
   --leader-elect BOOL                Run the controllers only while holding their Lease in kube-system (default true)
@@ -95,6 +96,7 @@ export async function runServer(argv: string[]): Promise<number> {
       disable: { type: 'string', multiple: true },
       'disable-controllers': { type: 'boolean' },
       'disable-scheduler': { type: 'boolean' },
+      'disable-cloud-controller': { type: 'boolean' },
       'scheduler-config': { type: 'string' },
       controllers: { type: 'string' },
       'leader-elect': { type: 'string' },
@@ -198,6 +200,11 @@ export async function runServer(argv: string[]): Promise<number> {
     controlPlane.push({ name: 'controller-manager', args: { kubeconfig, leaderElect, config: controllerConfig, ...(controllers ? { controllers } : {}) } });
     if (!values['disable-scheduler']) {
       controlPlane.push({ name: 'scheduler', args: { kubeconfig, leaderElect, ...(values['scheduler-config'] ? { configPath: resolve(values['scheduler-config']) } : {}) } });
+    }
+    // As k3s: the built-in provider's cloud controller manager, in the same thread.
+    const cloudControllers = parseDisableCloudFlag(values.disable);
+    if (!values['disable-cloud-controller']) {
+      controlPlane.push({ name: 'cloud-controller-manager', args: { kubeconfig, provider: 'k8ts', leaderElect, ...(cloudControllers.length ? { controllers: ['*', ...cloudControllers] } : {}) } });
     }
   }
   if (controlPlane.length > 0) components.push(startComponentThread(controlPlane));

@@ -63,6 +63,13 @@ const CASES: [string[], string][] = [
   [['why-pending'], 'POD'],
   [['images'], 'subcommand'],
   [['images', 'load'], '"load"'],
+  [['cloud-controller-manager', '--bogus'], '--bogus'],
+  [['cloud-controller-manager', '--cloud-provider', 'aws'], '--cloud-provider'],
+  [['cloud-controller-manager', '--controllers', 'service,bogus'], '--controllers'],
+  [['cloud-controller-manager', '--configure-cloud-routes', 'yes'], '--configure-cloud-routes'],
+  [['cloud-controller-manager', '--cluster-cidr', 'ten'], '--cluster-cidr'],
+  [['controller-manager', '--cloud-provider', 'gce'], '--cloud-provider'],
+  [['agent', '--cloud-provider', 'aws'], '--cloud-provider'],
   [['images', 'import'], 'FILE'],
   [['images', 'import', '--bogus', 'x.tar'], '--bogus'],
   [['images', 'import', '--address', 'tcp://127.0.0.1:1', 'x.tar'], '--address'],
@@ -100,7 +107,7 @@ test('a usage error of the server comes before it touches its data directory', (
   }
 });
 
-for (const cmd of ['server', 'controller-manager', 'scheduler', 'sim', 'why-pending', 'version']) {
+for (const cmd of ['server', 'controller-manager', 'cloud-controller-manager', 'scheduler', 'sim', 'why-pending', 'version']) {
   test(`k8ts ${cmd} --help prints its flags and exits 0`, () => {
     const r = k8ts([cmd, '--help']);
     assert.equal(r.status, 0, r.stderr);

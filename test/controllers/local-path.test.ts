@@ -187,7 +187,7 @@ test('--disable local-storage removes the provisioner (and so the class) from th
   assert.deepEqual(parseDisableFlag(undefined), []);
   assert.deepEqual(parseDisableFlag(['local-storage']), ['-local-path-provisioner']);
   assert.deepEqual(parseDisableFlag([' local-storage,']), ['-local-path-provisioner']);
-  assert.throws(() => parseDisableFlag(['traefik']), /invalid --disable "traefik": valid items: local-storage/);
+  assert.throws(() => parseDisableFlag(['traefik']), /invalid --disable "traefik": valid items: local-storage, servicelb/);
   const plain = await startServer({ args: ['--disable', 'local-storage', '--disable-scheduler'] });
   const c = RestClient.fromKubeconfig(plain.kubeconfig, { component: 'local-path-test' });
   try {

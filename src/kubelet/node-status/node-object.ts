@@ -26,7 +26,12 @@ export interface NodeRegistration {
   podCIDRs?: string[];
   /** --register-schedulable=false marks the node unschedulable. @default false */
   unschedulable?: boolean;
+  /** --cloud-provider=external: a cloud controller manager initializes the node. @default false */
+  externalCloudProvider?: boolean;
 }
+
+/** The taint of a node a cloud controller manager has not initialized yet (cloudproviderapi.TaintExternalCloudProvider). */
+export const TAINT_EXTERNAL_CLOUD_PROVIDER = 'node.cloudprovider.kubernetes.io/uninitialized';
 
 /** Labels the kubelet owns and keeps up to date on an existing Node (upstream's updateDefaultLabels). */
 export function defaultNodeLabels(r: NodeRegistration): Record<string, string> {
@@ -44,6 +49,10 @@ export function initialNode(r: NodeRegistration): Node {
   // Upstream taints an unschedulable node at registration, so that nothing lands before the spec is seen.
   if (r.unschedulable && !taints.some((t) => t.key === 'node.kubernetes.io/unschedulable' && t.effect === 'NoSchedule')) {
     taints.push({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' });
+  }
+  // Upstream's initialNode: with an external cloud provider the node stays unschedulable until the cloud node controller has seen it.
+  if (r.externalCloudProvider && !taints.some((t) => t.key === TAINT_EXTERNAL_CLOUD_PROVIDER)) {
+    taints.push({ key: TAINT_EXTERNAL_CLOUD_PROVIDER, value: 'true', effect: 'NoSchedule' });
   }
   const podCIDRs = r.podCIDRs ?? [];
   return {

@@ -39,6 +39,8 @@ export interface NodeStatusFlags {
   controlPlane?: boolean;
   /** The kubelet server's port, reported in status.daemonEndpoints. @default 10250 */
   kubeletPort?: number;
+  /** --cloud-provider=external: register with the uninitialized taint. */
+  externalCloudProvider?: boolean;
 }
 
 /** `key=value:Effect` or `key:Effect` entries (upstream's --register-with-taints). */
@@ -78,6 +80,7 @@ export function nodeStatusManagerFromFlags(flags: NodeStatusFlags, deps: NodeSta
       ...(flags.nodeLabels ? { labels: parseLabels(flags.nodeLabels) } : {}),
       ...(flags.registerWithTaints ? { taints: parseTaints(flags.registerWithTaints) } : {}),
       ...(flags.podCIDRs ? { podCIDRs: flags.podCIDRs } : {}),
+      ...(flags.externalCloudProvider ? { externalCloudProvider: true } : {}),
     },
     status: {
       evictionHard,

@@ -14,7 +14,11 @@ const running: Component[] = [];
 const stopAll = (): Promise<unknown> => Promise.all(running.map((c) => c.stop()));
 
 try {
-  for (const spec of specs) running.push(startComponent(spec.name, spec.args));
+  for (const spec of specs) {
+    const c = startComponent(spec.name, spec.args);
+    running.push(c);
+    if (c.ready) await c.ready;
+  }
   port.postMessage({ type: 'started' });
   port.on('message', (m: { type: 'stop' } | { type: 'metrics'; id: number }) => {
     if (m.type === 'metrics') {

@@ -9,12 +9,15 @@ import { createLogger } from '../api/log.js';
 import { RestClient } from '../client/index.js';
 import { startControllerManager } from '../controllers/index.js';
 import type { ControllerManagerConfig } from '../controllers/index.js';
+import { ensureKubeDnsService, startClusterDns, type RunningClusterDns } from '../dns/index.js';
 import { loadSchedulerConfig, startScheduler } from '../scheduler/index.js';
 import { startServerSimulatedNodes } from './sim.js';
 import { initCloudProvider, startCloudControllerManager, type CloudControllerConfig } from '../cloud/index.js';
 
 /** A running component. */
 export interface Component {
+  /** Set when starting takes a while (binding a port): settles once it is up, rejects if it cannot start. */
+  ready?: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -54,12 +57,25 @@ export interface SimulatedNodesArgs {
   heartbeatIntervalMs?: number;
 }
 
+export interface ClusterDnsArgs {
+  kubeconfig: string;
+  /** Where the server listens (UDP and TCP), and what the kube-dns EndpointSlice points at. */
+  host: string;
+  port: number;
+  /** The kube-dns Service's ClusterIP. */
+  clusterIP: string;
+  clusterDomain: string;
+  /** Where the upstream nameservers come from. */
+  resolvConf: string;
+}
+
 /** Options of every component, by name; structured-clonable (they cross into worker threads). */
 export interface ComponentArgs {
   'controller-manager': ControllerManagerArgs;
   'cloud-controller-manager': CloudControllerManagerArgs;
   'simulated-nodes': SimulatedNodesArgs;
   scheduler: SchedulerArgs;
+  'cluster-dns': ClusterDnsArgs;
 }
 
 export type ComponentName = keyof ComponentArgs;
@@ -70,6 +86,7 @@ export function startComponent<N extends ComponentName>(name: N, args: Component
     case 'cloud-controller-manager': return startCloudControllerManagerComponent(args as CloudControllerManagerArgs);
     case 'simulated-nodes': return startSimulatedNodesComponent(args as SimulatedNodesArgs);
     case 'scheduler': return startSchedulerComponent(args as SchedulerArgs);
+    case 'cluster-dns': return startClusterDnsComponent(args as ClusterDnsArgs);
     default: throw new Error(`unknown component ${String(name)}`);
   }
 }
@@ -142,6 +159,34 @@ function startSchedulerComponent(a: SchedulerArgs): Component {
       await scheduler.stop();
       client.close();
       informerClient.close();
+    },
+  };
+}
+
+/**
+ * The built-in cluster DNS, and the kube-dns Service in front of it: a
+ * Service without selector whose EndpointSlice points at this server, as
+ * the `kubernetes` Service points at the API server.
+ */
+function startClusterDnsComponent(a: ClusterDnsArgs): Component {
+  const client = RestClient.fromKubeconfig(a.kubeconfig, { component: 'cluster-dns', maxSockets: 8 });
+  const abort = new AbortController();
+  const log = createLogger('cluster-dns');
+  let dns: RunningClusterDns | undefined;
+  const ready = (async () => {
+    dns = await startClusterDns({
+      client, listen: { host: a.host, port: a.port }, clusterDomain: a.clusterDomain, resolvConf: a.resolvConf, log, signal: abort.signal,
+    });
+    await ensureKubeDnsService(client, { clusterIP: a.clusterIP, endpointAddress: a.host, port: dns.port });
+    log.info({ listen: `${a.host}:${dns.port}`, clusterIP: a.clusterIP, domain: a.clusterDomain }, 'cluster DNS serving');
+  })();
+  return {
+    ready,
+    async stop() {
+      abort.abort();
+      await ready.catch(() => undefined);
+      await dns?.stop();
+      client.close();
     },
   };
 }

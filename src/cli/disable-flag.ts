@@ -10,7 +10,14 @@ const COMPONENTS: Readonly<Record<string, readonly string[]>> = {
   // k3s's local-storage: the local-path StorageClass and its provisioner.
   'local-storage': ['local-path-provisioner'],
   servicelb: [],
+  // k3s's coredns: here the built-in cluster DNS and its kube-dns Service.
+  coredns: [],
 };
+
+/** True when `--disable` names `item` (checked by parseDisableFlag). */
+export function disables(values: readonly string[] | undefined, item: string): boolean {
+  return (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).includes(item);
+}
 
 /** The cloud controller manager's share: k3s's servicelb is its service load balancers. */
 const CLOUD_COMPONENTS: Readonly<Record<string, readonly string[]>> = {

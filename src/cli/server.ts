@@ -10,7 +10,8 @@ import { createLogger } from '../api/log.js';
 import { openStore } from '../storage/index.js';
 import { ensurePki, issueKubeletClientCertificate, issueKubeletServingCertificate, writeKubeconfig } from '../apiserver/pki/index.js';
 import { ensureTokenFile, joinSecretOf } from '../apiserver/authn/index.js';
-import { missingNodeRequirements } from '../kubelet/index.js';
+import { isIP } from 'node:net';
+import { defaultHostIP, missingNodeRequirements } from '../kubelet/index.js';
 import { ApiServer } from '../apiserver/server.js';
 import { CORE_STRATEGIES } from '../apiserver/registry/core/index.js';
 import { GROUP_STRATEGIES, CONVERSIONS } from '../apiserver/registry/groups.js';
@@ -19,12 +20,13 @@ import { nonNegativeInt, oneOf, parseBool, parseDuration, port as parsePort, pos
 import { parseFlags } from './parse-flags.js';
 import { parseControllersFlag } from './controllers-flag.js';
 import { NODE_IPAM_FLAGS, NODE_IPAM_FLAGS_HELP, nodeIpamConfig } from './node-ipam-flags.js';
-import { parseDisableCloudFlag, parseDisableFlag } from './disable-flag.js';
+import { disables, parseDisableCloudFlag, parseDisableFlag } from './disable-flag.js';
+import { PROXY_FLAGS, PROXY_FLAGS_HELP, proxyModeOf } from './proxy-flags.js';
 import { startComponentThread, type ComponentSpec, type ComponentThread } from './component-thread.js';
 import type { ControllerManagerConfig } from '../controllers/index.js';
 import { installProcessGuard } from './process-guard.js';
 import { startAgent, type RunningAgent } from './agent.js';
-import { NODE_FLAGS, NODE_FLAGS_HELP, nodeFlagValues, type NodeFlagValues } from './node-flags.js';
+import { NODE_FLAGS, NODE_FLAGS_HELP, flannelFlagValues, nodeFlagValues, type NodeFlagValues } from './node-flags.js';
 import { UsageError } from './usage-error.js';
 
 /** The labels k3s puts on a server's node (pkg/agent/run.go). */
@@ -41,6 +43,10 @@ Flags:
   --data-dir DIR                     State, certificates and kubeconfig (default /var/lib/k8ts as root, else ~/.k8ts)
   --secure-port N                    HTTPS port (default 6443; 0 picks a free port)
   --bind-address A                   Address to listen on (default 0.0.0.0)
+  --advertise-address IP             The address pods reach the API server at through the \`kubernetes\` Service, and the
+                                     cluster DNS listens on (default --node-ip, else the default route's interface address)
+  --cluster-dns-port N               The cluster DNS's port on --advertise-address, behind the kube-dns Service's port 53
+                                     (default 10053)
   --datastore sqlite|memory          Store backend (default sqlite)
   --service-cluster-ip-range CIDR    Service IP range (default 10.43.0.0/16)
   --tls-san NAME                     Extra serving certificate SAN (repeatable)
@@ -53,7 +59,7 @@ Flags:
   --max-requests-inflight N          Non-watch requests served at once before 429 (default 800)
   --max-watch-buffer-bytes N         A watcher this far behind is closed and relists (default 16777216)
   --controllers LIST                 Controllers to run, comma-separated: * for all, NAME to add, -NAME to remove (default *)
-  --disable ITEM                     Do not run a packaged component (repeatable; valid items: local-storage, servicelb)
+  --disable ITEM                     Do not run a packaged component (repeatable; valid items: local-storage, servicelb, coredns)
   --disable-controllers              Serve the API only: no controllers and no scheduler (for testing your own controllers, as envtest does)
   --disable-scheduler                Do not run the scheduler
   --disable-cloud-controller         Do not run the cloud controller manager (LoadBalancer Services on the nodes' addresses)
@@ -69,7 +75,8 @@ ${NODE_IPAM_FLAGS_HELP}  --default-not-ready-toleration-seconds N    tolerationS
   --sim-heartbeat-interval DURATION  Lease renewal period of the simulated nodes (default 10s)
   --token SECRET                     The secret of the join token (default: random, kept in <data-dir>/token)
   --disable-agent                    Run the control plane only, no node of its own (the default when not root)
-${NODE_FLAGS_HELP}`;
+${NODE_FLAGS_HELP}  --flannel-backend NAME             The own node's pod routes to the other nodes: vxlan (default), host-gw, or none
+${PROXY_FLAGS_HELP}`;
 
 export function defaultDataDir(): string {
   return process.getuid?.() === 0 ? '/var/lib/k8ts' : join(homedir(), '.k8ts');
@@ -83,6 +90,10 @@ export async function runServer(argv: string[]): Promise<number> {
       'data-dir': { type: 'string' },
       'secure-port': { type: 'string' },
       'bind-address': { type: 'string' },
+      'advertise-address': { type: 'string' },
+      'cluster-dns-port': { type: 'string' },
+      'flannel-backend': { type: 'string' },
+      ...PROXY_FLAGS,
       datastore: { type: 'string' },
       'service-cluster-ip-range': { type: 'string' },
       'tls-san': { type: 'string', multiple: true },
@@ -150,6 +161,11 @@ export async function runServer(argv: string[]): Promise<number> {
   const simCount = values['simulated-nodes'] ? nonNegativeInt('simulated-nodes', values['simulated-nodes']) : 0;
   const simHeartbeatMs = values['sim-heartbeat-interval'] ? parseDuration(values['sim-heartbeat-interval'], 'sim-heartbeat-interval') : undefined;
   const node = nodeFlagValues(values);
+  const flannel = flannelFlagValues(values);
+  const proxyMode = proxyModeOf(values);
+  const advertiseAddress = values['advertise-address'] ?? node.nodeIP ?? defaultHostIP() ?? '127.0.0.1';
+  if (!isIP(advertiseAddress)) throw new UsageError(`invalid --advertise-address ${JSON.stringify(advertiseAddress)}: want an IP address`);
+  const clusterDnsPort = parsePort('cluster-dns-port', values['cluster-dns-port'] ?? '10053');
   let tokenSecret: string | undefined;
   if (values.token !== undefined) {
     try {
@@ -173,6 +189,7 @@ export async function runServer(argv: string[]): Promise<number> {
     tls: { certPem: pki.serving.certPem, keyPem: pki.serving.keyPem, caPem: pki.ca.certPem },
     securePort,
     bindAddress: values['bind-address'] ?? '0.0.0.0',
+    advertiseAddress,
     serviceCidr: values['service-cluster-ip-range'] ?? '10.43.0.0/16',
     strategies: { ...CORE_STRATEGIES, ...GROUP_STRATEGIES },
     conversions: CONVERSIONS,
@@ -208,6 +225,22 @@ export async function runServer(argv: string[]): Promise<number> {
     }
   }
   if (controlPlane.length > 0) components.push(startComponentThread(controlPlane));
+  // The cluster DNS answers every pod's lookups: a thread of its own, off the API's and the controllers'.
+  const clusterDNS = node.clusterDNS?.[0];
+  if (!disables(values.disable, 'coredns') && clusterDNS) {
+    const dnsThread = startComponentThread([{
+      name: 'cluster-dns',
+      args: {
+        kubeconfig, host: advertiseAddress, port: clusterDnsPort, clusterIP: clusterDNS,
+        clusterDomain: node.clusterDomain ?? 'cluster.local', resolvConf: node.resolvConf || '/etc/resolv.conf',
+      },
+    }]);
+    // As a CoreDNS pod that cannot start: the cluster runs on, without names, and says why.
+    await dnsThread.started.then(() => components.push(dnsThread), (err: unknown) => {
+      log.error({ err: (err as Error).message, listen: `${advertiseAddress}:${clusterDnsPort}` },
+        'cluster DNS not started (change --cluster-dns-port or --advertise-address, or --disable coredns)');
+    });
+  }
   // Simulated nodes are clients like any other; they register in the background and log when all are in.
   if (simCount > 0) {
     components.push(startComponentThread([{
@@ -225,7 +258,8 @@ export async function runServer(argv: string[]): Promise<number> {
     agent = await startAgent({
       // The kubelet server accepts the cluster's client certificates, as the API server's kubelet client will present.
       clientCaFile: join(pki.dir, 'server-ca.crt'),
-      ...node, dataDir, nodeLabels: SERVER_NODE_LABELS,
+      ...node, dataDir, nodeLabels: SERVER_NODE_LABELS, flannel,
+      ...(proxyMode ? { proxy: { mode: proxyMode, clusterCidrs: [flannel.clusterCidr] } } : {}),
       connection: { server: kc.server, ca: Buffer.from(pki.ca.certPem), cert: Buffer.from(nodeCert.certPem), key: Buffer.from(nodeCert.keyPem) },
     });
   }

@@ -31,6 +31,12 @@ export interface StartOptions {
    * by default as root; the tests that do not ask get --disable-agent.
    */
   agent?: boolean;
+  /**
+   * Run the cluster DNS (on a free port), as \`k8ts server\` does by default;
+   * the tests that do not ask get \`--disable coredns\`, so that parallel
+   * servers neither race for its port nor all carry a kube-dns Service.
+   */
+  clusterDns?: boolean;
   /** @default 20000 */
   timeoutMs?: number;
 }
@@ -38,7 +44,10 @@ export interface StartOptions {
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'k8ts-test-'));
   const args = [join(REPO_ROOT, 'bin', 'k8ts.js'), 'server', '--data-dir', dataDir, '--secure-port', '0',
-    '--bind-address', '127.0.0.1', '--datastore', opts.datastore ?? 'sqlite', ...(opts.agent ? [] : ['--disable-agent']), ...(opts.args ?? [])];
+    '--bind-address', '127.0.0.1', '--datastore', opts.datastore ?? 'sqlite', ...(opts.agent ? [] : ['--disable-agent']),
+    ...(opts.clusterDns ? ['--cluster-dns-port', '0'] : ['--disable', 'coredns']),
+    // The own node on the test machine itself: no flannel or kube-proxy, which would program its routes and iptables.
+    ...(opts.agent ? ['--flannel-backend', 'none', '--disable-kube-proxy'] : []), ...(opts.args ?? [])];
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, K8TS_LOG_LEVEL: 'info', ...opts.env },

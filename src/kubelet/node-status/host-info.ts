@@ -4,6 +4,7 @@
  * capacity, addresses and nodeInfo. What is unreadable (an unprivileged
  * /sys/class/dmi/id/product_uuid) is left empty, as upstream's cadvisor does.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { filesystemStats } from './host-usage.js';
@@ -73,4 +74,20 @@ export async function readHostInfo(opts: ReadHostOptions): Promise<HostInfo> {
     architecture: goArch(process.arch, os.endianness()),
     ...(internalIP ? { internalIP } : {}),
   };
+}
+
+/**
+ * The address a node would report as its InternalIP when not told one:
+ * that of the default route's interface (as upstream's kubelet picks it).
+ * The API server advertises it too, so pods reach it through the
+ * `kubernetes` Service. Undefined when the host has no such address.
+ */
+export function defaultHostIP(): string | undefined {
+  let route = '';
+  try {
+    route = readFileSync('/proc/net/route', 'utf8');
+  } catch {
+    // not Linux: the first non-internal address, as pickInternalIP falls back to
+  }
+  return pickInternalIP(os.networkInterfaces(), parseDefaultRouteInterface(route));
 }

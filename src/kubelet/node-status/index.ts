@@ -4,7 +4,7 @@
  * setters do (setters, conditions), and the manager writes Node, status
  * and Lease through the client.
  */
-export { readHostInfo, type HostInfo, type ReadHostOptions } from './host-info.js';
+export { defaultHostIP, readHostInfo, type HostInfo, type ReadHostOptions } from './host-info.js';
 export { readHostUsage, type HostUsage, type ReadUsageOptions, type FilesystemStats } from './host-usage.js';
 export { initialNode, CONTROL_PLANE_LABEL, type NodeRegistration } from './node-object.js';
 export { computeNodeStatus, DEFAULT_MAX_PODS, KUBELET_PORT, type NodeStatusConfig, type NodeStatusInputs } from './setters.js';

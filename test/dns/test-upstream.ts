@@ -29,7 +29,8 @@ function answer(q: DecodedPacket, udp: boolean): Buffer {
   return out;
 }
 
-export async function startTestUpstream(): Promise<TestUpstream> {
+/** Listens on `bind` (UDP and TCP on the same port; port 0: a free one). */
+export async function startTestUpstream(bind: { host: string; port: number } = { host: '127.0.0.1', port: 0 }): Promise<TestUpstream> {
   const seen: string[] = [];
   const udp = createSocket('udp4');
   udp.on('message', (msg, r) => {
@@ -37,7 +38,7 @@ export async function startTestUpstream(): Promise<TestUpstream> {
     seen.push(`${q.questions![0]!.name} ${q.questions![0]!.type} udp`);
     udp.send(answer(q, true), r.port, r.address);
   });
-  await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => udp.bind(bind.port, bind.host, resolve));
   const port = udp.address().port;
   const tcp = createServer((c) => {
     let buf = Buffer.alloc(0);
@@ -55,7 +56,7 @@ export async function startTestUpstream(): Promise<TestUpstream> {
       }
     });
   });
-  await new Promise<void>((resolve) => tcp.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => tcp.listen(port, bind.host, resolve));
   return {
     port, seen,
     close: async () => { udp.close(); await new Promise<void>((r) => tcp.close(() => r())); },

@@ -41,6 +41,10 @@ export interface MultiNodeOptions {
   flannelBackend: 'host-gw' | 'vxlan' | 'none';
   /** More flags for every agent. */
   agentArgs?: string[];
+  /** More flags for the server. */
+  serverArgs?: string[];
+  /** The server's --resolv-conf text: where its cluster DNS forwards other names. @default the host's */
+  resolvConf?: string;
 }
 
 /** One agent and the host it plays. */
@@ -62,6 +66,10 @@ export interface AgentHost {
   exec(argv: string[]): string;
   /** SIGTERM to the agent; its exit code. Its containers keep running until cleanup. */
   stop(): Promise<number | null>;
+  /** SIGKILL to the agent (a node that dies); resolves once it exited. */
+  kill(): Promise<void>;
+  /** Stops the agent and starts it again with the cluster's flags plus `extraArgs`; it adopts its running containers. */
+  restart(extraArgs?: string[]): Promise<void>;
 }
 
 export interface MultiNodeCluster {
@@ -103,7 +111,8 @@ export function createMultiNodeCluster(opts: MultiNodeOptions): MultiNodeCluster
   const children: Array<{ child: ChildProcess; exit: Promise<number | null> }> = [];
   let server: RunningServer | undefined;
   let kubectl: Kubectl | undefined;
-  const spawners = new Map<AgentHost, (kubeconfig: string) => void>();
+  const spawners = new Map<AgentHost, (kubeconfig: string, extraArgs?: string[]) => void>();
+  const agentKubeconfig = join(dir, 'agent.kubeconfig');
 
   const agents: AgentHost[] = Array.from({ length: count }, (_, i) => {
     const n = i + 1;
@@ -120,15 +129,20 @@ export function createMultiNodeCluster(opts: MultiNodeOptions): MultiNodeCluster
       logs: () => logs,
       exec: (argv) => execFileSync('ip', ['netns', 'exec', netns, ...argv], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
       stop: () => { agent?.kill('SIGTERM'); return exit; },
+      kill: async () => { agent?.kill('SIGKILL'); await exit; },
+      restart: async (extraArgs = []) => {
+        await host.stop();
+        spawners.get(host)!(agentKubeconfig, extraArgs);
+      },
     };
-    spawners.set(host, (kubeconfig: string) => {
+    spawners.set(host, (kubeconfig: string, extraArgs: string[] = []) => {
       const dataDir = join(host.dir, 'data');
       // nsenter, not `ip netns exec`: that one remounts /sys in a new mount namespace, hiding the cgroup mounts runc needs.
       const child = spawn('nsenter', [`--net=/run/netns/${netns}`, '--', process.execPath, join(REPO_ROOT, 'bin', 'k8ts.js'), 'agent',
         '--kubeconfig', kubeconfig, '--data-dir', dataDir, '--run-dir', join(host.dir, 'run'), '--node-name', host.nodeName,
         '--node-ip', nodeIP, '--pod-cidr', host.podCidr, '--cni-bridge', host.cniBridge, '--pod-logs-dir', join(host.dir, 'pods'),
         '--container-logs-dir', join(host.dir, 'containers'), '--stream-server-port', '0', '--kubelet-port', '0',
-        '--flannel-backend', opts.flannelBackend, '--cluster-cidr', clusterCidr, ...(opts.agentArgs ?? [])], {
+        '--flannel-backend', opts.flannelBackend, '--cluster-cidr', clusterCidr, ...(opts.agentArgs ?? []), ...extraArgs], {
         stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' },
       });
       child.stderr!.setEncoding('utf8').on('data', (d: string) => { logs += d; });
@@ -162,9 +176,17 @@ export function createMultiNodeCluster(opts: MultiNodeOptions): MultiNodeCluster
         mkdirSync(paths.imagesDir, { recursive: true });
         writeFileSync(join(paths.imagesDir, 'busybox.tar'), image);
       }
-      server = await startServer({ args: ['--bind-address', '0.0.0.0', ...hostAddrs.flatMap((a) => ['--tls-san', a])], timeoutMs: 60_000 });
+      // The server is this host: pods reach it (the kubernetes Service, the cluster DNS) at its address on the LAN.
+      const resolvConf = join(dir, 'server-resolv.conf');
+      if (opts.resolvConf !== undefined) writeFileSync(resolvConf, opts.resolvConf);
+      server = await startServer({
+        args: ['--bind-address', '0.0.0.0', '--advertise-address', serverIP, '--cluster-cidr', clusterCidr,
+          ...(opts.resolvConf !== undefined ? ['--resolv-conf', resolvConf] : []),
+          ...hostAddrs.flatMap((a) => ['--tls-san', a]), ...(opts.serverArgs ?? [])],
+        clusterDns: true, timeoutMs: 60_000,
+      });
       kubectl = new Kubectl(kubectlPath, server.kubeconfig);
-      const kubeconfig = join(dir, 'agent.kubeconfig');
+      const kubeconfig = agentKubeconfig;
       writeFileSync(kubeconfig, readFileSync(server.kubeconfig, 'utf8').replace(/server: https:\/\/127\.0\.0\.1:/, `server: https://${serverIP}:`));
       for (const a of agents) spawners.get(a)!(kubeconfig);
     },

@@ -1,0 +1,60 @@
+/**
+ * The nft binary as kube-proxy drives it (what knftables does): one
+ * transaction per `nft -f -` (atomic: a failed transaction changes
+ * nothing), and `nft -t list table` to find the chains and sets present.
+ */
+import type { Runner } from '../exec.js';
+import { KUBE_PROXY_TABLE, type NFTFamily } from './rules.js';
+
+export class NFTError extends Error {
+  constructor(message: string, readonly line: number | undefined, readonly context: string[]) {
+    super(message);
+    this.name = 'NFTError';
+  }
+}
+
+export class NFT {
+  constructor(private readonly runner: Runner, readonly family: NFTFamily = 'ip', private readonly binary = 'nft') {}
+
+  /** Applies `text` as one transaction; rejects with NFTError naming the first failing line. */
+  async run(text: string): Promise<void> {
+    const r = await this.runner.run([this.binary, '-f', '-'], { stdin: text, timeoutMs: 120_000 });
+    if (r.code === 0) return;
+    const msg = r.stderr.trim() || `exit ${r.code}`;
+    // nft reports "/dev/stdin:LINE:COL-COL: Error: ..."
+    const m = /:(\d+):\d+(?:-\d+)?: Error/.exec(msg);
+    const line = m ? Number(m[1]) : undefined;
+    const lines = text.split('\n');
+    const context = line ? lines.slice(Math.max(0, line - 3), line + 2).map((l, i) => `${Math.max(1, line - 2) + i}: ${l}`) : [];
+    throw new NFTError(`nft -f failed: ${msg.split('\n').slice(0, 6).join(' | ')}`, line, context);
+  }
+
+  /** The chains and sets of our table; empty lists when the table does not exist. */
+  async listTable(): Promise<{ chains: string[]; sets: string[] }> {
+    const r = await this.runner.run([this.binary, '-t', 'list', 'table', this.family, KUBE_PROXY_TABLE], { timeoutMs: 60_000 });
+    if (r.code !== 0) {
+      if (/No such file or directory/.test(r.stderr)) return { chains: [], sets: [] };
+      throw new Error(`nft list table ${this.family} ${KUBE_PROXY_TABLE}: ${r.stderr.trim() || `exit ${r.code}`}`);
+    }
+    return parseTableListing(r.stdout);
+  }
+
+  /** Whether our table exists (`nft list table` of a missing table fails). */
+  async tableExists(): Promise<boolean> {
+    const r = await this.runner.run([this.binary, '-t', 'list', 'table', this.family, KUBE_PROXY_TABLE], { timeoutMs: 60_000 });
+    return r.code === 0;
+  }
+}
+
+/** Chain and set names (maps excluded) in `nft list table` output. */
+export function parseTableListing(text: string): { chains: string[]; sets: string[] } {
+  const chains: string[] = [];
+  const sets: string[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^\t(chain|set) (\S+) \{$/.exec(line);
+    if (!m) continue;
+    const name = m[2]!.replace(/^"(.*)"$/, '$1');
+    (m[1] === 'chain' ? chains : sets).push(name);
+  }
+  return { chains, sets };
+}

@@ -104,3 +104,30 @@ export function spread(ns: string, url: string, n: number): Record<string, numbe
   }
   return counts;
 }
+
+/** wget without blocking the event loop: needed when the proxy answering runs in this process (userspace mode). */
+export function wgetAsync(ns: string, url: string): Promise<{ ok: boolean; out: string; ms: number }> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn('ip', ['netns', 'exec', ns, 'busybox', 'wget', '-q', '-O', '-', url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { out += d; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ ok: code === 0, out: out.trim() || (signal ? `killed by ${signal}` : ''), ms: Date.now() - started });
+    });
+  });
+}
+
+/** spread() with wgetAsync, one request at a time. */
+export async function spreadAsync(ns: string, url: string, n: number): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (let i = 0; i < n; i++) {
+    const r = await wgetAsync(ns, url);
+    const k = r.ok ? r.out : `error: ${r.out}`;
+    counts[k] = (counts[k] ?? 0) + 1;
+  }
+  return counts;
+}

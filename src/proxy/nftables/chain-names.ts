@@ -18,12 +18,14 @@ export const AFFINITY_PREFIX = 'affinity-';
 const BASE_LENGTH_MAX = 256 - 16;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
-function base32First8(bytes: Uint8Array): string {
-  // 8 characters are 40 bits: the first 5 bytes.
-  let n = 0n;
-  for (let i = 0; i < 5; i++) n = (n << 8n) | BigInt(bytes[i]!);
+function base32First8(b: Uint8Array): string {
+  // 8 characters are the first 40 bits: 5 from the top 32 (b0..b3), then 8 bits of b4.
+  const hi = ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
+  const lo = b[4]!;
   let out = '';
-  for (let i = 7; i >= 0; i--) out += ALPHABET[Number((n >> BigInt(i * 5)) & 31n)];
+  for (let i = 0; i < 6; i++) out += ALPHABET[(hi >>> (27 - 5 * i)) & 31];
+  out += ALPHABET[((hi & 3) << 3) | (lo >>> 5)];
+  out += ALPHABET[lo & 31];
   return out;
 }
 

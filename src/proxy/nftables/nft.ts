@@ -29,14 +29,20 @@ export class NFT {
     throw new NFTError(`nft -f failed: ${msg.split('\n').slice(0, 6).join(' | ')}`, line, context);
   }
 
-  /** The chains and sets of our table; empty lists when the table does not exist. */
+  /**
+   * The chains and sets of our table (empty when it does not exist), from
+   * `nft list chains` and `nft -t list sets` of the family: they print no
+   * rules and no elements, so they stay fast on a big table (`nft list
+   * table` of 10,000 services takes seconds).
+   */
   async listTable(): Promise<{ chains: string[]; sets: string[] }> {
-    const r = await this.runner.run([this.binary, '-t', 'list', 'table', this.family, KUBE_PROXY_TABLE], { timeoutMs: 60_000 });
-    if (r.code !== 0) {
-      if (/No such file or directory/.test(r.stderr)) return { chains: [], sets: [] };
-      throw new Error(`nft list table ${this.family} ${KUBE_PROXY_TABLE}: ${r.stderr.trim() || `exit ${r.code}`}`);
-    }
-    return parseTableListing(r.stdout);
+    const list = async (argv: string[]): Promise<string> => {
+      const r = await this.runner.run([this.binary, ...argv, this.family], { timeoutMs: 60_000 });
+      if (r.code !== 0) throw new Error(`nft ${argv.join(' ')} ${this.family}: ${r.stderr.trim() || `exit ${r.code}`}`);
+      return r.stdout;
+    };
+    const [chains, sets] = await Promise.all([list(['list', 'chains']), list(['-t', 'list', 'sets'])]);
+    return { chains: parseTableListing(chains, this.family).chains, sets: parseTableListing(sets, this.family).sets };
   }
 
   /** Whether our table exists (`nft list table` of a missing table fails). */
@@ -46,12 +52,15 @@ export class NFT {
   }
 }
 
-/** Chain and set names (maps excluded) in `nft list table` output. */
-export function parseTableListing(text: string): { chains: string[]; sets: string[] } {
+/** Chain and set names (maps excluded) of our table in `nft list ...` output, which may hold other tables too. */
+export function parseTableListing(text: string, family: NFTFamily = 'ip'): { chains: string[]; sets: string[] } {
   const chains: string[] = [];
   const sets: string[] = [];
+  const ours = `table ${family} ${KUBE_PROXY_TABLE} {`;
+  let inOurs = false;
   for (const line of text.split('\n')) {
-    const m = /^\t(chain|set) (\S+) \{$/.exec(line);
+    if (line.startsWith('table ')) { inOurs = line === ours; continue; }
+    const m = inOurs ? /^\t(chain|set) (\S+) \{$/.exec(line) : null;
     if (!m) continue;
     const name = m[2]!.replace(/^"(.*)"$/, '$1');
     (m[1] === 'chain' ? chains : sets).push(name);

@@ -214,7 +214,12 @@ export function renderNFTablesTransaction(input: NFTRenderInput, opts: NFTablesR
     const { clusterEndpoints, localEndpoints, allReachableEndpoints, hasAnyEndpoints } =
       categorizeEndpoints(input.snapshot.endpoints.get(servicePortKey(svc)) ?? [], svc);
     const write = full || input.changedServices!.has(svc.serviceKey);
-    const epBase = (e: EndpointInfo): string => endpointChainNameBase(svc.namespace, svc.name, proto, svc.portName, e.endpoint);
+    const epBases = new Map<string, string>();
+    const epBase = (e: EndpointInfo): string => {
+      let b = epBases.get(e.endpoint);
+      if (b === undefined) epBases.set(e.endpoint, b = endpointChainNameBase(svc.namespace, svc.name, proto, svc.portName, e.endpoint));
+      return b;
+    };
 
     for (const e of allReachableEndpoints) {
       ensureChain(body, ENDPOINT_PREFIX + epBase(e), write);

@@ -137,7 +137,8 @@ export class NFTablesProxier {
         snapshot, recreateTable, existingChains: existing.chains, existingSets: existing.sets,
         ...(full ? {} : { changedServices: changed, previousElements: this.elements }),
       }, this.o);
-      await this.nft.run(rendered.text);
+      // Nothing to change (a periodic sync with no news): no nft process.
+      if (rendered.text.trim()) await this.nft.run(rendered.text);
       this.elements = rendered.elements;
       const now = Date.now();
       for (const c of rendered.staleChains) if (!this.staleChains.has(c)) this.staleChains.set(c, now);

@@ -4,7 +4,7 @@
  * startKubeProxy programs namespace "node" with the real nft; two pod
  * namespaces run busybox httpd. From the node: a ClusterIP reaches both
  * endpoints, ClientIP affinity holds, a service without endpoints is
- * refused (reject-chain), a removed endpoint stops getting traffic (partial
+ * refused (reject-chain), a NodePort answers on the node's addresses, a removed endpoint stops getting traffic (partial
  * sync; its chain is flushed, then deleted), a deleted table comes back by
  * a full sync, and iptables mode taking over removes the table.
  * Needs root, nft, iptables, iproute2 and busybox; skips otherwise.
@@ -46,7 +46,9 @@ test('kube-proxy nftables mode programs a real kernel and routes service traffic
     const web = await mk('web');
     const sticky = await mk('sticky', { sessionAffinity: 'ClientIP' });
     const empty = await mk('empty');
+    const np = await mk('np', { type: 'NodePort' });
     await client.create(RESOURCES.endpointslices, slice('web', [POD1, POD2]));
+    await client.create(RESOURCES.endpointslices, slice('np', [POD2]));
     await client.create(RESOURCES.endpointslices, slice('sticky', [POD1, POD2]));
 
     proxy = startKubeProxy({
@@ -91,6 +93,13 @@ test('kube-proxy nftables mode programs a real kernel and routes service traffic
       assert.equal(r.ok, false);
       assert.match(r.out, /refused/i);
       assert.ok(r.ms < 2000, `refused in ${r.ms} ms, not a timeout`);
+    });
+
+    await t.test('a NodePort answers on the node\'s address (fib daddr type local)', () => {
+      const nodePort = np.spec!.ports![0]!.nodePort!;
+      assert.ok(nodePort > 0);
+      assert.equal(wget(node, `http://${NODE_IP}:${nodePort}/`).out, 'pod2');
+      assert.equal(wget(node, `http://10.180.2.1:${nodePort}/`).out, 'pod2', 'on every node address');
     });
 
     await t.test('a removed endpoint stops getting traffic by a partial sync; its chain is flushed, then deleted', async () => {

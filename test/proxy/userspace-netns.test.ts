@@ -8,7 +8,7 @@
  * - iptables mode, then nftables mode (its start removes every KUBE-* chain),
  *   then userspace mode (its start deletes the nftables table);
  * - in userspace mode, from a pod and from the node: a ClusterIP reaches
- *   both endpoints, ClientIP affinity holds, a service without endpoints
+ *   both endpoints, a NodePort answers, ClientIP affinity holds, a service without endpoints
  *   accepts and closes at once, UDP is relayed;
  * - iptables mode again removes the userspace chains.
  * Needs root, iptables, nft, iproute2 and busybox; skips otherwise.
@@ -47,9 +47,9 @@ if (!INNER_NODE) {
       proc.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
       proc.stderr.setEncoding('utf8').on('data', (d: string) => { out += d; });
       const code = await new Promise<number | null>((resolve) => proc.once('close', resolve));
-      for (const line of out.split('\n')) if (/^\s*(✔|✖|ℹ)/.test(line)) t.diagnostic(line);
+      for (const line of out.split('\n')) if (/^\s*(✔|✖)|^ℹ (from|pod1)/.test(line)) t.diagnostic(line);
       assert.equal(code, 0, `the run inside the node namespace failed:\n${out}`);
-      assert.match(out, /ℹ pass 9\n/, `all 9 inner tests ran:\n${out}`);
+      assert.match(out, /ℹ pass 10\n/, `all 10 inner tests ran:\n${out}`);
     } finally {
       if (child && child.exitCode === null) child.kill('SIGKILL');
       net?.destroy();
@@ -76,7 +76,7 @@ if (!INNER_NODE) {
         ports: [{ name: portName, port, protocol }],
         endpoints: ips.map((ip) => ({ addresses: [ip], conditions: { ready: true }, nodeName: 'node1' })),
       } as EndpointSlice);
-      const web = await mk('web');
+      const web = await mk('web', { type: 'NodePort' });
       const sticky = await mk('sticky', { sessionAffinity: 'ClientIP' });
       const empty = await mk('empty');
       const dns = await mk('dns', { ports: [{ name: 'dns', port: 53, targetPort: 5353, protocol: 'UDP' }] });
@@ -123,6 +123,14 @@ if (!INNER_NODE) {
         // Round robin over a shuffled list: 20 connections give 10 each.
         for (const c of [fromPod, fromNode]) assert.deepEqual(Object.keys(c).sort(), ['pod1', 'pod2'], JSON.stringify(c));
         assert.ok(Math.abs(fromPod['pod1']! - fromPod['pod2']!) <= 2, JSON.stringify(fromPod));
+      });
+
+      await t.test('userspace: a NodePort answers from a pod and from the node', async () => {
+        const nodePort = web.spec!.ports![0]!.nodePort!;
+        for (const from of [pod1, INNER_NODE]) {
+          const c = await spreadAsync(from, `http://${NODE_IP}:${nodePort}/`, 4);
+          assert.deepEqual(Object.keys(c).filter((k) => !/^pod[12]$/.test(k)), [], `from ${from}: ${JSON.stringify(c)}`);
+        }
       });
 
       await t.test('userspace: sessionAffinity ClientIP keeps one endpoint per client', async () => {

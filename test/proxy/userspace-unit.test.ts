@@ -131,6 +131,33 @@ test('TCP proxy socket: relays to an endpoint, fails over from a dead one, close
   }
 });
 
+test('TCP proxy socket: a half-closing client gets a whole 8 MiB answer (nothing lost when the backend closes first)', async () => {
+  const size = 8 * 1024 * 1024;
+  const backend = createServer({ allowHalfOpen: true }, (s) => {
+    s.resume();
+    // Answers once the request is over (the client's FIN), then closes at once.
+    s.on('end', () => s.end(Buffer.alloc(size, 7)));
+  });
+  await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
+  const lb = new LoadBalancerRR();
+  lb.update('svc', [`127.0.0.1:${(backend.address() as { port: number }).port}`], 0);
+  const proxy = await openTCPProxySocket({ service: 'svc', lb, log, bindAddress: '127.0.0.1' });
+  try {
+    const got = await new Promise<number>((resolve, reject) => {
+      let n = 0;
+      const c = connect(proxy.port, '127.0.0.1');
+      c.on('connect', () => c.end('request'));
+      // A slow reader: pauses after each chunk, so the proxy's writes back up.
+      c.on('data', (d: Buffer) => { n += d.length; c.pause(); setTimeout(() => c.resume(), 5); });
+      c.on('close', () => resolve(n)).on('error', reject);
+    });
+    assert.equal(got, size);
+  } finally {
+    await proxy.close();
+    await new Promise<void>((r) => backend.close(() => r()));
+  }
+});
+
 test('UDP proxy socket: replies come back to the client; an idle client is forgotten; no endpoints drops', async () => {
   const echo = createSocket('udp4');
   echo.on('message', (m, r) => echo.send(Buffer.concat([Buffer.from('echo:'), m]), r.port, r.address));

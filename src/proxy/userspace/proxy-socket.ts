@@ -6,9 +6,10 @@
  * TCP: each accepted connection is dialled to an endpoint from the load
  * balancer, with timeouts 250 ms, 500 ms, 1 s, 2 s; after a failed dial the
  * client's affinity is reset and the next endpoint tried. Bytes are copied
- * both ways with backpressure (pipe); half-closes pass through; an error
- * or close on either side ends both. With no endpoints the connection is
- * accepted and closed at once.
+ * both ways with backpressure (pipe). Half-closes pass through and both
+ * sockets close once both directions are done, so no byte written is lost
+ * (upstream closed both at the first EOF); an error on either side ends
+ * both at once. With no endpoints the connection is accepted and closed.
  *
  * UDP: one backend socket per client address; a packet either way pushes
  * the client's idle deadline back by udpIdleTimeoutMs; at the deadline the
@@ -53,7 +54,7 @@ function splitHostPort(endpoint: string): [string, number] {
 function dial(endpoint: string, timeoutMs: number): Promise<Socket> {
   const [host, port] = splitHostPort(endpoint);
   return new Promise((resolve, reject) => {
-    const s = connect({ host, port, noDelay: true });
+    const s = connect({ host, port, noDelay: true, allowHalfOpen: true });
     const timer = setTimeout(() => { s.destroy(); reject(new Error(`dial ${endpoint}: timeout after ${timeoutMs} ms`)); }, timeoutMs);
     s.once('connect', () => { clearTimeout(timer); s.removeAllListeners('error'); resolve(s); });
     s.once('error', (err) => { clearTimeout(timer); s.destroy(); reject(err); });
@@ -96,13 +97,20 @@ export async function openTCPProxySocket(o: ProxySocketOptions): Promise<ProxySo
     }
     const b = backend;
     conns.add(b);
-    const end = (): void => { client.destroy(); b.destroy(); };
-    b.once('close', () => { conns.delete(b); end(); });
-    client.once('close', end);
-    b.on('error', end);
-    client.on('error', end);
-    client.pipe(b);
-    b.pipe(client);
+    b.once('close', () => conns.delete(b));
+    const fail = (): void => { client.destroy(); b.destroy(); };
+    b.on('error', fail);
+    client.on('error', fail);
+    // A direction is done when its destination has flushed everything and sent its FIN; both done: close both.
+    let finished = 0;
+    const oneWay = (src: Socket, dst: Socket): void => {
+      src.pipe(dst);
+      dst.once('finish', () => { if (++finished === 2) { client.destroy(); b.destroy(); } });
+    };
+    oneWay(client, b);
+    oneWay(b, client);
+    client.once('close', (hadError) => { if (hadError) b.destroy(); });
+    b.once('close', (hadError) => { if (hadError) client.destroy(); });
   };
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -16,7 +16,7 @@ import { commandRunner } from './exec.js';
 import { ServiceHealthServer } from './healthcheck/service-health-server.js';
 import { clusterCidrDetector } from './iptables/local-detector.js';
 import { proxyMetrics } from './metrics.js';
-import { PROXY_MODES, newModeProxier, type ModeProxier, type ModeSpecificOptions, type ProxyMode, type ProxySyncResult } from './modes.js';
+import { PROXY_MODES, bothFamilies, newModeProxier, type ModeProxier, type ModeSpecificOptions, type ProxyMode, type ProxySyncResult } from './modes.js';
 
 export { ProxyChangeTracker, type ProxySnapshot } from './change-tracker.js';
 export { servicePortsOf, servicePortKey, type ServicePortInfo } from './service-port.js';
@@ -91,6 +91,9 @@ export function startKubeProxy(opts: KubeProxyOptions): RunningKubeProxy {
     nodeName: opts.nodeName,
     onBadSlice: (s, reason) => log.error({ endpointSlice: `${s.metadata?.namespace}/${s.metadata?.name}` }, reason),
   });
+  // nftables mode also programs IPv6 services, in table ip6 kube-proxy (made once there is one).
+  const tracker6 = opts.mode === 'nftables' ? new ProxyChangeTracker({ nodeName: opts.nodeName, family: 'IPv6' }) : undefined;
+  const trackers = bothFamilies(tracker, tracker6);
   const services = new Informer<Service>(opts.client, RESOURCES.services, { labelSelector: PROXY_LABEL_SELECTOR, logger: log });
   const slices = new Informer<EndpointSlice>(opts.client, RESOURCES.endpointslices, { labelSelector: PROXY_LABEL_SELECTOR, logger: log });
   const recorder = new EventRecorder({ client: opts.client, component: 'kube-proxy', host: opts.nodeName, logger: log });
@@ -105,7 +108,7 @@ export function startKubeProxy(opts: KubeProxyOptions): RunningKubeProxy {
     },
   });
   proxier = newModeProxier({
-    mode: opts.mode, tracker, runner, log, metrics: proxyMetrics(opts.registry), healthServer, localDetector,
+    mode: opts.mode, tracker, ...(tracker6 ? { tracker6 } : {}), runner, log, metrics: proxyMetrics(opts.registry), healthServer, localDetector,
     nodeIPs: opts.nodeIPs, clusterCidrs: opts.clusterCidrs,
     ...(opts.iptablesBinary ? { iptablesBinary: opts.iptablesBinary } : {}),
     ...(opts.minSyncPeriodMs !== undefined ? { minSyncPeriodMs: opts.minSyncPeriodMs } : {}),
@@ -120,14 +123,14 @@ export function startKubeProxy(opts: KubeProxyOptions): RunningKubeProxy {
   });
   const p = proxier;
   services.addEventHandler({
-    onAdd: (s) => { if (tracker.onService(undefined, s)) p.requestSync(); },
-    onUpdate: (o, s) => { if (tracker.onService(o, s)) p.requestSync(); },
-    onDelete: (s) => { if (tracker.onService(s, undefined)) p.requestSync(); },
+    onAdd: (s) => { if (trackers.onService(undefined, s)) p.requestSync(); },
+    onUpdate: (o, s) => { if (trackers.onService(o, s)) p.requestSync(); },
+    onDelete: (s) => { if (trackers.onService(s, undefined)) p.requestSync(); },
   });
   slices.addEventHandler({
-    onAdd: (s) => { if (tracker.onEndpointSlice(s, false)) p.requestSync(); },
-    onUpdate: (_o, s) => { if (tracker.onEndpointSlice(s, false)) p.requestSync(); },
-    onDelete: (s) => { if (tracker.onEndpointSlice(s, true)) p.requestSync(); },
+    onAdd: (s) => { if (trackers.onEndpointSlice(s, false)) p.requestSync(); },
+    onUpdate: (_o, s) => { if (trackers.onEndpointSlice(s, false)) p.requestSync(); },
+    onDelete: (s) => { if (trackers.onEndpointSlice(s, true)) p.requestSync(); },
   });
 
   const abort = new AbortController();

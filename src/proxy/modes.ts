@@ -48,6 +48,8 @@ export interface ModeSpecificOptions {
 export interface ModeProxierDeps extends ModeSpecificOptions {
   mode: ProxyMode;
   tracker: ProxyChangeTracker;
+  /** nftables mode: the IPv6 view; its services go to table ip6 kube-proxy. */
+  tracker6?: ProxyChangeTracker;
   runner: Runner;
   log: Logger;
   metrics: ProxyMetrics;
@@ -64,6 +66,35 @@ export interface ModeProxierDeps extends ModeSpecificOptions {
 }
 
 const defined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+/** Feeds the IPv4 and (when given) IPv6 trackers alike; each call is true when either changed. */
+export function bothFamilies(v4: ProxyChangeTracker, v6: ProxyChangeTracker | undefined): Pick<ProxyChangeTracker, 'onService' | 'onEndpointSlice'> {
+  return {
+    onService: (prev, cur) => { const a = v4.onService(prev, cur); const b = v6?.onService(prev, cur) ?? false; return a || b; },
+    onEndpointSlice: (slice, removed) => { const a = v4.onEndpointSlice(slice, removed); const b = v6?.onEndpointSlice(slice, removed) ?? false; return a || b; },
+  };
+}
+
+/**
+ * Runs an IPv4 and an IPv6 proxier as one (upstream's metaproxier). Stats
+ * add up; the last result is the IPv4 one unless only IPv6 failed.
+ */
+function dualStack(v4: ModeProxier, v6: ModeProxier): ModeProxier {
+  return {
+    start: async () => { await v4.start(); await v6.start(); },
+    setInitialized: () => { v4.setInitialized(); v6.setInitialized(); },
+    requestSync: () => { v4.requestSync(); v6.requestSync(); },
+    idle: async () => { await Promise.all([v4.idle(), v6.idle()]); },
+    stop: async () => { await Promise.all([v4.stop(), v6.stop()]); },
+    healthy: () => v4.healthy() && v6.healthy(),
+    stats: () => {
+      const a = v4.stats();
+      const b = v6.stats();
+      const last = b.last && !b.last.ok && a.last?.ok !== false ? b.last : a.last;
+      return { syncs: a.syncs + b.syncs, fullSyncs: a.fullSyncs + b.fullSyncs, failures: a.failures + b.failures, ...(last ? { last } : {}), lastSuccessAt: Math.min(a.lastSuccessAt, b.lastSuccessAt || a.lastSuccessAt) };
+    },
+  };
+}
 
 /** Removes the rules of every mode but `mode`; never rejects. */
 export async function cleanupOtherModes(mode: ProxyMode, runner: Runner, log: Logger, iptablesBinary = 'iptables', nftBinary = 'nft'): Promise<void> {
@@ -99,11 +130,21 @@ export function newModeProxier(d: ModeProxierDeps): ModeProxier {
       break;
     case 'nftables': {
       const det = nftClusterCidrDetector(d.clusterCidrs);
-      inner = new NFTablesProxier({
+      const opts = defined({ nftBinary: d.nftBinary, masqueradeAll: d.masqueradeAll, masqueradeBit: d.masqueradeBit });
+      const v4 = new NFTablesProxier({
         tracker: d.tracker, runner: d.runner, log: d.log, metrics: d.metrics, healthServer: d.healthServer, nodeIPs: d.nodeIPs,
-        ...(det ? { localDetector: det } : {}),
-        ...common, ...defined({ nftBinary: d.nftBinary, masqueradeAll: d.masqueradeAll, masqueradeBit: d.masqueradeBit, serviceCidrs: d.serviceCidrs }),
+        ...(det ? { localDetector: det } : {}), ...common, ...opts,
+        ...(d.serviceCidrs ? { serviceCidrs: d.serviceCidrs.filter((c) => !c.includes(':')) } : {}),
       });
+      if (!d.tracker6) { inner = v4; break; }
+      const det6 = nftClusterCidrDetector(d.clusterCidrs, 'ip6');
+      // The health-check servers and the conntrack cleanup stay with the IPv4 proxier (one server per port).
+      const v6 = new NFTablesProxier({
+        family: 'ip6', tracker: d.tracker6, runner: d.runner, log: d.log.child({ ipFamily: 'IPv6' }), metrics: d.metrics, skipWhenEmpty: true, conntrackCleanup: false,
+        nodeIPs: d.nodeIPs.filter((ip) => ip.includes(':')), ...(det6 ? { localDetector: det6 } : {}), ...common, ...opts,
+        ...(d.serviceCidrs ? { serviceCidrs: d.serviceCidrs.filter((c) => c.includes(':')) } : {}),
+      });
+      inner = dualStack(v4, v6);
       break;
     }
     case 'userspace':

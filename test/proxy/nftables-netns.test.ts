@@ -71,6 +71,7 @@ test('kube-proxy nftables mode programs a real kernel and routes service traffic
         `${web.spec!.clusterIP} . tcp . 80 : goto service-${webBase}`,
       ]) assert.ok(r.includes(needle), `nft list has ${needle}\n${r}`);
       assert.equal(proxy!.stats().failures, 0);
+      assert.doesNotMatch(sh(inNs(node, ['nft', 'list', 'tables'])), /table ip6 kube-proxy/, 'no IPv6 service: no ip6 table');
     });
 
     await t.test('connections to the ClusterIP reach both endpoints', () => {

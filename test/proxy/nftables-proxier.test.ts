@@ -94,3 +94,23 @@ test('nftables proxier: recreate once, partial diffs, failure then a full sync, 
   assert.match(nft.txs.at(-1)!, /^delete chain ip kube-proxy endpoint-[A-Z2-7]{8}-ns1\/svc1\/tcp\/p80__10\.180\.0\.1\/80\n$/, 'in a transaction of its own');
   await proxier.stop();
 });
+
+test('the ip6 proxier makes no table until there is an IPv6 service, then programs it in table ip6 kube-proxy', async () => {
+  const nft = fakeNft();
+  const { logger } = capturingLogger();
+  const tracker = new ProxyChangeTracker({ nodeName: 'node1', family: 'IPv6' });
+  const proxier = new NFTablesProxier({ family: 'ip6', skipWhenEmpty: true, tracker, runner: nft, log: logger, metrics: proxyMetrics(), conntrackCleanup: false });
+  tracker.onService(undefined, service('ns1', 'v4only', { clusterIP: '172.30.0.41', ports: [{ port: 80 }] }));
+  assert.deepEqual((await proxier.syncProxyRules()).ok, true);
+  assert.equal(nft.txs.length, 0, 'no IPv6 service: no transaction, no table');
+  tracker.onService(undefined, service('ns1', 'v6', { clusterIP: 'fd00:43::5', clusterIPs: ['fd00:43::5'], ports: [{ port: 80 }] }));
+  tracker.onEndpointSlice({ ...slice('ns1', 'v6', 's', [{ port: 8080 }], [{ ip: 'fd00:180::2' }]), addressType: 'IPv6' }, false);
+  const r = await proxier.syncProxyRules();
+  assert.deepEqual([r.ok, r.full], [true, true]);
+  const text = nft.txs.at(-1)!;
+  assert.match(text, /^add table ip6 kube-proxy\ndelete table ip6 kube-proxy\n/);
+  assert.match(text, /add rule ip6 kube-proxy services fib daddr type local ip6 daddr != ::1 meta l4proto \. th dport vmap @service-nodeports/);
+  assert.match(text, /add element ip6 kube-proxy service-ips \{ fd00:43::5 \. tcp \. 80 : goto service-[A-Z2-7]{8}-ns1\/v6\/tcp\/ \}/);
+  assert.match(text, /meta l4proto tcp dnat to \[fd00:180::2\]:8080/);
+  await proxier.stop();
+});

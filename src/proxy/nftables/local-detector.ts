@@ -12,9 +12,14 @@ export interface NFTLocalTrafficDetector {
   ifNotLocal: string;
 }
 
-/** Over the first IPv4 CIDR of `clusterCidrs`; undefined when there is none. Throws on a CIDR that does not parse. */
-export function nftClusterCidrDetector(clusterCidrs: readonly string[]): NFTLocalTrafficDetector | undefined {
+/** Over the first CIDR of the family in `clusterCidrs`; undefined when there is none. Throws on an IPv4 CIDR that does not parse. */
+export function nftClusterCidrDetector(clusterCidrs: readonly string[], family: 'ip' | 'ip6' = 'ip'): NFTLocalTrafficDetector | undefined {
   for (const c of clusterCidrs) {
+    if (family === 'ip6') {
+      if (!c.includes(':')) continue;
+      if (!/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c.trim())) throw new Error(`invalid cluster CIDR "${c}"`);
+      return { ifLocal: `ip6 saddr ${c.trim()}`, ifNotLocal: `ip6 saddr != ${c.trim()}` };
+    }
     if (c.includes(':')) continue;
     if (!parseIPv4Cidr(c)) throw new Error(`invalid cluster CIDR "${c}": want a.b.c.d/len`);
     return { ifLocal: `ip saddr ${c.trim()}`, ifNotLocal: `ip saddr != ${c.trim()}` };

@@ -42,6 +42,8 @@ export interface NFTablesProxierOptions extends NFTablesRulesOptions {
   healthServer?: ServiceHealthServer;
   /** @default true */
   conntrackCleanup?: boolean;
+  /** Make no table until the tracker has a service port (the ip6 family of a cluster that may have no IPv6 service). @default false */
+  skipWhenEmpty?: boolean;
 }
 
 /** What a sync did, for metrics and tests. */
@@ -61,6 +63,7 @@ export class NFTablesProxier {
   private readonly staleChains = new Map<string, number>();
   private counts = { syncs: 0, fullSyncs: 0, failures: 0 };
   private lastSuccessAt = 0;
+  private applied = false;
 
   constructor(private readonly o: NFTablesProxierOptions) {
     this.nft = new NFT(o.runner, o.family ?? 'ip', o.nftBinary);
@@ -87,6 +90,7 @@ export class NFTablesProxier {
   }
 
   private async periodicCheck(): Promise<void> {
+    if (this.o.skipWhenEmpty && !this.applied) return;
     try {
       if (!(await this.nft.tableExists())) {
         this.o.log.info(`nftables table ${this.nft.family} ${KUBE_PROXY_TABLE} is gone; doing a full sync`);
@@ -102,6 +106,10 @@ export class NFTablesProxier {
     const started = performance.now();
     const full = this.needFullSync || Date.now() - this.lastFullSync > (this.o.fullSyncPeriodMs ?? 3_600_000);
     const recreateTable = full && !this.recreated;
+    if (this.o.skipWhenEmpty && !this.applied && this.o.tracker.snapshot().servicePorts.length === 0) {
+      this.o.tracker.takeChanges();
+      return { full, ok: true, durationMs: performance.now() - started, staleChains: 0, deletedChains: 0 };
+    }
     const changed = this.o.tracker.takeChanges();
     const snapshot = this.o.tracker.snapshot();
     let deletedChains = 0;
@@ -140,6 +148,7 @@ export class NFTablesProxier {
       // Nothing to change (a periodic sync with no news): no nft process.
       if (rendered.text.trim()) await this.nft.run(rendered.text);
       this.elements = rendered.elements;
+      this.applied = true;
       const now = Date.now();
       for (const c of rendered.staleChains) if (!this.staleChains.has(c)) this.staleChains.set(c, now);
       for (const c of rendered.activeChains) this.staleChains.delete(c);

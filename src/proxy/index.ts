@@ -40,7 +40,11 @@ export interface KubeProxyOptions extends ModeSpecificOptions {
   nodeIPs: string[];
   /** The pod network: its first IPv4 CIDR drives the ClusterCIDR local-traffic detector. [] for none. */
   clusterCidrs: string[];
-  /** The userspace mode's sockets live in this process's network namespace: commandPrefix must not point elsewhere. */
+  /**
+   * iptables, nftables or userspace; the others' rules are removed at start.
+   * Userspace proxy sockets live in this process's network namespace, so
+   * with it commandPrefix must not point at another one.
+   */
   mode: ProxyMode;
   /** Put before every iptables/nft/sysctl/conntrack command, e.g. ['ip', 'netns', 'exec', NS]. @default [] */
   commandPrefix?: string[];

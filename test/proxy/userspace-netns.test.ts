@@ -8,7 +8,8 @@
  * - iptables mode, then nftables mode (its start removes every KUBE-* chain),
  *   then userspace mode (its start deletes the nftables table);
  * - in userspace mode, from a pod and from the node: a ClusterIP reaches
- *   both endpoints, a NodePort answers, ClientIP affinity holds, a service without endpoints
+ *   both endpoints, a NodePort answers (with externalTrafficPolicy Local
+ *   from this node's endpoint only), ClientIP affinity holds, a service without endpoints
  *   accepts and closes at once, UDP is relayed;
  * - iptables mode again removes the userspace chains.
  * Needs root, iptables, nft, iproute2 and busybox; skips otherwise.
@@ -47,9 +48,9 @@ if (!INNER_NODE) {
       proc.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
       proc.stderr.setEncoding('utf8').on('data', (d: string) => { out += d; });
       const code = await new Promise<number | null>((resolve) => proc.once('close', resolve));
-      for (const line of out.split('\n')) if (/^\s*(✔|✖)|^ℹ (from|pod1)/.test(line)) t.diagnostic(line);
+      for (const line of out.split('\n')) if (/^\s*(✔|✖)|^ℹ (from|pod1|NodePort)/.test(line)) t.diagnostic(line);
       assert.equal(code, 0, `the run inside the node namespace failed:\n${out}`);
-      assert.match(out, /ℹ pass 10\n/, `all 10 inner tests ran:\n${out}`);
+      assert.match(out, /ℹ pass 11\n/, `all 11 inner tests ran:\n${out}`);
     } finally {
       if (child && child.exitCode === null) child.kill('SIGKILL');
       net?.destroy();
@@ -70,11 +71,11 @@ if (!INNER_NODE) {
       const client = new RestClient(loadKubeconfig(server.kubeconfig), { component: 'kube-proxy' });
       const mk = (name: string, extra: Service['spec'] = {}): Promise<Service> => client.create<Service>(RESOURCES.services,
         { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }], ...extra } });
-      const eps = (svc: string, ips: string[], port = 8080, protocol: 'TCP' | 'UDP' = 'TCP', portName = 'http'): Promise<EndpointSlice> => client.create(RESOURCES.endpointslices, {
+      const eps = (svc: string, ips: string[], port = 8080, protocol: 'TCP' | 'UDP' = 'TCP', portName = 'http', nodes: string[] = []): Promise<EndpointSlice> => client.create(RESOURCES.endpointslices, {
         apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4',
         metadata: { name: `${svc}-1`, namespace: 'default', labels: { 'kubernetes.io/service-name': svc } },
         ports: [{ name: portName, port, protocol }],
-        endpoints: ips.map((ip) => ({ addresses: [ip], conditions: { ready: true }, nodeName: 'node1' })),
+        endpoints: ips.map((ip, i) => ({ addresses: [ip], conditions: { ready: true }, nodeName: nodes[i] ?? 'node1' })),
       } as EndpointSlice);
       const web = await mk('web', { type: 'NodePort' });
       const sticky = await mk('sticky', { sessionAffinity: 'ClientIP' });
@@ -83,6 +84,8 @@ if (!INNER_NODE) {
       await eps('web', [POD1, POD2]);
       await eps('sticky', [POD1, POD2]);
       await eps('dns', [POD2], 5353, 'UDP', 'dns');
+      const local = await mk('local', { type: 'NodePort', externalTrafficPolicy: 'Local' });
+      await eps('local', [POD1, POD2], 8080, 'TCP', 'http', ['node1', 'node2']);
       const webURL = `http://${web.spec!.clusterIP}/`;
 
       const start = async (mode: ProxyMode): Promise<void> => {
@@ -131,6 +134,14 @@ if (!INNER_NODE) {
           const c = await spreadAsync(from, `http://${NODE_IP}:${nodePort}/`, 4);
           assert.deepEqual(Object.keys(c).filter((k) => !/^pod[12]$/.test(k)), [], `from ${from}: ${JSON.stringify(c)}`);
         }
+      });
+
+      await t.test('userspace: externalTrafficPolicy Local sends NodePort traffic to this node\'s endpoint only; the ClusterIP to both', async () => {
+        const viaNodePort = await spreadAsync(pod2, `http://${NODE_IP}:${local.spec!.ports![0]!.nodePort!}/`, 8);
+        const viaClusterIP = await spreadAsync(pod2, `http://${local.spec!.clusterIP}/`, 8);
+        t.diagnostic(`NodePort: ${JSON.stringify(viaNodePort)}; ClusterIP: ${JSON.stringify(viaClusterIP)}`);
+        assert.deepEqual(viaNodePort, { pod1: 8 });
+        assert.deepEqual(Object.keys(viaClusterIP).sort(), ['pod1', 'pod2']);
       });
 
       await t.test('userspace: sessionAffinity ClientIP keeps one endpoint per client', async () => {

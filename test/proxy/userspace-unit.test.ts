@@ -51,7 +51,7 @@ test('round robin: ClientIP affinity holds until idle for the timeout, is reset 
   assert.notEqual(lb.next('s', '1.1.1.1'), reset, 'affinity to a removed endpoint is gone');
 });
 
-test('portal rules: REDIRECT from containers, DNAT to the node IP from the host, NodePort chains', () => {
+test('portal rules: REDIRECT from containers, DNAT to the node IP from the host, NodePort chains, the external socket of Local policy', () => {
   const [svc] = snapshotOf([service('ns1', 'svc1', { type: 'NodePort', clusterIP: '10.43.0.5', ports: [{ name: 'p80', port: 80, nodePort: 30080 }] })], []).servicePorts;
   const text = renderUserspaceRules([{ svc: svc!, proxyPort: 41234 }], { hostIP: '192.168.1.10' });
   assert.equal(text, `*filter
@@ -69,6 +69,10 @@ COMMIT
 -A KUBE-NODEPORT-HOST -m comment --comment ns1/svc1:p80 -p tcp -m tcp --dport 30080 -j DNAT --to-destination 192.168.1.10:41234
 COMMIT
 `);
+  const local = renderUserspaceRules([{ svc: svc!, proxyPort: 41234, externalProxyPort: 41235 }], { hostIP: '192.168.1.10' });
+  assert.match(local, /-A KUBE-PORTALS-CONTAINER .* --dport 80 -d 10.43.0.5\/32 -j REDIRECT --to-ports 41234\n/, 'the ClusterIP keeps the cluster-wide socket');
+  assert.match(local, /-A KUBE-NODEPORT-CONTAINER .* --dport 30080 -j REDIRECT --to-ports 41235\n/, 'the NodePort goes to the external (local endpoints) socket');
+  assert.match(local, /-A KUBE-NODEPORT-NON-LOCAL .* --dport 41235 /);
   const bound = renderUserspaceRules([{ svc: svc!, proxyPort: 41234 }], { hostIP: '192.168.1.10', bindAddress: '192.168.1.20' });
   assert.match(bound, /-A KUBE-PORTALS-CONTAINER .* -j DNAT --to-destination 192.168.1.20:41234/);
 });

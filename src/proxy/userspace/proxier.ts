@@ -6,17 +6,20 @@
  * and the portal rules applied by one iptables-restore per sync (atomic
  * per table; a failure leaves the previous rules and is retried after
  * syncPeriodMs as a full sync). Sockets open before the rules point at
- * them and close only after the rules stop pointing at them.
+ * them and close only after the rules stop pointing at them. With
+ * externalTrafficPolicy Local a second socket balances external traffic
+ * (NodePort, external and load-balancer IPs) over this node's endpoints;
+ * the client's IP is not kept (no proxy of this kind keeps it).
  */
 import type { Logger } from '../../api/log.js';
 import type { ProxyChangeTracker } from '../change-tracker.js';
-import { categorizeEndpoints } from '../endpoints.js';
+import { categorizeEndpoints, type EndpointInfo } from '../endpoints.js';
 import type { Runner } from '../exec.js';
 import type { ServiceHealthServer } from '../healthcheck/service-health-server.js';
 import { IPTables } from '../iptables/iptables.js';
 import type { ProxyMetrics } from '../metrics.js';
 import { postSync } from '../post-sync.js';
-import { servicePortKey, type ServicePortInfo } from '../service-port.js';
+import { isExternallyAccessible, servicePortKey, type ServicePortInfo } from '../service-port.js';
 import { SyncRunner } from '../sync-runner.js';
 import { openTCPProxySocket, openUDPProxySocket, type ProxySocket } from './proxy-socket.js';
 import { LoadBalancerRR } from './round-robin.js';
@@ -48,6 +51,9 @@ export interface UserspaceSyncResult { full: boolean; ok: boolean; durationMs: n
 
 interface OpenSocket { socket: ProxySocket; svc: ServicePortInfo }
 
+/** The load-balancer key of a service port's external socket: servicePortKey + this. */
+const EXTERNAL_KEY_SUFFIX = '/external';
+
 export class UserspaceProxier {
   readonly lb = new LoadBalancerRR();
   private readonly ipt: IPTables;
@@ -77,8 +83,8 @@ export class UserspaceProxier {
   idle(): Promise<void> { return this.loop.idle(); }
   healthy(): boolean { return this.loop.last?.ok ?? true; }
 
-  /** The proxy port of a service port (`servicePortKey`), for tests. */
-  proxyPort(key: string): number | undefined { return this.sockets.get(key)?.socket.port; }
+  /** The proxy port of a service port (`servicePortKey`; its external socket with `external`), for tests. */
+  proxyPort(key: string, external = false): number | undefined { return this.sockets.get(external ? `${key}${EXTERNAL_KEY_SUFFIX}` : key)?.socket.port; }
 
   stats(): { syncs: number; fullSyncs: number; failures: number; last?: UserspaceSyncResult; lastSuccessAt: number } {
     return { ...this.counts, ...(this.loop.last ? { last: this.loop.last } : {}), lastSuccessAt: this.lastSuccessAt };
@@ -143,23 +149,30 @@ export class UserspaceProxier {
     };
     const portals: Portal[] = [];
     const live = new Set<string>();
-    for (const svc of snapshot.servicePorts) {
-      const key = servicePortKey(svc);
+    /** The socket of `key` (opened now if new) with the load balancer fed `eps`; undefined when it cannot open. */
+    const socketFor = async (key: string, svc: ServicePortInfo, eps: readonly EndpointInfo[]): Promise<ProxySocket | undefined> => {
       live.add(key);
-      const { clusterEndpoints, localEndpoints } = categorizeEndpoints(snapshot.endpoints.get(key) ?? [], svc);
-      const eps = svc.internalPolicyLocal ? localEndpoints : clusterEndpoints;
       this.lb.update(key, eps.map((e) => e.endpoint), svc.sessionAffinity?.timeoutSeconds ?? 0);
       let open = this.sockets.get(key);
       if (!open) {
         const socket = await this.openSocket(key, svc);
-        if (!socket) continue;
+        if (!socket) return undefined;
         this.failedToOpen.delete(key);
         open = { socket, svc };
         this.sockets.set(key, open);
-        this.o.log.debug({ service: svc.nameString, protocol: svc.protocol, proxyPort: socket.port }, 'opened proxy socket');
+        this.o.log.debug({ service: svc.nameString, protocol: svc.protocol, proxyPort: socket.port, key }, 'opened proxy socket');
       }
       open.svc = svc;
-      portals.push({ svc, proxyPort: open.socket.port });
+      return open.socket;
+    };
+    for (const svc of snapshot.servicePorts) {
+      const key = servicePortKey(svc);
+      const { clusterEndpoints, localEndpoints } = categorizeEndpoints(snapshot.endpoints.get(key) ?? [], svc);
+      const socket = await socketFor(key, svc, svc.internalPolicyLocal ? localEndpoints : clusterEndpoints);
+      if (!socket) continue;
+      // externalTrafficPolicy Local: external destinations get a socket of their own over this node's endpoints.
+      const external = svc.externalPolicyLocal && isExternallyAccessible(svc) ? await socketFor(`${key}${EXTERNAL_KEY_SUFFIX}`, svc, localEndpoints) : undefined;
+      portals.push({ svc, proxyPort: socket.port, ...(external ? { externalProxyPort: external.port } : {}) });
     }
     try {
       if (full) await this.ensureHooks();

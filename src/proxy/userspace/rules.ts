@@ -32,8 +32,13 @@ export const USERSPACE_JUMPS: readonly UserspaceJump[] = [
   { table: 'filter', src: 'INPUT', dst: KUBE_NODEPORT_NON_LOCAL, args: ['-m', 'comment', '--comment', 'Ensure that non-local NodePort traffic can flow'], append: false },
 ];
 
-/** A service port and the proxy port its socket listens on. */
-export interface Portal { svc: ServicePortInfo; proxyPort: number }
+/**
+ * A service port and the proxy port its socket listens on; external
+ * destinations (external IPs, load-balancer IPs, the NodePort) go to
+ * `externalProxyPort` when set (externalTrafficPolicy Local: a socket
+ * balancing over this node's endpoints only).
+ */
+export interface Portal { svc: ServicePortInfo; proxyPort: number; externalProxyPort?: number }
 
 export interface UserspaceRulesOptions {
   /** Where the proxy sockets listen. @default '0.0.0.0' */
@@ -51,18 +56,19 @@ export function renderUserspaceRules(portals: readonly Portal[], opts: Userspace
   const toHost = (port: number): string => `-j DNAT --to-destination ${anyAddr ? opts.hostIP : bind}:${port}`;
   const nat: string[] = [];
   const filter: string[] = [];
-  for (const { svc, proxyPort } of portals) {
+  for (const { svc, proxyPort, externalProxyPort } of portals) {
     const p = svc.protocol.toLowerCase();
     const common = (ip: string, port: number): string => `-m comment --comment ${q(svc.nameString)} -p ${p} -m ${p} --dport ${port} -d ${ip}/32`;
-    for (const ip of [svc.clusterIP, ...svc.externalIPs, ...svc.loadBalancerVIPs]) {
-      nat.push(`-A ${KUBE_PORTALS_CONTAINER} ${common(ip, svc.port)} ${toContainer(proxyPort)}`);
-      nat.push(`-A ${KUBE_PORTALS_HOST} ${common(ip, svc.port)} ${toHost(proxyPort)}`);
+    const extPort = externalProxyPort ?? proxyPort;
+    for (const [ip, to] of [[svc.clusterIP, proxyPort], ...[...svc.externalIPs, ...svc.loadBalancerVIPs].map((e) => [e, extPort] as const)] as const) {
+      nat.push(`-A ${KUBE_PORTALS_CONTAINER} ${common(ip, svc.port)} ${toContainer(to)}`);
+      nat.push(`-A ${KUBE_PORTALS_HOST} ${common(ip, svc.port)} ${toHost(to)}`);
     }
     if (svc.nodePort) {
       const np = `-m comment --comment ${q(svc.nameString)} -p ${p} -m ${p} --dport ${svc.nodePort}`;
-      nat.push(`-A ${KUBE_NODEPORT_CONTAINER} ${np} ${toContainer(proxyPort)}`);
-      nat.push(`-A ${KUBE_NODEPORT_HOST} ${np} ${toHost(proxyPort)}`);
-      filter.push(`-A ${KUBE_NODEPORT_NON_LOCAL} -m comment --comment ${q(svc.nameString)} -p ${p} -m ${p} --dport ${proxyPort} -m state --state NEW -j ACCEPT`);
+      nat.push(`-A ${KUBE_NODEPORT_CONTAINER} ${np} ${toContainer(extPort)}`);
+      nat.push(`-A ${KUBE_NODEPORT_HOST} ${np} ${toHost(extPort)}`);
+      filter.push(`-A ${KUBE_NODEPORT_NON_LOCAL} -m comment --comment ${q(svc.nameString)} -p ${p} -m ${p} --dport ${extPort} -m state --state NEW -j ACCEPT`);
     }
   }
   return [

@@ -2,7 +2,8 @@
  * kube-proxy: Services and EndpointSlices from the API server, turned into
  * packet-rewriting rules on this node. The change tracking (service-port,
  * endpoints, change-tracker) is shared by every mode; iptables/ is the
- * iptables mode (upstream's default); healthcheck/ serves the
+ * iptables mode (upstream's default), nftables/ and userspace/ the other
+ * two (modes.ts picks one); healthcheck/ serves the
  * healthCheckNodePorts of externalTrafficPolicy Local services.
  */
 import type { Service } from 'kubernetes-types/core/v1.js';
@@ -14,13 +15,16 @@ import { ProxyChangeTracker } from './change-tracker.js';
 import { commandRunner } from './exec.js';
 import { ServiceHealthServer } from './healthcheck/service-health-server.js';
 import { clusterCidrDetector } from './iptables/local-detector.js';
-import { IPTablesProxier, type SyncResult } from './iptables/proxier.js';
 import { proxyMetrics } from './metrics.js';
+import { PROXY_MODES, bothFamilies, newModeProxier, type ModeProxier, type ModeSpecificOptions, type ProxyMode, type ProxySyncResult } from './modes.js';
 
 export { ProxyChangeTracker, type ProxySnapshot } from './change-tracker.js';
 export { servicePortsOf, servicePortKey, type ServicePortInfo } from './service-port.js';
 export { endpointsOfSlices, categorizeEndpoints, type EndpointInfo } from './endpoints.js';
 export { renderIPTablesRules, type IPTablesRulesOptions, type RenderedRules } from './iptables/rules.js';
+export { renderNFTablesTransaction, type NFTablesRulesOptions, type RenderedNFTables } from './nftables/rules.js';
+export { cleanupIPTablesModeLeftovers, cleanupNFTablesLeftovers, cleanupUserspaceLeftovers } from './cleanup.js';
+export { cleanupOtherModes, PROXY_MODES, type ProxyMode } from './modes.js';
 
 /**
  * The informers' label selector (upstream's cmd/kube-proxy/app/server.go):
@@ -28,7 +32,7 @@ export { renderIPTablesRules, type IPTablesRulesOptions, type RenderedRules } fr
  */
 export const PROXY_LABEL_SELECTOR = '!service.kubernetes.io/service-proxy-name,!service.kubernetes.io/headless';
 
-export interface KubeProxyOptions {
+export interface KubeProxyOptions extends ModeSpecificOptions {
   client: RestClient;
   /** This node's name: endpoints with this nodeName are local. */
   nodeName: string;
@@ -36,8 +40,13 @@ export interface KubeProxyOptions {
   nodeIPs: string[];
   /** The pod network: its first IPv4 CIDR drives the ClusterCIDR local-traffic detector. [] for none. */
   clusterCidrs: string[];
-  mode: 'iptables';
-  /** Put before every iptables/sysctl/conntrack command, e.g. ['ip', 'netns', 'exec', NS]. @default [] */
+  /**
+   * iptables, nftables or userspace; the others' rules are removed at start.
+   * Userspace proxy sockets live in this process's network namespace, so
+   * with it commandPrefix must not point at another one.
+   */
+  mode: ProxyMode;
+  /** Put before every iptables/nft/sysctl/conntrack command, e.g. ['ip', 'netns', 'exec', NS]. @default [] */
   commandPrefix?: string[];
   /** @default 'iptables' (iptables-legacy also works) */
   iptablesBinary?: string;
@@ -64,7 +73,7 @@ export interface RunningKubeProxy {
   /** Resolves once both informers synced and the first sync ran (false if stopped first). */
   readonly firstSync: Promise<boolean>;
   /** Syncs so far, full ones, failures, and the last sync's result. */
-  stats(): { syncs: number; fullSyncs: number; failures: number; last?: SyncResult; lastSuccessAt: number };
+  stats(): { syncs: number; fullSyncs: number; failures: number; last?: ProxySyncResult; lastSuccessAt: number };
   /** Resolves when no sync runs or is scheduled. */
   idle(): Promise<void>;
   /** Stops informers, the sync loop and the health-check servers. Leaves the rules in place (as upstream does on exit). */
@@ -77,7 +86,7 @@ export interface RunningKubeProxy {
  * health-check port in use) are logged and retried, never thrown.
  */
 export function startKubeProxy(opts: KubeProxyOptions): RunningKubeProxy {
-  if (opts.mode !== 'iptables') throw new Error(`kube-proxy mode "${String(opts.mode)}" is not supported; want iptables`);
+  if (!PROXY_MODES.includes(opts.mode)) throw new Error(`kube-proxy mode "${String(opts.mode)}" is not supported; want one of ${PROXY_MODES.join(', ')}`);
   if (!opts.nodeName) throw new Error('kube-proxy needs a node name');
   const localDetector = clusterCidrDetector(opts.clusterCidrs);
   const log = opts.log;
@@ -86,10 +95,13 @@ export function startKubeProxy(opts: KubeProxyOptions): RunningKubeProxy {
     nodeName: opts.nodeName,
     onBadSlice: (s, reason) => log.error({ endpointSlice: `${s.metadata?.namespace}/${s.metadata?.name}` }, reason),
   });
+  // nftables mode also programs IPv6 services, in table ip6 kube-proxy (made once there is one).
+  const tracker6 = opts.mode === 'nftables' ? new ProxyChangeTracker({ nodeName: opts.nodeName, family: 'IPv6' }) : undefined;
+  const trackers = bothFamilies(tracker, tracker6);
   const services = new Informer<Service>(opts.client, RESOURCES.services, { labelSelector: PROXY_LABEL_SELECTOR, logger: log });
   const slices = new Informer<EndpointSlice>(opts.client, RESOURCES.endpointslices, { labelSelector: PROXY_LABEL_SELECTOR, logger: log });
   const recorder = new EventRecorder({ client: opts.client, component: 'kube-proxy', host: opts.nodeName, logger: log });
-  let proxier: IPTablesProxier | undefined;
+  let proxier: ModeProxier | undefined;
   const healthServer = new ServiceHealthServer({
     bindAddress: opts.healthCheckBindAddress ?? '0.0.0.0',
     proxyHealthy: () => proxier?.healthy() ?? false,
@@ -99,26 +111,30 @@ export function startKubeProxy(opts: KubeProxyOptions): RunningKubeProxy {
       if (svc) recorder.event(svc, 'Warning', 'FailedToStartServiceHealthcheck', `node ${opts.nodeName} failed to start healthcheck on port ${port}: ${err.message}`);
     },
   });
-  proxier = new IPTablesProxier({
-    tracker, runner, log, metrics: proxyMetrics(opts.registry), healthServer, localDetector,
-    nodeIPs: opts.nodeIPs,
+  proxier = newModeProxier({
+    mode: opts.mode, tracker, ...(tracker6 ? { tracker6 } : {}), runner, log, metrics: proxyMetrics(opts.registry), healthServer, localDetector,
+    nodeIPs: opts.nodeIPs, clusterCidrs: opts.clusterCidrs,
     ...(opts.iptablesBinary ? { iptablesBinary: opts.iptablesBinary } : {}),
     ...(opts.minSyncPeriodMs !== undefined ? { minSyncPeriodMs: opts.minSyncPeriodMs } : {}),
     ...(opts.syncPeriodMs !== undefined ? { syncPeriodMs: opts.syncPeriodMs } : {}),
     ...(opts.masqueradeAll !== undefined ? { masqueradeAll: opts.masqueradeAll } : {}),
     ...(opts.masqueradeBit !== undefined ? { masqueradeBit: opts.masqueradeBit } : {}),
     ...(opts.localhostNodePorts !== undefined ? { localhostNodePorts: opts.localhostNodePorts } : {}),
+    ...(opts.nftBinary ? { nftBinary: opts.nftBinary } : {}),
+    ...(opts.serviceCidrs ? { serviceCidrs: opts.serviceCidrs } : {}),
+    ...(opts.userspaceBindAddress ? { userspaceBindAddress: opts.userspaceBindAddress } : {}),
+    ...(opts.udpIdleTimeoutMs !== undefined ? { udpIdleTimeoutMs: opts.udpIdleTimeoutMs } : {}),
   });
   const p = proxier;
   services.addEventHandler({
-    onAdd: (s) => { if (tracker.onService(undefined, s)) p.requestSync(); },
-    onUpdate: (o, s) => { if (tracker.onService(o, s)) p.requestSync(); },
-    onDelete: (s) => { if (tracker.onService(s, undefined)) p.requestSync(); },
+    onAdd: (s) => { if (trackers.onService(undefined, s)) p.requestSync(); },
+    onUpdate: (o, s) => { if (trackers.onService(o, s)) p.requestSync(); },
+    onDelete: (s) => { if (trackers.onService(s, undefined)) p.requestSync(); },
   });
   slices.addEventHandler({
-    onAdd: (s) => { if (tracker.onEndpointSlice(s, false)) p.requestSync(); },
-    onUpdate: (_o, s) => { if (tracker.onEndpointSlice(s, false)) p.requestSync(); },
-    onDelete: (s) => { if (tracker.onEndpointSlice(s, true)) p.requestSync(); },
+    onAdd: (s) => { if (trackers.onEndpointSlice(s, false)) p.requestSync(); },
+    onUpdate: (_o, s) => { if (trackers.onEndpointSlice(s, false)) p.requestSync(); },
+    onDelete: (s) => { if (trackers.onEndpointSlice(s, true)) p.requestSync(); },
   });
 
   const abort = new AbortController();

@@ -1,0 +1,210 @@
+/**
+ * The userspace proxy's listening sockets (upstream's
+ * pkg/proxy/userspace/proxysocket.go): one per service port, on
+ * `bindAddress` and a port the kernel picks (or a given one).
+ *
+ * TCP: each accepted connection is dialled to an endpoint from the load
+ * balancer, with timeouts 250 ms, 500 ms, 1 s, 2 s; after a failed dial the
+ * client's affinity is reset and the next endpoint tried. Bytes are copied
+ * both ways with backpressure (pipe). Half-closes pass through and both
+ * sockets close once both directions are done, so no byte written is lost
+ * (upstream closed both at the first EOF); an error on either side ends
+ * both at once. With no endpoints the connection is accepted and closed.
+ *
+ * UDP: one backend socket per client address; a packet either way pushes
+ * the client's idle deadline back by udpIdleTimeoutMs; at the deadline the
+ * backend socket closes and the client is forgotten. With no endpoints
+ * packets are dropped.
+ */
+import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { Logger } from '../../api/log.js';
+import type { LoadBalancerRR } from './round-robin.js';
+
+/** upstream's EndpointDialTimeouts */
+export const ENDPOINT_DIAL_TIMEOUTS_MS = [250, 500, 1000, 2000];
+
+export interface ProxySocket {
+  /** The port it listens on. */
+  readonly port: number;
+  /** Open connections (TCP) or UDP clients. */
+  activeClients(): number;
+  /** Stops listening and ends every connection or client. */
+  close(): Promise<void>;
+}
+
+export interface ProxySocketOptions {
+  /** The load balancer's key for this service port. */
+  service: string;
+  lb: LoadBalancerRR;
+  log: Logger;
+  /** @default '0.0.0.0' */
+  bindAddress?: string;
+  /** @default 0 (the kernel picks) */
+  port?: number;
+  /** UDP only. @default 250 */
+  udpIdleTimeoutMs?: number;
+}
+
+function splitHostPort(endpoint: string): [string, number] {
+  const i = endpoint.lastIndexOf(':');
+  return [endpoint.slice(0, i).replace(/^\[|\]$/g, ''), Number(endpoint.slice(i + 1))];
+}
+
+function dial(endpoint: string, timeoutMs: number): Promise<Socket> {
+  const [host, port] = splitHostPort(endpoint);
+  return new Promise((resolve, reject) => {
+    const s = connect({ host, port, noDelay: true, allowHalfOpen: true });
+    const timer = setTimeout(() => { s.destroy(); reject(new Error(`dial ${endpoint}: timeout after ${timeoutMs} ms`)); }, timeoutMs);
+    s.once('connect', () => { clearTimeout(timer); s.removeAllListeners('error'); resolve(s); });
+    s.once('error', (err) => { clearTimeout(timer); s.destroy(); reject(err); });
+  });
+}
+
+/** Opens a TCP proxy socket; rejects when it cannot listen (port in use, bad address). */
+export async function openTCPProxySocket(o: ProxySocketOptions): Promise<ProxySocket> {
+  const conns = new Set<Socket>();
+  const server: Server = createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
+    conns.add(client);
+    client.once('close', () => conns.delete(client));
+    client.on('error', () => client.destroy());
+    void proxyTCP(client);
+  });
+  const proxyTCP = async (client: Socket): Promise<void> => {
+    const clientIP = (client.remoteAddress ?? '').replace(/^::ffff:/, '');
+    let backend: Socket | undefined;
+    for (let i = 0; i < ENDPOINT_DIAL_TIMEOUTS_MS.length && !client.destroyed; i++) {
+      let endpoint: string;
+      try {
+        endpoint = o.lb.next(o.service, clientIP, i > 0);
+      } catch (err) {
+        // No endpoints: accept, then close at once (upstream's userspace behaviour).
+        o.log.debug({ service: o.service, err: (err as Error).message }, 'no endpoints; closing the connection');
+        client.destroy();
+        return;
+      }
+      try {
+        backend = await dial(endpoint, ENDPOINT_DIAL_TIMEOUTS_MS[i]!);
+        break;
+      } catch (err) {
+        o.log.warn({ service: o.service, endpoint, err: (err as Error).message }, 'dial to endpoint failed; trying the next');
+      }
+    }
+    if (!backend || client.destroyed) {
+      backend?.destroy();
+      client.destroy();
+      return;
+    }
+    const b = backend;
+    conns.add(b);
+    b.once('close', () => conns.delete(b));
+    const fail = (): void => { client.destroy(); b.destroy(); };
+    b.on('error', fail);
+    client.on('error', fail);
+    // A direction is done when its destination has flushed everything and sent its FIN; both done: close both.
+    let finished = 0;
+    const oneWay = (src: Socket, dst: Socket): void => {
+      src.pipe(dst);
+      dst.once('finish', () => { if (++finished === 2) { client.destroy(); b.destroy(); } });
+    };
+    oneWay(client, b);
+    oneWay(b, client);
+    client.once('close', (hadError) => { if (hadError) b.destroy(); });
+    b.once('close', (hadError) => { if (hadError) client.destroy(); });
+  };
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: o.bindAddress ?? '0.0.0.0', port: o.port ?? 0 }, () => { server.off('error', reject); resolve(); });
+  });
+  server.on('error', (err) => o.log.error({ service: o.service, err: err.message }, 'TCP proxy socket error'));
+  const port = (server.address() as { port: number }).port;
+  return {
+    port,
+    activeClients: () => conns.size,
+    close: () => new Promise<void>((resolve) => {
+      for (const c of conns) c.destroy();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+interface UdpClient { backend: UdpSocket; timer: NodeJS.Timeout; host: string; port: number }
+
+/** Opens a UDP proxy socket; rejects when it cannot bind. */
+export async function openUDPProxySocket(o: ProxySocketOptions): Promise<ProxySocket> {
+  const idleMs = o.udpIdleTimeoutMs ?? 250;
+  const sock = createSocket({ type: 'udp4', reuseAddr: false });
+  const clients = new Map<string, UdpClient>();
+  const forget = (key: string): void => {
+    const c = clients.get(key);
+    if (!c) return;
+    clients.delete(key);
+    clearTimeout(c.timer);
+    c.backend.close();
+  };
+  const touch = (key: string): void => {
+    const c = clients.get(key);
+    if (!c) return;
+    clearTimeout(c.timer);
+    c.timer = setTimeout(() => forget(key), idleMs);
+    c.timer.unref();
+  };
+  const newClient = async (key: string, rinfo: RemoteInfo): Promise<UdpClient | undefined> => {
+    let endpoint: string;
+    try {
+      endpoint = o.lb.next(o.service, rinfo.address);
+    } catch {
+      return undefined; // no endpoints: drop
+    }
+    const [host, port] = splitHostPort(endpoint);
+    const backend = createSocket('udp4');
+    await new Promise<void>((resolve, reject) => { backend.once('error', reject); backend.bind(0, () => { backend.off('error', reject); resolve(); }); });
+    backend.on('error', (err) => { o.log.debug({ service: o.service, endpoint, err: err.message }, 'UDP backend socket error'); forget(key); });
+    backend.on('message', (msg, from) => {
+      if (from.address !== host || from.port !== port) return;
+      touch(key);
+      sock.send(msg, rinfo.port, rinfo.address);
+    });
+    const c: UdpClient = { backend, timer: setTimeout(() => forget(key), idleMs), host, port };
+    c.timer.unref();
+    return c;
+  };
+  const pendingClients = new Map<string, Promise<UdpClient | undefined>>();
+  sock.on('message', (msg, rinfo) => {
+    const key = `${rinfo.address}:${rinfo.port}`;
+    const existing = clients.get(key);
+    const send = (c: UdpClient | undefined): void => {
+      if (!c) return;
+      touch(key);
+      c.backend.send(msg, c.port, c.host);
+    };
+    if (existing) { send(existing); return; }
+    let p = pendingClients.get(key);
+    if (!p) {
+      p = newClient(key, rinfo).then((c) => {
+        pendingClients.delete(key);
+        if (c) clients.set(key, c);
+        return c;
+      }, (err: Error) => {
+        pendingClients.delete(key);
+        o.log.warn({ service: o.service, err: err.message }, 'cannot open a UDP backend socket');
+        return undefined;
+      });
+      pendingClients.set(key, p);
+    }
+    void p.then(send);
+  });
+  await new Promise<void>((resolve, reject) => {
+    sock.once('error', reject);
+    sock.bind({ address: o.bindAddress ?? '0.0.0.0', port: o.port ?? 0, exclusive: true }, () => { sock.off('error', reject); resolve(); });
+  });
+  sock.on('error', (err) => o.log.error({ service: o.service, err: err.message }, 'UDP proxy socket error'));
+  return {
+    port: sock.address().port,
+    activeClients: () => clients.size,
+    close: () => new Promise<void>((resolve) => {
+      for (const k of [...clients.keys()]) forget(k);
+      sock.close(() => resolve());
+    }),
+  };
+}

@@ -202,7 +202,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   if (o.proxy) {
     proxy = startKubeProxy({
       client: proxyClient!, nodeName: o.nodeName, nodeIPs: hostIPs, clusterCidrs: o.proxy.clusterCidrs,
-      mode: o.proxy.mode as 'iptables', log: createLogger('kube-proxy'),
+      mode: o.proxy.mode, log: createLogger('kube-proxy'),
     });
   }
   staticPods.start();

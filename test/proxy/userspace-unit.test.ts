@@ -73,6 +73,11 @@ COMMIT
   assert.match(local, /-A KUBE-PORTALS-CONTAINER .* --dport 80 -d 10.43.0.5\/32 -j REDIRECT --to-ports 41234\n/, 'the ClusterIP keeps the cluster-wide socket');
   assert.match(local, /-A KUBE-NODEPORT-CONTAINER .* --dport 30080 -j REDIRECT --to-ports 41235\n/, 'the NodePort goes to the external (local endpoints) socket');
   assert.match(local, /-A KUBE-NODEPORT-NON-LOCAL .* --dport 41235 /);
+  const direct = renderUserspaceRules([{ svc: svc!, proxyPort: 41234, externalProxyPort: 41235, localEndpoints: ['10.42.0.5:8080', '10.42.0.6:8080'] }], { hostIP: '192.168.1.10' });
+  assert.match(direct, /-A KUBE-NODEPORT-CONTAINER .* --dport 30080 -m statistic --mode random --probability 0.5000000000 -j DNAT --to-destination 10.42.0.5:8080\n/,
+    'with local endpoints, arriving NodePort traffic is DNATed by the kernel (the client\'s address kept)');
+  assert.match(direct, /-A KUBE-NODEPORT-CONTAINER .* --dport 30080 -j DNAT --to-destination 10.42.0.6:8080\n/);
+  assert.match(direct, /-A KUBE-NODEPORT-HOST .* --dport 30080 -j DNAT --to-destination 192.168.1.10:41235\n/, 'the host\'s own traffic still goes through the proxy');
   const bound = renderUserspaceRules([{ svc: svc!, proxyPort: 41234 }], { hostIP: '192.168.1.10', bindAddress: '192.168.1.20' });
   assert.match(bound, /-A KUBE-PORTALS-CONTAINER .* -j DNAT --to-destination 192.168.1.20:41234/);
 });

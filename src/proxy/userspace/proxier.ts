@@ -172,7 +172,10 @@ export class UserspaceProxier {
       if (!socket) continue;
       // externalTrafficPolicy Local: external destinations get a socket of their own over this node's endpoints.
       const external = svc.externalPolicyLocal && isExternallyAccessible(svc) ? await socketFor(`${key}${EXTERNAL_KEY_SUFFIX}`, svc, localEndpoints) : undefined;
-      portals.push({ svc, proxyPort: socket.port, ...(external ? { externalProxyPort: external.port } : {}) });
+      portals.push({
+        svc, proxyPort: socket.port,
+        ...(external ? { externalProxyPort: external.port, localEndpoints: localEndpoints.map((e) => e.endpoint) } : {}),
+      });
     }
     try {
       if (full) await this.ensureHooks();

@@ -9,6 +9,12 @@
  * REDIRECT (proxy bound to 0.0.0.0) or DNAT to the bind IP; from the host
  * they DNAT to the host IP (REDIRECT from the host gives replies from the
  * wrong address, as upstream found).
+ *
+ * externalTrafficPolicy Local keeps the client's address, which a proxy
+ * socket cannot (Node has no IP_TRANSPARENT): traffic arriving for an
+ * external destination is DNATed by the kernel straight to one of this
+ * node's endpoints (random over them, as iptables mode), not proxied;
+ * host-originated traffic still goes through the proxy.
  */
 import type { ServicePortInfo } from '../service-port.js';
 
@@ -38,7 +44,22 @@ export const USERSPACE_JUMPS: readonly UserspaceJump[] = [
  * `externalProxyPort` when set (externalTrafficPolicy Local: a socket
  * balancing over this node's endpoints only).
  */
-export interface Portal { svc: ServicePortInfo; proxyPort: number; externalProxyPort?: number }
+export interface Portal {
+  svc: ServicePortInfo;
+  proxyPort: number;
+  externalProxyPort?: number;
+  /** externalTrafficPolicy Local: this node's usable endpoints (`ip:port`), the kernel's DNAT targets for arriving external traffic. */
+  localEndpoints?: string[];
+}
+
+/** The DNAT rules spreading a match over `endpoints` at random (each gets 1/n): upstream's statistic probabilities. */
+function dnatSpread(chain: string, match: string, endpoints: readonly string[]): string[] {
+  return endpoints.map((ep, i) => {
+    const left = endpoints.length - i;
+    const stat = left > 1 ? ` -m statistic --mode random --probability ${(1 / left).toFixed(10)}` : '';
+    return `-A ${chain} ${match}${stat} -j DNAT --to-destination ${ep}`;
+  });
+}
 
 export interface UserspaceRulesOptions {
   /** Where the proxy sockets listen. @default '0.0.0.0' */
@@ -56,17 +77,20 @@ export function renderUserspaceRules(portals: readonly Portal[], opts: Userspace
   const toHost = (port: number): string => `-j DNAT --to-destination ${anyAddr ? opts.hostIP : bind}:${port}`;
   const nat: string[] = [];
   const filter: string[] = [];
-  for (const { svc, proxyPort, externalProxyPort } of portals) {
+  for (const { svc, proxyPort, externalProxyPort, localEndpoints } of portals) {
     const p = svc.protocol.toLowerCase();
     const common = (ip: string, port: number): string => `-m comment --comment ${q(svc.nameString)} -p ${p} -m ${p} --dport ${port} -d ${ip}/32`;
     const extPort = externalProxyPort ?? proxyPort;
-    for (const [ip, to] of [[svc.clusterIP, proxyPort], ...[...svc.externalIPs, ...svc.loadBalancerVIPs].map((e) => [e, extPort] as const)] as const) {
-      nat.push(`-A ${KUBE_PORTALS_CONTAINER} ${common(ip, svc.port)} ${toContainer(to)}`);
+    const direct = localEndpoints?.length ? localEndpoints : undefined;
+    for (const [ip, to, external] of [[svc.clusterIP, proxyPort, false], ...[...svc.externalIPs, ...svc.loadBalancerVIPs].map((e) => [e, extPort, true] as const)] as const) {
+      if (external && direct) nat.push(...dnatSpread(KUBE_PORTALS_CONTAINER, common(ip, svc.port), direct));
+      else nat.push(`-A ${KUBE_PORTALS_CONTAINER} ${common(ip, svc.port)} ${toContainer(to)}`);
       nat.push(`-A ${KUBE_PORTALS_HOST} ${common(ip, svc.port)} ${toHost(to)}`);
     }
     if (svc.nodePort) {
       const np = `-m comment --comment ${q(svc.nameString)} -p ${p} -m ${p} --dport ${svc.nodePort}`;
-      nat.push(`-A ${KUBE_NODEPORT_CONTAINER} ${np} ${toContainer(extPort)}`);
+      if (direct) nat.push(...dnatSpread(KUBE_NODEPORT_CONTAINER, np, direct));
+      else nat.push(`-A ${KUBE_NODEPORT_CONTAINER} ${np} ${toContainer(extPort)}`);
       nat.push(`-A ${KUBE_NODEPORT_HOST} ${np} ${toHost(extPort)}`);
       filter.push(`-A ${KUBE_NODEPORT_NON_LOCAL} -m comment --comment ${q(svc.nameString)} -p ${p} -m ${p} --dport ${extPort} -m state --state NEW -j ACCEPT`);
     }

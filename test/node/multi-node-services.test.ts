@@ -166,6 +166,10 @@ test('Services in every kube-proxy mode, cluster DNS, LoadBalancer and a node th
         if (i > 0) {
           for (const n of [a, b]) await n.restart(['--proxy-mode', mode]);
           await c.waitReady();
+          // A restarted kubelet listens on a new port (--kubelet-port 0): exec works once its Node says which.
+          for (const p of webPods(c)) {
+            await eventually(() => c.kubectl.run(['exec', '-n', 'other', p.metadata!.name!, '--', 'true']).status === 0 || undefined, 60_000, `exec in ${p.metadata!.name} after the restart`);
+          }
           const previous = MODES[i - 1]!;
           await tm.test(`switching from ${previous} leaves none of its rules`, async () => {
             for (const n of [a, b]) {

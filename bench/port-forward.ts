@@ -9,7 +9,10 @@
  *   includes its cost): at the runtime's streaming URL (CRI PortForward on
  *   the node's containerd), at the kubelet's /portForward (TLS, the admin
  *   client certificate), at the API server's pods/portforward; and two
- *   floors without SPDY: an in-process TCP relay and TLS terminator + relay;
+ *   floors without SPDY: an in-process TCP relay and TLS terminator + relay,
+ *   and the path's two TLS hops as two relay processes (relay-process.ts);
+ * - during each kubectl transfer, the CPU per 100 MiB of the API server, the
+ *   kubelet, kubectl and this process (the client);
  * - exec round trip: `kubectl exec POD -- true` wall time (kubectl's own
  *   start included), beside the floor: CRI ExecSync of `true` on the same
  *   containerd (no API server, no kubelet, no kubectl).

@@ -41,7 +41,7 @@ const { values } = parseArgs({ options: {
   services: { type: 'string', default: '5000' },
   seconds: { type: 'string', default: '5' },
   connects: { type: 'string', default: '2000' },
-  runs: { type: 'string', default: '2' },
+  runs: { type: 'string', default: '3' },
   modes: { type: 'string' },
 } });
 const EXTRA = Number(values.services);

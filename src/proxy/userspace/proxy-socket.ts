@@ -110,7 +110,10 @@ function dial(endpoint: string, timeoutMs: number, onread: OnReadOpts): Promise<
  * The accepted socket `accepted` (paused, never read) as a socket whose
  * reads go to `onread`: net's server has no `onread`, so its handle moves
  * to a new Socket, and `accepted`, left without one, is destroyed (which
- * also ends the server's count of it).
+ * also ends the server's count of it). This leans on net's internals
+ * (`_handle`, the constructor's `handle`, as node:cluster and child_process
+ * handle passing use them); without a handle it throws and the caller
+ * closes the connection.
  */
 function adoptAccepted(accepted: Socket, onread: OnReadOpts): Socket {
   const handle = (accepted as unknown as { _handle: unknown })._handle;

@@ -203,11 +203,11 @@ async function hopRates(node: BenchNode, podIP: string): Promise<Array<[string, 
   const kubeletPort = n.status?.daemonEndpoints?.kubeletEndpoint?.Port;
   if (!kubeletPort) throw new Error(`node ${NODE_NAME} publishes no kubelet port`);
   const kubeletUrl = new URL(`https://${host}:${kubeletPort}/portForward/default/pf-bench?port=8080`);
-  out.push(['our SPDY client -> kubelet /portForward (TLS) -> containerd',
+  out.push(['our SPDY client -> kubelet /portForward (TLS) -> pod',
     await best(RUNS, () => spdyPortForwardRate(kubeletUrl, { ...admin, servername: NODE_NAME }, 8080, SIZE_MIB))]);
 
   const apiUrl = new URL(`https://127.0.0.1:${node.server.port}/api/v1/namespaces/default/pods/pf-bench/portforward?ports=8080`);
-  out.push(['our SPDY client -> API server pods/portforward (TLS) -> kubelet -> containerd',
+  out.push(['our SPDY client -> API server pods/portforward (TLS) -> kubelet -> pod',
     await best(RUNS, () => spdyPortForwardRate(apiUrl, admin, 8080, SIZE_MIB))]);
 
   const target = { host: podIP, port: 8080 };

@@ -143,7 +143,7 @@ test('Services in every kube-proxy mode, cluster DNS, LoadBalancer and a node th
   const upstreamHost = `127.${randomInt(1, 250)}.${randomInt(1, 250)}.${randomInt(1, 250)}`;
   const upstream = await startUpstreamProcess(upstreamHost);
   const c = createMultiNodeCluster({
-    name: 'svc', agents: 2, topology: 'l2', flannelBackend: 'host-gw',
+    name: 'svc', agents: 2, topology: 'l2', flannelBackend: 'host-gw', agentArgs: ['--proxy-mode', MODES[0]!],
     // A node is NotReady after 25 s without a Lease renewal (agents renew every 10 s), and its pods are evicted 5 s later.
     serverArgs: ['--node-monitor-grace-period', '25s', '--default-unreachable-toleration-seconds', '5', '--default-not-ready-toleration-seconds', '5'],
     resolvConf: `nameserver ${upstreamHost}\n`,

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, connect } from 'node:net';
 import { createSocket } from 'node:dgram';
+import { createHash, randomBytes } from 'node:crypto';
 import { LoadBalancerRR, NoEndpointsError } from '../../src/proxy/userspace/round-robin.js';
 import { renderUserspaceRules } from '../../src/proxy/userspace/rules.js';
 import { openTCPProxySocket, openUDPProxySocket } from '../../src/proxy/userspace/proxy-socket.js';
@@ -161,6 +162,74 @@ test('TCP proxy socket: a half-closing client gets a whole 8 MiB answer (nothing
       c.on('close', () => resolve(n)).on('error', reject);
     });
     assert.equal(got, size);
+  } finally {
+    await proxy.close();
+    await new Promise<void>((r) => backend.close(() => r()));
+  }
+});
+
+test('TCP proxy socket: 48 MiB of mixed-size writes come back whole and in order from an echo endpoint, through a slow reader', async () => {
+  const backend = createServer({ allowHalfOpen: true }, (s) => s.pipe(s));
+  await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
+  const lb = new LoadBalancerRR();
+  lb.update('svc', [`127.0.0.1:${(backend.address() as { port: number }).port}`], 0);
+  const proxy = await openTCPProxySocket({ service: 'svc', lb, log, bindAddress: '127.0.0.1' });
+  // Sizes from 1 byte to 1 MiB, so reads both fill the relay's buffers (handed to writes) and leave them mostly empty (copied).
+  const sizes = [1, 100, 5000, 70_000, 300_000, 1 << 20];
+  const sent = createHash('sha256');
+  const got = createHash('sha256');
+  try {
+    const [sentBytes, gotBytes] = await new Promise<[number, number]>((resolve, reject) => {
+      let out = 0;
+      let back = 0;
+      const c = connect(proxy.port, '127.0.0.1');
+      const writeMore = (): void => {
+        while (out < 48 << 20) {
+          const chunk = randomBytes(sizes[Math.floor(Math.random() * sizes.length)]!);
+          sent.update(chunk);
+          out += chunk.length;
+          if (!c.write(chunk)) { c.once('drain', writeMore); return; }
+        }
+        c.end();
+      };
+      c.on('connect', writeMore);
+      c.on('data', (d: Buffer) => {
+        got.update(d);
+        back += d.length;
+        if (Math.random() < 0.05) { c.pause(); setTimeout(() => c.resume(), 5); }
+      });
+      // Not read at first: the kernel's buffers fill and the proxy's writes to the client queue.
+      c.pause();
+      setTimeout(() => c.resume(), 300);
+      c.on('close', () => resolve([out, back])).on('error', reject);
+    });
+    assert.equal(gotBytes, sentBytes);
+    assert.equal(got.digest('hex'), sent.digest('hex'));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(proxy.activeClients(), 0, 'both sockets closed once both directions ended');
+  } finally {
+    await proxy.close();
+    await new Promise<void>((r) => backend.close(() => r()));
+  }
+});
+
+test('TCP proxy socket: an endpoint that speaks first reaches a client that has sent nothing', async () => {
+  const backend = createServer((s) => { s.write('220 ready\n'); s.on('data', (d) => s.end(`got ${d.toString().trim()}\n`)); });
+  await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
+  const lb = new LoadBalancerRR();
+  lb.update('svc', [`127.0.0.1:${(backend.address() as { port: number }).port}`], 0);
+  const proxy = await openTCPProxySocket({ service: 'svc', lb, log, bindAddress: '127.0.0.1' });
+  try {
+    const text = await new Promise<string>((resolve, reject) => {
+      let data = '';
+      const c = connect(proxy.port, '127.0.0.1');
+      c.setEncoding('utf8').on('data', (d: string) => {
+        data += d;
+        if (data === '220 ready\n') c.write('hello\n');
+      });
+      c.on('close', () => resolve(data)).on('error', reject);
+    });
+    assert.equal(text, '220 ready\ngot hello\n');
   } finally {
     await proxy.close();
     await new Promise<void>((r) => backend.close(() => r()));

@@ -1,30 +1,21 @@
 /**
  * Network namespaces for the nftables and userspace root tests: a "node"
  * namespace with two "pod" namespaces on veths, each pod running busybox
- * httpd that answers its own name. Same helpers as the iptables mode's
- * test uses (a copy of the few needed, kept apart from that file).
+ * httpd that answers its own name, on netns.ts's helpers.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inNs, netnsTestSkip as baseSkip, sh } from './netns.js';
 
-/** Why a root network test cannot run here (missing root or binaries), or false. */
+/** The iptables mode's helpers, with busybox (the pods' httpd) always required. */
 export function netnsTestSkip(bins: Array<[bin: string, pkg: string]>): string | false {
-  const missing: string[] = [];
-  if (process.getuid?.() !== 0) missing.push('root');
-  for (const [bin, pkg] of [['ip', 'iproute2'], ['busybox', 'busybox-static'], ...bins] as Array<[string, string]>) {
-    if (spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0) missing.push(`${bin} (apt-get install ${pkg})`);
-  }
-  return missing.length ? `needs ${missing.join('; ')}` : false;
+  return baseSkip([['busybox', 'busybox-static'], ...bins]);
 }
 
-export function sh(argv: string[]): string {
-  return execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-export const inNs = (ns: string, argv: string[]): string[] => ['ip', 'netns', 'exec', ns, ...argv];
+export { inNs, sh };
 
 export const POD1 = '10.180.1.2';
 export const POD2 = '10.180.2.2';

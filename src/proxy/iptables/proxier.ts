@@ -19,11 +19,10 @@
  */
 import type { Logger } from '../../api/log.js';
 import type { ProxyChangeTracker, ProxySnapshot } from '../change-tracker.js';
-import { cleanStaleUdpEntries } from '../conntrack.js';
 import type { Runner } from '../exec.js';
 import type { ServiceHealthServer } from '../healthcheck/service-health-server.js';
 import type { ProxyMetrics } from '../metrics.js';
-import { servicePortKey } from '../service-port.js';
+import { postSync } from '../post-sync.js';
 import { ensureSysctl, getSysctl } from '../sysctl.js';
 import { IPTables, IPTablesRestoreError, chainsInSave, type Table } from './iptables.js';
 import {
@@ -88,7 +87,6 @@ export class IPTablesProxier {
   private retryTimer: NodeJS.Timeout | undefined;
   private periodic: NodeJS.Timeout | undefined;
   private lastStart = 0;
-  private conntrackMissingLogged = false;
   private syncs = 0;
   private fullSyncs = 0;
   private failures = 0;
@@ -97,8 +95,15 @@ export class IPTablesProxier {
   private readonly syncPeriodMs: number;
   private readonly minSyncPeriodMs: number;
 
+  /** Health-check servers and UDP conntrack cleanup, after each successful sync. */
+  private readonly afterSync: ReturnType<typeof postSync>;
+
   constructor(private readonly o: IPTablesProxierOptions) {
     this.ipt = new IPTables(o.runner, { binary: o.iptablesBinary });
+    this.afterSync = postSync({
+      runner: o.runner, log: o.log, nodeIPs: o.nodeIPs ?? [],
+      ...(o.healthServer ? { healthServer: o.healthServer } : {}), ...(o.conntrackCleanup !== undefined ? { conntrackCleanup: o.conntrackCleanup } : {}),
+    });
     this.syncPeriodMs = o.syncPeriodMs ?? 30_000;
     this.minSyncPeriodMs = o.minSyncPeriodMs ?? 1000;
   }
@@ -255,35 +260,6 @@ export class IPTablesProxier {
     for (const j of JUMP_CHAINS) {
       await this.ipt.ensureChain(j.table, j.dst);
       await this.ipt.ensureRulePrepended(j.table, j.src, [...j.extra, ...(j.comment ? ['-m', 'comment', '--comment', j.comment] : []), '-j', j.dst]);
-    }
-  }
-
-  private async afterSync(snapshot: ProxySnapshot, changed: Set<string> | undefined): Promise<void> {
-    const hs = this.o.healthServer;
-    if (hs) {
-      const ports = new Map<string, number>();
-      // Distinct IPs of local ready endpoints per service, over all its ports (upstream's LocalReadyEndpoints).
-      const ips = new Map<string, Set<string>>();
-      for (const svc of snapshot.servicePorts) {
-        if (svc.healthCheckNodePort) ports.set(svc.serviceKey, svc.healthCheckNodePort);
-        let set = ips.get(svc.serviceKey);
-        if (!set) ips.set(svc.serviceKey, set = new Set());
-        for (const e of snapshot.endpoints.get(servicePortKey(svc)) ?? []) if (e.isLocal && e.ready) set.add(e.ip);
-      }
-      hs.syncEndpoints(new Map([...ips].map(([k, v]) => [k, v.size])));
-      await hs.syncServices(ports);
-    }
-    if (this.o.conntrackCleanup === false) return;
-    const udpChanged = snapshot.servicePorts.some((s) => s.protocol === 'UDP' && (!changed || changed.has(s.serviceKey)));
-    if (!udpChanged) return;
-    try {
-      const n = await cleanStaleUdpEntries(this.o.runner, snapshot, this.o.nodeIPs ?? []);
-      if (n > 0) this.o.log.debug({ deleted: n }, 'deleted stale UDP conntrack entries');
-    } catch (err) {
-      if (!this.conntrackMissingLogged) {
-        this.conntrackMissingLogged = true;
-        this.o.log.warn({ err: (err as Error).message }, 'cannot clean stale UDP conntrack entries (is the conntrack binary installed? apt-get install conntrack); logged once');
-      }
     }
   }
 }
